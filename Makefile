@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: GPL-2.0
+# rvti: `make` builds kmod/rvti.ko against KDIR and the rvti tool;
+# `make check` runs every test; `make demo` shows two tunnels in the test
+# kernel. ARCH=um (and any other ARCH) passes through to Kbuild.
+KDIR ?= /lib/modules/$(shell uname -r)/build
+
+all: kmod tool
+
+kmod:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+tool:
+	$(MAKE) -C userspace
+
+check:
+	bash tests/run-all.sh
+
+demo:
+	bash tests/demo.sh
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	rm -f kmod/*.o kmod/*.ko kmod/*.mod* kmod/.*.cmd kmod/tests/*.o \
+		kmod/tests/.*.cmd kmod/modules.order kmod/Module.symvers \
+		modules.order Module.symvers
+	$(MAKE) -C userspace clean
+
+.PHONY: all kmod tool check demo clean

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Outer endpoint addresses: one type for IPv4 and IPv6 so that the
+ * configuration and transmit paths do not fork per family.
+ */
+#ifndef _RVTI_ADDR_H
+#define _RVTI_ADDR_H
+
+#include <linux/in6.h>
+#include <linux/netlink.h>
+#include <linux/skbuff.h>
+#include <linux/socket.h>
+
+struct rvti_addr {
+	/* AF_UNSPEC when unset (wildcard local, no remote). */
+	sa_family_t family;
+	union {
+		__be32 ip4;
+		struct in6_addr ip6;
+	};
+};
+
+static inline bool rvti_addr_is_set(const struct rvti_addr *addr)
+{
+	return addr->family != AF_UNSPEC;
+}
+
+int rvti_addr_nla_validate(const struct nlattr *nla,
+			   struct netlink_ext_ack *extack);
+void rvti_addr_from_nla(struct rvti_addr *addr, const struct nlattr *nla);
+int rvti_addr_check_unicast(const struct rvti_addr *addr, bool local,
+			    const struct nlattr *nla,
+			    struct netlink_ext_ack *extack);
+int rvti_addr_check_pair(const struct rvti_addr *local,
+			 const struct rvti_addr *remote,
+			 struct netlink_ext_ack *extack);
+int rvti_addr_nla_put(struct sk_buff *skb, int attrtype,
+		      const struct rvti_addr *addr);
+
+#endif /* _RVTI_ADDR_H */

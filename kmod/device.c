@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The rvti net_device: a point-to-point, header-less tunnel device whose
+ * outer packets are routed in the namespace it was created in.
+ */
+
+#include <linux/if_arp.h>
+#include <linux/ipv6.h>
+#include <linux/module.h>
+#include <linux/rtnetlink.h>
+#include <net/ip.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <net/rtnetlink.h>
+
+#include "device.h"
+#include "esp.h"
+
+/* Every rvti device of every namespace, under RTNL. */
+static LIST_HEAD(rvti_device_list);
+
+static int rvti_open(struct net_device *dev)
+{
+	netif_start_queue(dev);
+	return 0;
+}
+
+static int rvti_stop(struct net_device *dev)
+{
+	netif_stop_queue(dev);
+	return 0;
+}
+
+static netdev_tx_t rvti_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	/* Nothing can be encrypted without an outbound SA: drop and count. */
+	DEV_STATS_INC(dev, tx_dropped);
+	kfree_skb(skb);
+	return NETDEV_TX_OK;
+}
+
+static int rvti_dev_init(struct net_device *dev)
+{
+	struct rvti_device *rvti = netdev_priv(dev);
+
+	rvti->dev = dev;
+	mutex_init(&rvti->conf_lock);
+	INIT_LIST_HEAD(&rvti->list);
+	return 0;
+}
+
+static void rvti_dev_uninit(struct net_device *dev)
+{
+	struct rvti_device *rvti = netdev_priv(dev);
+	struct rvti_endpoints *ep;
+
+	ASSERT_RTNL();
+	list_del_init(&rvti->list);
+	ep = rcu_replace_pointer(rvti->endpoints, NULL, true);
+	if (ep)
+		kfree_rcu(ep, rcu);
+}
+
+static void rvti_dev_free(struct net_device *dev)
+{
+	struct rvti_device *rvti = netdev_priv(dev);
+
+	mutex_destroy(&rvti->conf_lock);
+}
+
+static const struct net_device_ops rvti_netdev_ops = {
+	.ndo_init = rvti_dev_init,
+	.ndo_uninit = rvti_dev_uninit,
+	.ndo_open = rvti_open,
+	.ndo_stop = rvti_stop,
+	.ndo_start_xmit = rvti_xmit,
+	.ndo_get_stats64 = dev_get_tstats64,
+};
+
+static void rvti_setup(struct net_device *dev)
+{
+	dev->netdev_ops = &rvti_netdev_ops;
+	dev->type = ARPHRD_NONE;
+	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
+	dev->priv_flags |= IFF_NO_QUEUE;
+	dev->hard_header_len = 0;
+	dev->addr_len = 0;
+	dev->needed_headroom = RVTI_MAX_HEADROOM;
+	dev->needed_tailroom = RVTI_MAX_TAILROOM;
+	dev->mtu = RVTI_DEFAULT_MTU;
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = IP_MAX_MTU - RVTI_MAX_OVERHEAD;
+	dev->features |= NETIF_F_LLTX;
+	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
+	dev->needs_free_netdev = true;
+	dev->priv_destructor = rvti_dev_free;
+	netif_keep_dst(dev);
+}
+
+static int rvti_newlink(struct net *src_net, struct net_device *dev,
+			struct nlattr *tb[], struct nlattr *data[],
+			struct netlink_ext_ack *extack)
+{
+	struct rvti_device *rvti = netdev_priv(dev);
+	int ret;
+
+	rvti->creating_net = src_net;
+	ret = register_netdevice(dev);
+	if (ret < 0)
+		return ret;
+	list_add(&rvti->list, &rvti_device_list);
+	return 0;
+}
+
+static struct net *rvti_get_link_net(const struct net_device *dev)
+{
+	const struct rvti_device *rvti = netdev_priv(dev);
+
+	return rvti->creating_net;
+}
+
+struct rtnl_link_ops rvti_link_ops __read_mostly = {
+	.kind = KBUILD_MODNAME,
+	.priv_size = sizeof(struct rvti_device),
+	.setup = rvti_setup,
+	.newlink = rvti_newlink,
+	.get_link_net = rvti_get_link_net,
+};
+
+/*
+ * rtnetlink removes the devices that live in a dying namespace; this also
+ * removes the ones that were created there and moved elsewhere, whose outer
+ * packets would otherwise be routed in a freed namespace.
+ */
+static void __net_exit rvti_net_exit_batch(struct list_head *net_list)
+{
+	struct rvti_device *rvti, *tmp;
+	LIST_HEAD(kill);
+	struct net *net;
+
+	rtnl_lock();
+	list_for_each_entry(net, net_list, exit_list) {
+		list_for_each_entry_safe(rvti, tmp, &rvti_device_list, list) {
+			if (rvti->creating_net == net ||
+			    dev_net(rvti->dev) == net) {
+				list_del_init(&rvti->list);
+				unregister_netdevice_queue(rvti->dev, &kill);
+			}
+		}
+	}
+	unregister_netdevice_many(&kill);
+	rtnl_unlock();
+}
+
+static struct pernet_operations rvti_net_ops = {
+	.exit_batch = rvti_net_exit_batch,
+};
+
+struct rvti_device *rvti_device_get(struct net *net, const struct nlattr *ifindex,
+				    const struct nlattr *ifname,
+				    struct netlink_ext_ack *extack)
+{
+	struct net_device *dev;
+
+	if (!ifindex == !ifname) {
+		NL_SET_ERR_MSG(extack,
+			       "exactly one of the device's ifindex and name is required");
+		return ERR_PTR(-EINVAL);
+	}
+	if (ifindex)
+		dev = dev_get_by_index(net, nla_get_u32(ifindex));
+	else
+		dev = dev_get_by_name(net, nla_data(ifname));
+	if (!dev) {
+		NL_SET_ERR_MSG_ATTR(extack, ifindex ?: ifname,
+				    "no such device in this network namespace");
+		return ERR_PTR(-ENODEV);
+	}
+	if (dev->rtnl_link_ops != &rvti_link_ops) {
+		NL_SET_ERR_MSG_ATTR(extack, ifindex ?: ifname,
+				    "device is not an rvti device");
+		dev_put(dev);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	return netdev_priv(dev);
+}
+
+void rvti_device_put(struct rvti_device *rvti)
+{
+	dev_put(rvti->dev);
+}
+
+int __init rvti_device_init(void)
+{
+	int ret;
+
+	ret = register_pernet_device(&rvti_net_ops);
+	if (ret)
+		return ret;
+	ret = rtnl_link_register(&rvti_link_ops);
+	if (ret)
+		goto err_pernet;
+	return 0;
+
+err_pernet:
+	unregister_pernet_device(&rvti_net_ops);
+	return ret;
+}
+
+void rvti_device_uninit(void)
+{
+	rtnl_link_unregister(&rvti_link_ops);
+	unregister_pernet_device(&rvti_net_ops);
+}

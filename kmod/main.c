@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rvti: route-based IPsec (ESP) tunnel devices.
+ */
+
+#include <linux/genetlink.h>
+#include <linux/module.h>
+#include <net/rtnetlink.h>
+#include <linux/rvti.h>
+
+#include "device.h"
+#include "netlink.h"
+
+static int __init rvti_mod_init(void)
+{
+	int ret;
+
+	ret = rvti_device_init();
+	if (ret)
+		return ret;
+	ret = rvti_genl_init();
+	if (ret)
+		goto err_device;
+	pr_info("rvti: route-based IPsec tunnels loaded\n");
+	return 0;
+
+err_device:
+	rvti_device_uninit();
+	return ret;
+}
+
+static void __exit rvti_mod_exit(void)
+{
+	rvti_genl_uninit();
+	rvti_device_uninit();
+}
+
+module_init(rvti_mod_init);
+module_exit(rvti_mod_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Route-based IPsec (ESP) tunnel devices");
+MODULE_ALIAS_RTNL_LINK(KBUILD_MODNAME);
+MODULE_ALIAS_GENL_FAMILY(RVTI_GENL_NAME);

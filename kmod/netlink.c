@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "rvti" generic netlink family: tunnel configuration and state. The
+ * attribute tree of every command is documented in uapi/linux/rvti.h.
+ */
+
+#include <linux/rtnetlink.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+#include <linux/rvti.h>
+
+#include "addr.h"
+#include "device.h"
+#include "netlink.h"
+
+static struct genl_family rvti_genl_family;
+
+static const struct nla_policy rvti_policy[RVTI_A_MAX + 1] = {
+	[RVTI_A_IFINDEX] = { .type = NLA_U32 },
+	[RVTI_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[RVTI_A_LOCAL] = NLA_POLICY_VALIDATE_FN(NLA_BINARY, rvti_addr_nla_validate,
+						sizeof(struct in6_addr)),
+	[RVTI_A_REMOTE] = NLA_POLICY_VALIDATE_FN(NLA_BINARY, rvti_addr_nla_validate,
+						 sizeof(struct in6_addr)),
+};
+
+static int rvti_fill_tunnel(struct sk_buff *skb, struct rvti_device *rvti,
+			    u32 portid, u32 seq, int flags)
+{
+	const struct rvti_endpoints *ep;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &rvti_genl_family, flags,
+			  RVTI_CMD_GET_TUNNEL);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, RVTI_A_IFINDEX, rvti->dev->ifindex) ||
+	    nla_put_string(skb, RVTI_A_IFNAME, rvti->dev->name))
+		goto err;
+	rcu_read_lock();
+	ep = rcu_dereference(rvti->endpoints);
+	if (ep && (rvti_addr_nla_put(skb, RVTI_A_LOCAL, &ep->local) ||
+		   rvti_addr_nla_put(skb, RVTI_A_REMOTE, &ep->remote))) {
+		rcu_read_unlock();
+		goto err;
+	}
+	rcu_read_unlock();
+	genlmsg_end(skb, hdr);
+	return 0;
+
+err:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int rvti_get_tunnel_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct rvti_device *rvti;
+	struct sk_buff *msg;
+	int ret;
+
+	rvti = rvti_device_get(genl_info_net(info), info->attrs[RVTI_A_IFINDEX],
+			       info->attrs[RVTI_A_IFNAME], info->extack);
+	if (IS_ERR(rvti))
+		return PTR_ERR(rvti);
+
+	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = rvti_fill_tunnel(msg, rvti, info->snd_portid, info->snd_seq, 0);
+	if (ret) {
+		nlmsg_free(msg);
+		goto out;
+	}
+	ret = genlmsg_reply(msg, info);
+out:
+	rvti_device_put(rvti);
+	return ret;
+}
+
+/* cb->args[0]: ifindex to resume the dump from. */
+static int rvti_get_tunnel_dumpit(struct sk_buff *skb,
+				  struct netlink_callback *cb)
+{
+	struct net *net = sock_net(skb->sk);
+	struct net_device *dev;
+	int ret = 0;
+
+	rcu_read_lock();
+	for_each_netdev_rcu(net, dev) {
+		if (dev->rtnl_link_ops != &rvti_link_ops ||
+		    dev->ifindex < cb->args[0])
+			continue;
+		ret = rvti_fill_tunnel(skb, netdev_priv(dev),
+				       NETLINK_CB(cb->skb).portid,
+				       cb->nlh->nlmsg_seq, NLM_F_MULTI);
+		if (ret) {
+			cb->args[0] = dev->ifindex;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	/* A full message buffer means "call me again", not failure. */
+	if (ret == -EMSGSIZE && skb->len)
+		return skb->len;
+	if (ret)
+		return ret;
+	return skb->len;
+}
+
+static int rvti_set_tunnel_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *local_nla = info->attrs[RVTI_A_LOCAL];
+	struct nlattr *remote_nla = info->attrs[RVTI_A_REMOTE];
+	struct rvti_endpoints *ep, *old;
+	struct rvti_device *rvti;
+	int ret;
+
+	if (!local_nla && !remote_nla) {
+		NL_SET_ERR_MSG(info->extack,
+			       "nothing to set: give a local or remote address");
+		return -EINVAL;
+	}
+
+	rvti = rvti_device_get(genl_info_net(info), info->attrs[RVTI_A_IFINDEX],
+			       info->attrs[RVTI_A_IFNAME], info->extack);
+	if (IS_ERR(rvti))
+		return PTR_ERR(rvti);
+
+	ep = kzalloc(sizeof(*ep), GFP_KERNEL);
+	if (!ep) {
+		ret = -ENOMEM;
+		goto out_put;
+	}
+
+	mutex_lock(&rvti->conf_lock);
+	old = rcu_dereference_protected(rvti->endpoints,
+					lockdep_is_held(&rvti->conf_lock));
+	if (old) {
+		ep->local = old->local;
+		ep->remote = old->remote;
+	}
+	if (local_nla) {
+		rvti_addr_from_nla(&ep->local, local_nla);
+		ret = rvti_addr_check_unicast(&ep->local, true, local_nla,
+					      info->extack);
+		if (ret)
+			goto out_unlock;
+	}
+	if (remote_nla) {
+		rvti_addr_from_nla(&ep->remote, remote_nla);
+		ret = rvti_addr_check_unicast(&ep->remote, false, remote_nla,
+					      info->extack);
+		if (ret)
+			goto out_unlock;
+	}
+	ret = rvti_addr_check_pair(&ep->local, &ep->remote, info->extack);
+	if (ret)
+		goto out_unlock;
+
+	rcu_assign_pointer(rvti->endpoints, ep);
+	ep = NULL;
+	if (old)
+		kfree_rcu(old, rcu);
+
+out_unlock:
+	mutex_unlock(&rvti->conf_lock);
+	kfree(ep);
+out_put:
+	rvti_device_put(rvti);
+	return ret;
+}
+
+static const struct genl_ops rvti_genl_ops[] = {
+	{
+		.cmd = RVTI_CMD_GET_TUNNEL,
+		.doit = rvti_get_tunnel_doit,
+		.dumpit = rvti_get_tunnel_dumpit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = RVTI_CMD_SET_TUNNEL,
+		.doit = rvti_set_tunnel_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+};
+
+static struct genl_family rvti_genl_family __ro_after_init = {
+	.ops = rvti_genl_ops,
+	.n_ops = ARRAY_SIZE(rvti_genl_ops),
+	/* Strict validation for every command: there is no legacy to keep. */
+	.resv_start_op = RVTI_CMD_UNSPEC + 1,
+	.name = RVTI_GENL_NAME,
+	.version = RVTI_GENL_VERSION,
+	.maxattr = RVTI_A_MAX,
+	.policy = rvti_policy,
+	.netnsok = true,
+	.module = THIS_MODULE,
+};
+
+int __init rvti_genl_init(void)
+{
+	return genl_register_family(&rvti_genl_family);
+}
+
+void rvti_genl_uninit(void)
+{
+	genl_unregister_family(&rvti_genl_family);
+}

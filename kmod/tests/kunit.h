@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _RVTI_KUNIT_H
+#define _RVTI_KUNIT_H
+
+#include <kunit/test.h>
+
+extern struct kunit_suite rvti_addr_test_suite;
+
+#endif /* _RVTI_KUNIT_H */

@@ -1,0 +1,31 @@
+#!/bin/bash
+# Guest payload: load rvti and its KUnit suites, and turn KUnit's results
+# (debugfs, KTAP) into one TAP line per test case.
+. "$(dirname "$0")/lib/guest.sh"
+
+load_rvti
+if ! insmod "$RVTI_REPO/kmod/rvti_kunit.ko"; then
+	fail "insmod rvti_kunit.ko"
+	finish
+fi
+found=0
+for results in /sys/kernel/debug/kunit/rvti_*/results; do
+	[ -f "$results" ] || continue
+	suite=$(basename "$(dirname "$results")")
+	# Test cases are the indented "ok N name" lines; parameterised cases
+	# add a deeper level whose result is folded into their parent's.
+	while read -r status name; do
+		found=$((found + 1))
+		if [ "$status" = ok ]; then
+			pass "kunit $suite.$name"
+		else
+			fail "kunit $suite.$name"
+			sed 's/^/#   /' "$results"
+		fi
+	done < <(sed -nE 's/^    (not ok|ok) [0-9]+ (- )?([A-Za-z0-9_]+).*/\1 \3/p' "$results" |
+		 sed 's/^not ok/not_ok/')
+done
+[ "$found" -gt 0 ] || fail "kunit: no rvti suite ran"
+rmmod rvti_kunit
+rmmod rvti
+finish

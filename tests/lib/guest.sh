@@ -1,0 +1,57 @@
+# Helpers for test scripts that run inside the UML test kernel.
+# Every check prints one TAP line: "ok - NAME" or "not ok - NAME".
+# shellcheck shell=bash
+
+RVTI_REPO=${RVTI_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+RVTI=$RVTI_REPO/userspace/rvti
+GENL="python3 $RVTI_REPO/tests/lib/genl.py"
+export PATH=$RVTI_REPO/userspace:$PATH
+_failed=0
+_out=$(mktemp /tmp/rvti-check.XXXXXX)
+
+pass() { echo "ok - $*"; }
+fail() { echo "not ok - $*"; _failed=1; }
+finish() { rm -f "$_out"; exit "$_failed"; }
+
+# check NAME CMD...: CMD must succeed.
+check() {
+	local name=$1
+	shift
+	if "$@" >"$_out" 2>&1; then
+		pass "$name"
+	else
+		fail "$name"
+		sed 's/^/#   /' "$_out"
+	fi
+}
+
+# check_fails NAME REGEX CMD...: CMD must fail and print something that
+# matches REGEX (the kernel's extack message or the tool's usage error).
+check_fails() {
+	local name=$1 re=$2
+	shift 2
+	if "$@" >"$_out" 2>&1; then
+		fail "$name (command succeeded)"
+		sed 's/^/#   /' "$_out"
+	elif ! grep -Eq -- "$re" "$_out"; then
+		fail "$name (message does not match /$re/)"
+		sed 's/^/#   /' "$_out"
+	else
+		pass "$name"
+	fi
+}
+
+# check_eq NAME EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		pass "$1"
+	else
+		fail "$1"
+		echo "#   expected: $2"
+		echo "#   actual:   $3"
+	fi
+}
+
+load_rvti() {
+	insmod "$RVTI_REPO/kmod/rvti.ko" || { fail "insmod rvti.ko"; finish; }
+}
