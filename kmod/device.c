@@ -15,6 +15,8 @@
 
 #include "device.h"
 #include "esp.h"
+#include "sa.h"
+#include "send.h"
 
 /* Every rvti device of every namespace, under RTNL. */
 static LIST_HEAD(rvti_device_list);
@@ -31,22 +33,22 @@ static int rvti_stop(struct net_device *dev)
 	return 0;
 }
 
-static netdev_tx_t rvti_xmit(struct sk_buff *skb, struct net_device *dev)
-{
-	/* Nothing can be encrypted without an outbound SA: drop and count. */
-	DEV_STATS_INC(dev, tx_dropped);
-	kfree_skb(skb);
-	return NETDEV_TX_OK;
-}
-
 static int rvti_dev_init(struct net_device *dev)
 {
 	struct rvti_device *rvti = netdev_priv(dev);
+	int ret;
 
 	rvti->dev = dev;
 	mutex_init(&rvti->conf_lock);
 	INIT_LIST_HEAD(&rvti->list);
-	return 0;
+	INIT_LIST_HEAD(&rvti->sas);
+	ret = dst_cache_init(&rvti->dst_cache, GFP_KERNEL);
+	if (ret)
+		return ret;
+	ret = gro_cells_init(&rvti->gro_cells, dev);
+	if (ret)
+		dst_cache_destroy(&rvti->dst_cache);
+	return ret;
 }
 
 static void rvti_dev_uninit(struct net_device *dev)
@@ -56,9 +58,12 @@ static void rvti_dev_uninit(struct net_device *dev)
 
 	ASSERT_RTNL();
 	list_del_init(&rvti->list);
+	rvti_sa_flush(rvti);
 	ep = rcu_replace_pointer(rvti->endpoints, NULL, true);
 	if (ep)
 		kfree_rcu(ep, rcu);
+	gro_cells_destroy(&rvti->gro_cells);
+	dst_cache_destroy(&rvti->dst_cache);
 }
 
 static void rvti_dev_free(struct net_device *dev)

@@ -6,8 +6,12 @@
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
 #include <linux/rcupdate.h>
+#include <net/dst_cache.h>
+#include <net/gro_cells.h>
 
 #include "addr.h"
+
+struct rvti_sa;
 
 /*
  * The outer endpoints, replaced as a whole under RCU so that the transmit
@@ -29,6 +33,16 @@ struct rvti_device {
 	 */
 	struct net *creating_net;
 	struct rvti_endpoints __rcu *endpoints;
+	/* The active outbound SA; replaced as a whole. */
+	struct rvti_sa __rcu *tx_sa;
+	/* Every SA of the device: RCU list, written under conf_lock. */
+	struct list_head sas;
+	/* Outer routes to the remote; reset when the endpoints change. */
+	struct dst_cache dst_cache;
+	struct gro_cells gro_cells;
+	atomic64_t no_tx_sa;
+	atomic64_t no_endpoint;
+	atomic64_t wrong_source;
 	/* Serialises configuration changes coming from netlink. */
 	struct mutex conf_lock;
 	/* On rvti_device_list, under RTNL. */

@@ -28,4 +28,54 @@
  */
 #define RVTI_DEFAULT_MTU	(ETH_DATA_LEN - RVTI_MAX_OVERHEAD)
 
+struct rvti_sa;
+struct sk_buff;
+
+/* Bytes of RFC 4303 padding for @len bytes of payload and the 2-byte
+ * trailer, to a multiple of @block_len (a power of two, at least 4).
+ */
+static inline unsigned int rvti_esp_pad_len(unsigned int len,
+					    unsigned int block_len)
+{
+	return ALIGN(len + 2, block_len) - len - 2;
+}
+
+void rvti_esp_fill_trailer(u8 *tail, unsigned int pad_len, u8 next_hdr);
+bool rvti_esp_pad_ok(const u8 *pad, unsigned int pad_len);
+
+/*
+ * Encrypts @skb, whose data starts at the ESP header followed by room for
+ * the IV, the payload and a tail already padded by the caller; the outer
+ * header is in front. @done runs when encryption finished, maybe later on
+ * another CPU; the return value is 0 if @done ran already, -EINPROGRESS if
+ * it will.
+ */
+int rvti_esp_encrypt(struct rvti_sa *sa, struct sk_buff *skb,
+		     struct ip_esp_hdr *esph, u64 seq, unsigned int clen,
+		     void (*done)(struct sk_buff *skb, int err));
+/*
+ * Decrypts and authenticates @skb, whose data starts at the ESP header;
+ * @seq is the full sequence number (for ESN). @done runs as above and
+ * gets -EBADMSG for an ICV mismatch.
+ */
+int rvti_esp_decrypt(struct rvti_sa *sa, struct sk_buff *skb, u64 seq,
+		     void (*done)(struct sk_buff *skb, int err));
+
+/* The part of skb->cb the ESP layer owns between the two phases. */
+struct rvti_esp_cb {
+	void *tmp;
+	struct rvti_sa *sa;
+	void (*done)(struct sk_buff *skb, int err);
+	u64 seq;
+	u16 esph_off;		/* ESP header, from skb->head */
+	u8 outer_dsfield;	/* receive: the outer DSCP/ECN, for decap */
+	u8 pushed;		/* ESN AAD went in front of skb->data */
+};
+
+static inline struct rvti_esp_cb *rvti_esp_cb(struct sk_buff *skb)
+{
+	BUILD_BUG_ON(sizeof(struct rvti_esp_cb) > sizeof(skb->cb));
+	return (struct rvti_esp_cb *)skb->cb;
+}
+
 #endif /* _RVTI_ESP_H */

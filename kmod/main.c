@@ -10,29 +10,43 @@
 
 #include "device.h"
 #include "netlink.h"
+#include "receive.h"
+#include "sa.h"
 
 static int __init rvti_mod_init(void)
 {
 	int ret;
 
-	ret = rvti_device_init();
+	ret = rvti_sa_net_init();
 	if (ret)
 		return ret;
-	ret = rvti_genl_init();
+	ret = rvti_device_init();
+	if (ret)
+		goto err_sa;
+	ret = rvti_receive_init();
 	if (ret)
 		goto err_device;
+	ret = rvti_genl_init();
+	if (ret)
+		goto err_receive;
 	pr_info("rvti: route-based IPsec tunnels loaded\n");
 	return 0;
 
+err_receive:
+	rvti_receive_uninit();
 err_device:
 	rvti_device_uninit();
+err_sa:
+	rvti_sa_net_uninit();
 	return ret;
 }
 
 static void __exit rvti_mod_exit(void)
 {
 	rvti_genl_uninit();
+	rvti_receive_uninit();
 	rvti_device_uninit();
+	rvti_sa_net_uninit();
 }
 
 module_init(rvti_mod_init);

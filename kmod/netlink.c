@@ -12,8 +12,28 @@
 #include "addr.h"
 #include "device.h"
 #include "netlink.h"
+#include "replay.h"
+#include "sa.h"
 
 static struct genl_family rvti_genl_family;
+
+static const struct nla_policy rvti_sa_policy[RVTI_SA_A_MAX + 1] = {
+	[RVTI_SA_A_DIR] = NLA_POLICY_RANGE(NLA_U8, RVTI_SA_DIR_IN, RVTI_SA_DIR_OUT),
+	[RVTI_SA_A_SPI] = { .type = NLA_U32 },
+	[RVTI_SA_A_AEAD_ALG] = { .type = NLA_NUL_STRING,
+				 .len = CRYPTO_MAX_ALG_NAME - 1 },
+	[RVTI_SA_A_ENC_ALG] = { .type = NLA_NUL_STRING,
+				.len = CRYPTO_MAX_ALG_NAME - 1 },
+	[RVTI_SA_A_AUTH_ALG] = { .type = NLA_NUL_STRING,
+				 .len = CRYPTO_MAX_ALG_NAME - 1 },
+	[RVTI_SA_A_ENC_KEY] = NLA_POLICY_RANGE(NLA_BINARY, 1, 64),
+	[RVTI_SA_A_AUTH_KEY] = NLA_POLICY_RANGE(NLA_BINARY, 1, 128),
+	[RVTI_SA_A_ICV_BITS] = { .type = NLA_U32 },
+	[RVTI_SA_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, __RVTI_SA_F_ALL),
+	[RVTI_SA_A_REPLAY_WINDOW] = NLA_POLICY_RANGE(NLA_U32,
+						     RVTI_REPLAY_MIN_WINDOW,
+						     RVTI_REPLAY_MAX_WINDOW),
+};
 
 static const struct nla_policy rvti_policy[RVTI_A_MAX + 1] = {
 	[RVTI_A_IFINDEX] = { .type = NLA_U32 },
@@ -22,7 +42,27 @@ static const struct nla_policy rvti_policy[RVTI_A_MAX + 1] = {
 						sizeof(struct in6_addr)),
 	[RVTI_A_REMOTE] = NLA_POLICY_VALIDATE_FN(NLA_BINARY, rvti_addr_nla_validate,
 						 sizeof(struct in6_addr)),
+	[RVTI_A_SA] = NLA_POLICY_NESTED(rvti_sa_policy),
 };
+
+static int rvti_fill_tunnel_stats(struct sk_buff *skb, struct rvti_device *rvti)
+{
+	struct nlattr *nest = nla_nest_start(skb, RVTI_A_STATS);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, RVTI_TSTAT_NO_TX_SA,
+			      atomic64_read(&rvti->no_tx_sa), RVTI_TSTAT_PAD) ||
+	    nla_put_u64_64bit(skb, RVTI_TSTAT_NO_ENDPOINT,
+			      atomic64_read(&rvti->no_endpoint), RVTI_TSTAT_PAD) ||
+	    nla_put_u64_64bit(skb, RVTI_TSTAT_WRONG_SOURCE,
+			      atomic64_read(&rvti->wrong_source), RVTI_TSTAT_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
 
 static int rvti_fill_tunnel(struct sk_buff *skb, struct rvti_device *rvti,
 			    u32 portid, u32 seq, int flags)
@@ -39,8 +79,10 @@ static int rvti_fill_tunnel(struct sk_buff *skb, struct rvti_device *rvti,
 		goto err;
 	rcu_read_lock();
 	ep = rcu_dereference(rvti->endpoints);
-	if (ep && (rvti_addr_nla_put(skb, RVTI_A_LOCAL, &ep->local) ||
-		   rvti_addr_nla_put(skb, RVTI_A_REMOTE, &ep->remote))) {
+	if ((ep && (rvti_addr_nla_put(skb, RVTI_A_LOCAL, &ep->local) ||
+		    rvti_addr_nla_put(skb, RVTI_A_REMOTE, &ep->remote))) ||
+	    rvti_fill_tunnel_stats(skb, rvti) ||
+	    rvti_sa_nla_put_all(skb, rvti)) {
 		rcu_read_unlock();
 		goto err;
 	}
@@ -80,34 +122,36 @@ out:
 	return ret;
 }
 
-/* cb->args[0]: ifindex to resume the dump from. */
+/* cb->args[0]: how many rvti devices earlier calls have dumped. */
 static int rvti_get_tunnel_dumpit(struct sk_buff *skb,
 				  struct netlink_callback *cb)
 {
 	struct net *net = sock_net(skb->sk);
 	struct net_device *dev;
+	long idx = 0;
 	int ret = 0;
 
 	rcu_read_lock();
 	for_each_netdev_rcu(net, dev) {
-		if (dev->rtnl_link_ops != &rvti_link_ops ||
-		    dev->ifindex < cb->args[0])
+		if (dev->rtnl_link_ops != &rvti_link_ops)
+			continue;
+		if (idx++ < cb->args[0])
 			continue;
 		ret = rvti_fill_tunnel(skb, netdev_priv(dev),
 				       NETLINK_CB(cb->skb).portid,
 				       cb->nlh->nlmsg_seq, NLM_F_MULTI);
-		if (ret) {
-			cb->args[0] = dev->ifindex;
+		if (ret)
 			break;
-		}
+		cb->args[0] = idx;
 	}
 	rcu_read_unlock();
-	/* A full message buffer means "call me again", not failure. */
+	/*
+	 * A full buffer means "call again" and is no error, unless not even
+	 * one tunnel fitted. An empty return ends the dump.
+	 */
 	if (ret == -EMSGSIZE && skb->len)
 		return skb->len;
-	if (ret)
-		return ret;
-	return skb->len;
+	return ret ?: skb->len;
 }
 
 static int rvti_set_tunnel_doit(struct sk_buff *skb, struct genl_info *info)
@@ -164,11 +208,41 @@ static int rvti_set_tunnel_doit(struct sk_buff *skb, struct genl_info *info)
 	ep = NULL;
 	if (old)
 		kfree_rcu(old, rcu);
+	/* Cached outer routes were for the old endpoints. */
+	dst_cache_reset(&rvti->dst_cache);
 
 out_unlock:
 	mutex_unlock(&rvti->conf_lock);
 	kfree(ep);
 out_put:
+	rvti_device_put(rvti);
+	return ret;
+}
+
+/* NEW_SA and DEL_SA: the device, and the SA in a nest. */
+static int rvti_sa_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[RVTI_SA_A_MAX + 1];
+	struct rvti_device *rvti;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, RVTI_A_SA))
+		return -EINVAL;
+	ret = nla_parse_nested(tb, RVTI_SA_A_MAX, info->attrs[RVTI_A_SA],
+			       rvti_sa_policy, info->extack);
+	if (ret)
+		return ret;
+
+	rvti = rvti_device_get(genl_info_net(info), info->attrs[RVTI_A_IFINDEX],
+			       info->attrs[RVTI_A_IFNAME], info->extack);
+	if (IS_ERR(rvti))
+		return PTR_ERR(rvti);
+	mutex_lock(&rvti->conf_lock);
+	if (info->genlhdr->cmd == RVTI_CMD_NEW_SA)
+		ret = rvti_sa_add(rvti, tb, info->extack);
+	else
+		ret = rvti_sa_del(rvti, tb, info->extack);
+	mutex_unlock(&rvti->conf_lock);
 	rvti_device_put(rvti);
 	return ret;
 }
@@ -183,6 +257,16 @@ static const struct genl_ops rvti_genl_ops[] = {
 	{
 		.cmd = RVTI_CMD_SET_TUNNEL,
 		.doit = rvti_set_tunnel_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = RVTI_CMD_NEW_SA,
+		.doit = rvti_sa_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = RVTI_CMD_DEL_SA,
+		.doit = rvti_sa_doit,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

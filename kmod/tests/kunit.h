@@ -5,5 +5,8 @@
 #include <kunit/test.h>
 
 extern struct kunit_suite rvti_addr_test_suite;
+extern struct kunit_suite rvti_replay_test_suite;
+extern struct kunit_suite rvti_alg_test_suite;
+extern struct kunit_suite rvti_esp_test_suite;
 
 #endif /* _RVTI_KUNIT_H */

@@ -49,6 +49,62 @@
  * The change is applied atomically: the transmit path sees either the old
  * or the new pair of endpoints, never a mix.
  *
+ * RVTI_CMD_NEW_SA
+ * ---------------
+ *
+ * Adds a security association to the named device:
+ *
+ *    RVTI_A_IFINDEX: NLA_U32
+ *    RVTI_A_IFNAME: NLA_NUL_STRING, maxlen IFNAMSIZ - 1
+ *    RVTI_A_SA: NLA_NESTED
+ *        RVTI_SA_A_DIR: NLA_U8, enum rvti_sa_dir, required
+ *        RVTI_SA_A_SPI: NLA_U32, host order, not 0, required
+ *        RVTI_SA_A_AEAD_ALG: NLA_NUL_STRING, e.g. "rfc4106(gcm(aes))"
+ *        RVTI_SA_A_ENC_ALG: NLA_NUL_STRING, e.g. "cbc(aes)"
+ *        RVTI_SA_A_AUTH_ALG: NLA_NUL_STRING, e.g. "hmac(sha256)"
+ *        RVTI_SA_A_ENC_KEY: NLA_BINARY, the AEAD key with its 4-byte salt
+ *                           appended, or the cipher key
+ *        RVTI_SA_A_AUTH_KEY: NLA_BINARY, the HMAC key
+ *        RVTI_SA_A_ICV_BITS: NLA_U32, optional: the algorithm's default
+ *        RVTI_SA_A_FLAGS: NLA_U32, RVTI_SA_F_*, optional
+ *        RVTI_SA_A_REPLAY_WINDOW: NLA_U32, inbound only, 32 to 4096,
+ *                                 default 1024
+ *
+ * Either RVTI_SA_A_AEAD_ALG with RVTI_SA_A_ENC_KEY, or RVTI_SA_A_ENC_ALG,
+ * RVTI_SA_A_ENC_KEY, RVTI_SA_A_AUTH_ALG and RVTI_SA_A_AUTH_KEY. Algorithm
+ * names are those of `ip xfrm` (and short aliases: aes-gcm, aes-cbc,
+ * chacha20-poly1305, sha1, sha256, sha384, sha512).
+ *
+ * An inbound SPI is unique among the rvti SAs of the network namespace the
+ * device was created in (where the ESP packets arrive); an outbound SPI is
+ * unique per device. A new outbound SA replaces the active one atomically;
+ * the one it replaces is deleted.
+ *
+ * RVTI_CMD_DEL_SA
+ * ---------------
+ *
+ *    RVTI_A_IFINDEX / RVTI_A_IFNAME
+ *    RVTI_A_SA: NLA_NESTED
+ *        RVTI_SA_A_DIR: NLA_U8
+ *        RVTI_SA_A_SPI: NLA_U32
+ *
+ * State in RVTI_CMD_GET_TUNNEL replies
+ * ------------------------------------
+ *
+ * Besides the attributes above, each reply carries:
+ *
+ *    RVTI_A_STATS: NLA_NESTED, per-tunnel counters
+ *        RVTI_TSTAT_NO_TX_SA: NLA_U64, packets dropped: no outbound SA
+ *        RVTI_TSTAT_NO_ENDPOINT: NLA_U64, packets dropped: no remote
+ *        RVTI_TSTAT_WRONG_SOURCE: NLA_U64, ESP from another outer source
+ *    RVTI_A_SAS: NLA_NESTED, one RVTI_A_SA nest per SA:
+ *        RVTI_SA_A_DIR, RVTI_SA_A_SPI, RVTI_SA_A_AEAD_ALG or
+ *        RVTI_SA_A_ENC_ALG and RVTI_SA_A_AUTH_ALG, RVTI_SA_A_ICV_BITS,
+ *        RVTI_SA_A_FLAGS, RVTI_SA_A_REPLAY_WINDOW (inbound),
+ *        RVTI_SA_A_STATS: NLA_NESTED, enum rvti_sa_stat, all NLA_U64
+ *
+ * Keys are never returned.
+ *
  * Errors carry an extended ack message that says what is wrong.
  *
  * The enums below are ABI: values are only ever appended.
@@ -64,6 +120,8 @@ enum rvti_cmd {
 	RVTI_CMD_UNSPEC,
 	RVTI_CMD_GET_TUNNEL,
 	RVTI_CMD_SET_TUNNEL,
+	RVTI_CMD_NEW_SA,
+	RVTI_CMD_DEL_SA,
 	__RVTI_CMD_MAX
 };
 #define RVTI_CMD_MAX (__RVTI_CMD_MAX - 1)
@@ -74,8 +132,73 @@ enum rvti_attr {
 	RVTI_A_IFNAME,
 	RVTI_A_LOCAL,
 	RVTI_A_REMOTE,
+	RVTI_A_SA,
+	RVTI_A_SAS,
+	RVTI_A_STATS,
+	RVTI_A_PAD,
 	__RVTI_A_MAX
 };
 #define RVTI_A_MAX (__RVTI_A_MAX - 1)
+
+enum rvti_sa_dir {
+	RVTI_SA_DIR_UNSPEC,
+	RVTI_SA_DIR_IN,
+	RVTI_SA_DIR_OUT,
+	__RVTI_SA_DIR_MAX
+};
+#define RVTI_SA_DIR_MAX (__RVTI_SA_DIR_MAX - 1)
+
+enum rvti_sa_flag {
+	/* 64-bit extended sequence numbers (RFC 4303 section 2.2.1). */
+	RVTI_SA_F_ESN = 1U << 0,
+	__RVTI_SA_F_ALL = RVTI_SA_F_ESN
+};
+
+enum rvti_sa_attr {
+	RVTI_SA_A_UNSPEC,
+	RVTI_SA_A_DIR,
+	RVTI_SA_A_SPI,
+	RVTI_SA_A_AEAD_ALG,
+	RVTI_SA_A_ENC_ALG,
+	RVTI_SA_A_AUTH_ALG,
+	RVTI_SA_A_ENC_KEY,
+	RVTI_SA_A_AUTH_KEY,
+	RVTI_SA_A_ICV_BITS,
+	RVTI_SA_A_FLAGS,
+	RVTI_SA_A_REPLAY_WINDOW,
+	RVTI_SA_A_STATS,
+	RVTI_SA_A_PAD,
+	__RVTI_SA_A_MAX
+};
+#define RVTI_SA_A_MAX (__RVTI_SA_A_MAX - 1)
+
+enum rvti_sa_stat {
+	RVTI_SA_STAT_UNSPEC,
+	/* Packets and bytes (inner packets) that passed through the SA. */
+	RVTI_SA_STAT_PACKETS,
+	RVTI_SA_STAT_BYTES,
+	/* Inbound drops. */
+	RVTI_SA_STAT_REPLAYED,
+	RVTI_SA_STAT_OUTSIDE_WINDOW,
+	RVTI_SA_STAT_ICV_FAIL,
+	RVTI_SA_STAT_MALFORMED,
+	/* Outbound drops: the sequence number space is exhausted. */
+	RVTI_SA_STAT_SEQ_EXHAUSTED,
+	/* Outbound: last sequence number sent; inbound: highest accepted. */
+	RVTI_SA_STAT_SEQ,
+	RVTI_SA_STAT_PAD,
+	__RVTI_SA_STAT_MAX
+};
+#define RVTI_SA_STAT_MAX (__RVTI_SA_STAT_MAX - 1)
+
+enum rvti_tunnel_stat {
+	RVTI_TSTAT_UNSPEC,
+	RVTI_TSTAT_NO_TX_SA,
+	RVTI_TSTAT_NO_ENDPOINT,
+	RVTI_TSTAT_WRONG_SOURCE,
+	RVTI_TSTAT_PAD,
+	__RVTI_TSTAT_MAX
+};
+#define RVTI_TSTAT_MAX (__RVTI_TSTAT_MAX - 1)
 
 #endif /* _UAPI_LINUX_RVTI_H */

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ESP framing (RFC 4303) and the AEAD calls, shared by both directions.
+ *
+ * The AAD is the ESP header: SPI and sequence number, and with extended
+ * sequence numbers also the high 32 bits, which are not on the wire. Like
+ * XFRM, we make room for them by moving the SPI 4 bytes to the front for
+ * the duration of the crypto call (the bytes it covers are saved and put
+ * back), so that the transform sees SPI | seq_hi | seq_lo | IV | payload.
+ */
+
+#include <crypto/aead.h>
+#include <kunit/visibility.h>
+#include <linux/scatterlist.h>
+#include <linux/skbuff.h>
+#include <net/esp.h>
+
+#include "esp.h"
+#include "sa.h"
+
+void rvti_esp_fill_trailer(u8 *tail, unsigned int pad_len, u8 next_hdr)
+{
+	unsigned int i;
+
+	/* RFC 4303 section 2.4: the default padding is 1, 2, 3, ... */
+	for (i = 0; i < pad_len; i++)
+		tail[i] = i + 1;
+	tail[pad_len] = pad_len;
+	tail[pad_len + 1] = next_hdr;
+}
+EXPORT_SYMBOL_IF_KUNIT(rvti_esp_fill_trailer);
+
+/*
+ * RFC 4303 section 2.4: a receiver should check that the padding is the
+ * default sequence; anything else was not made by a conforming sender.
+ */
+bool rvti_esp_pad_ok(const u8 *pad, unsigned int pad_len)
+{
+	unsigned int i;
+
+	for (i = 0; i < pad_len; i++)
+		if (pad[i] != i + 1)
+			return false;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(rvti_esp_pad_ok);
+
+/*
+ * One allocation for a request: the saved AAD bytes, the IV, the request
+ * and its scatterlist, laid out as the crypto API wants them aligned.
+ */
+static void *rvti_esp_alloc_tmp(struct crypto_aead *aead, int nfrags,
+				__be32 **saved, u8 **iv,
+				struct aead_request **req,
+				struct scatterlist **sg)
+{
+	unsigned int len = sizeof(__be32) + crypto_aead_ivsize(aead);
+	void *tmp;
+
+	len += crypto_aead_alignmask(aead) & ~(crypto_tfm_ctx_alignment() - 1);
+	len = ALIGN(len, crypto_tfm_ctx_alignment());
+	len += sizeof(struct aead_request) + crypto_aead_reqsize(aead);
+	len = ALIGN(len, __alignof__(struct scatterlist));
+	len += sizeof(struct scatterlist) * nfrags;
+
+	tmp = kmalloc(len, GFP_ATOMIC);
+	if (!tmp)
+		return NULL;
+	*saved = tmp;
+	*iv = PTR_ALIGN((u8 *)tmp + sizeof(__be32),
+			crypto_aead_alignmask(aead) + 1);
+	*req = (void *)PTR_ALIGN(*iv + crypto_aead_ivsize(aead),
+				 crypto_tfm_ctx_alignment());
+	aead_request_set_tfm(*req, aead);
+	*sg = (void *)ALIGN((unsigned long)(*req + 1) + crypto_aead_reqsize(aead),
+			    __alignof__(struct scatterlist));
+	return tmp;
+}
+
+/* Inserts seq_hi in front of the ESP header; returns where the AAD starts. */
+static struct ip_esp_hdr *rvti_esp_esn_shift(struct rvti_esp_cb *cb,
+					     struct ip_esp_hdr *esph)
+{
+	struct ip_esp_hdr *aad = (void *)((u8 *)esph - sizeof(__be32));
+
+	*(__be32 *)cb->tmp = aad->spi;
+	aad->spi = esph->spi;
+	aad->seq_no = htonl(upper_32_bits(cb->seq));
+	return aad;
+}
+
+static void rvti_esp_esn_unshift(struct sk_buff *skb)
+{
+	struct rvti_esp_cb *cb = rvti_esp_cb(skb);
+	struct ip_esp_hdr *esph = (void *)(skb->head + cb->esph_off);
+	struct ip_esp_hdr *aad = (void *)((u8 *)esph - sizeof(__be32));
+
+	esph->spi = aad->spi;
+	aad->spi = *(__be32 *)cb->tmp;
+}
+
+static void rvti_esp_finish(struct sk_buff *skb, int err)
+{
+	struct rvti_esp_cb *cb = rvti_esp_cb(skb);
+
+	if (cb->sa->flags & RVTI_SA_F_ESN)
+		rvti_esp_esn_unshift(skb);
+	if (cb->pushed)
+		__skb_pull(skb, sizeof(__be32));
+	cb->pushed = 0;
+	kfree(cb->tmp);
+	cb->tmp = NULL;
+	cb->done(skb, err);
+}
+
+static void rvti_esp_crypto_done(struct crypto_async_request *req, int err)
+{
+	rvti_esp_finish(req->data, err);
+}
+
+static void rvti_esp_cb_init(struct sk_buff *skb, struct rvti_sa *sa, u64 seq,
+			     void (*done)(struct sk_buff *skb, int err))
+{
+	struct rvti_esp_cb *cb = rvti_esp_cb(skb);
+
+	cb->tmp = NULL;
+	cb->sa = sa;
+	cb->done = done;
+	cb->seq = seq;
+	cb->pushed = 0;
+}
+
+static int rvti_esp_crypt(struct rvti_sa *sa, struct sk_buff *skb,
+			  struct ip_esp_hdr *esph, unsigned int crypt_len,
+			  int nfrags, bool encrypt, u64 seq,
+			  void (*done)(struct sk_buff *skb, int err))
+{
+	struct rvti_esp_cb *cb = rvti_esp_cb(skb);
+	bool esn = sa->flags & RVTI_SA_F_ESN;
+	unsigned int assoclen = sizeof(*esph);
+	struct aead_request *req;
+	struct scatterlist *sg;
+	struct ip_esp_hdr *aad;
+	__be32 *saved;
+	__be64 seqiv;
+	int err;
+	u8 *iv;
+
+	cb->tmp = rvti_esp_alloc_tmp(sa->aead, nfrags, &saved, &iv, &req, &sg);
+	if (!cb->tmp) {
+		done(skb, -ENOMEM);
+		return 0;
+	}
+	cb->esph_off = (u8 *)esph - skb->head;
+
+	aad = esph;
+	if (esn) {
+		aad = rvti_esp_esn_shift(cb, esph);
+		assoclen += sizeof(__be32);
+		/*
+		 * On receive the data starts at the ESP header; the bytes
+		 * borrowed in front of it are the outer header's.
+		 */
+		if ((u8 *)aad < skb->data) {
+			__skb_push(skb, sizeof(__be32));
+			cb->pushed = 1;
+		}
+	}
+
+	sg_init_table(sg, nfrags);
+	err = skb_to_sgvec(skb, sg, (u8 *)aad - skb->data,
+			   assoclen + sa->iv_len + crypt_len +
+			   (encrypt ? sa->icv_len : 0));
+	if (unlikely(err < 0)) {
+		rvti_esp_finish(skb, err);
+		return 0;
+	}
+
+	aead_request_set_callback(req, 0, rvti_esp_crypto_done, skb);
+	aead_request_set_ad(req, assoclen);
+	if (encrypt) {
+		/*
+		 * The IV generator (seqiv, echainiv) derives the IV from
+		 * the sequence number, which is unique under the key.
+		 */
+		seqiv = cpu_to_be64(seq);
+		memset(iv, 0, sa->iv_len);
+		memcpy(iv + sa->iv_len - min_t(int, sa->iv_len, 8),
+		       (u8 *)&seqiv + 8 - min_t(int, sa->iv_len, 8),
+		       min_t(int, sa->iv_len, 8));
+		aead_request_set_crypt(req, sg, sg, sa->iv_len + crypt_len, iv);
+		err = crypto_aead_encrypt(req);
+	} else {
+		aead_request_set_crypt(req, sg, sg,
+				       sa->iv_len + crypt_len + sa->icv_len, iv);
+		err = crypto_aead_decrypt(req);
+	}
+	if (err == -EINPROGRESS)
+		return err;
+	rvti_esp_finish(skb, err);
+	return 0;
+}
+
+int rvti_esp_encrypt(struct rvti_sa *sa, struct sk_buff *skb,
+		     struct ip_esp_hdr *esph, u64 seq, unsigned int clen,
+		     void (*done)(struct sk_buff *skb, int err))
+{
+	struct sk_buff *trailer;
+	int nfrags;
+
+	rvti_esp_cb_init(skb, sa, seq, done);
+	/* Writable in place; the tail was added by the caller. */
+	nfrags = skb_cow_data(skb, 0, &trailer);
+	if (nfrags < 0) {
+		done(skb, nfrags);
+		return 0;
+	}
+	return rvti_esp_crypt(sa, skb, esph, clen, nfrags, true, seq, done);
+}
+
+int rvti_esp_decrypt(struct rvti_sa *sa, struct sk_buff *skb, u64 seq,
+		     void (*done)(struct sk_buff *skb, int err))
+{
+	unsigned int crypt_len = skb->len - sizeof(struct ip_esp_hdr) -
+				 sa->iv_len - sa->icv_len;
+	struct sk_buff *trailer;
+	int nfrags;
+
+	rvti_esp_cb_init(skb, sa, seq, done);
+	nfrags = skb_cow_data(skb, 0, &trailer);
+	if (nfrags < 0) {
+		done(skb, nfrags);
+		return 0;
+	}
+	skb->ip_summed = CHECKSUM_NONE;
+	return rvti_esp_crypt(sa, skb, (struct ip_esp_hdr *)skb->data,
+			      crypt_len, nfrags, false, seq, done);
+}

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Receive: ESP for one of our inbound SAs comes out of the device as the
+ * inner packet; every other ESP packet is left to XFRM untouched.
+ *
+ * The packet walk: the xfrm4/xfrm6 ESP handler chain calls us before
+ * ip_vti, xfrm interfaces and esp4/esp6; look up the SPI (RCU); check the
+ * outer source and the anti-replay window; decrypt and verify the ICV,
+ * maybe asynchronously; only then advance the window; check the trailer
+ * and the inner header; deliver through GRO on the device.
+ */
+
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <net/gro_cells.h>
+#include <net/inet_ecn.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/xfrm.h>
+#include <linux/rvti.h>
+
+#include "device.h"
+#include "esp.h"
+#include "receive.h"
+#include "sa.h"
+
+/* Above ip_vti (100), xfrm interfaces (10) and esp4/esp6 (0). */
+#define RVTI_XFRM_PRIORITY 200
+
+static void rvti_rx_drop(struct sk_buff *skb, atomic64_t *counter)
+{
+	if (counter)
+		atomic64_inc(counter);
+	kfree_skb(skb);
+}
+
+/* Checks padding and next header; returns the inner protocol or 0. */
+static __be16 rvti_rx_strip_trailer(struct rvti_sa *sa, struct sk_buff *skb)
+{
+	unsigned int elen = skb->len - sizeof(struct ip_esp_hdr) - sa->iv_len -
+			    sa->icv_len;
+	u8 trailer[2], pad[255];
+
+	if (skb_copy_bits(skb, skb->len - sa->icv_len - 2, trailer, 2))
+		return 0;
+	if (trailer[0] + 2 > elen)
+		return 0;
+	if (skb_copy_bits(skb, skb->len - sa->icv_len - 2 - trailer[0], pad,
+			  trailer[0]) ||
+	    !rvti_esp_pad_ok(pad, trailer[0]))
+		return 0;
+	if (pskb_trim(skb, skb->len - sa->icv_len - 2 - trailer[0]))
+		return 0;
+	switch (trailer[1]) {
+	case IPPROTO_IPIP:
+		return htons(ETH_P_IP);
+	case IPPROTO_IPV6:
+		return htons(ETH_P_IPV6);
+	}
+	return 0;
+}
+
+/* The inner header must be what the next-header field promised. */
+static bool rvti_rx_inner_ok(struct sk_buff *skb, __be16 proto)
+{
+	if (proto == htons(ETH_P_IP)) {
+		const struct iphdr *iph;
+
+		if (!pskb_may_pull(skb, sizeof(*iph)))
+			return false;
+		iph = (const struct iphdr *)skb->data;
+		if (iph->version != 4 || iph->ihl < 5 ||
+		    ntohs(iph->tot_len) < iph->ihl * 4 ||
+		    ntohs(iph->tot_len) > skb->len)
+			return false;
+		/* TFC padding (RFC 4303 section 2.7) goes. */
+		return !pskb_trim(skb, ntohs(iph->tot_len));
+	} else {
+		const struct ipv6hdr *ip6h;
+
+		if (!pskb_may_pull(skb, sizeof(*ip6h)))
+			return false;
+		ip6h = (const struct ipv6hdr *)skb->data;
+		if (ip6h->version != 6 ||
+		    ntohs(ip6h->payload_len) + sizeof(*ip6h) > skb->len)
+			return false;
+		return !pskb_trim(skb, ntohs(ip6h->payload_len) + sizeof(*ip6h));
+	}
+}
+
+static void rvti_rx_done(struct sk_buff *skb, int err)
+{
+	struct rvti_esp_cb *cb = rvti_esp_cb(skb);
+	struct rvti_sa *sa = cb->sa;
+	struct rvti_device *rvti = sa->rvti;
+	struct net_device *dev = rvti->dev;
+	enum rvti_replay_verdict verdict;
+	u8 outer_dsfield = cb->outer_dsfield;
+	unsigned int len;
+	__be16 proto;
+
+	if (unlikely(err)) {
+		DEV_STATS_INC(dev, rx_errors);
+		rvti_rx_drop(skb, err == -EBADMSG ? &sa->icv_fail : &sa->malformed);
+		goto out;
+	}
+
+	/* Authentic: only now may the window move. */
+	spin_lock_bh(&sa->replay_lock);
+	verdict = rvti_replay_advance(&sa->replay, cb->seq);
+	spin_unlock_bh(&sa->replay_lock);
+	if (unlikely(verdict != RVTI_REPLAY_OK)) {
+		DEV_STATS_INC(dev, rx_dropped);
+		rvti_rx_drop(skb, verdict == RVTI_REPLAY_DUP ? &sa->replayed :
+				  &sa->outside_window);
+		goto out;
+	}
+
+	proto = rvti_rx_strip_trailer(sa, skb);
+	if (unlikely(!proto))
+		goto malformed;
+	skb_pull(skb, sizeof(struct ip_esp_hdr) + sa->iv_len);
+	if (unlikely(!rvti_rx_inner_ok(skb, proto)))
+		goto malformed;
+
+	skb_reset_network_header(skb);
+	skb_reset_mac_header(skb);
+	skb->protocol = proto;
+	skb_scrub_packet(skb, !net_eq(rvti->creating_net, dev_net(dev)));
+	skb->dev = dev;
+	if (proto == htons(ETH_P_IP) ?
+	    INET_ECN_decapsulate(skb, outer_dsfield, ip_hdr(skb)->tos) > 1 :
+	    INET_ECN_decapsulate(skb, outer_dsfield,
+				 ipv6_get_dsfield(ipv6_hdr(skb))) > 1) {
+		/* RFC 6040: CE outside, not-ECT inside. */
+		DEV_STATS_INC(dev, rx_frame_errors);
+		DEV_STATS_INC(dev, rx_errors);
+		kfree_skb(skb);
+		goto out;
+	}
+
+	len = skb->len;
+	rvti_sa_count(sa, len);
+	dev_sw_netstats_rx_add(dev, len);
+	gro_cells_receive(&rvti->gro_cells, skb);
+	goto out;
+
+malformed:
+	DEV_STATS_INC(dev, rx_errors);
+	rvti_rx_drop(skb, &sa->malformed);
+out:
+	rvti_sa_put(sa);
+	dev_put(dev);
+}
+
+static bool rvti_rx_source_ok(const struct rvti_device *rvti,
+			      const struct sk_buff *skb)
+{
+	const struct rvti_endpoints *ep = rcu_dereference(rvti->endpoints);
+
+	if (!ep || !rvti_addr_is_set(&ep->remote))
+		return false;
+	if (ip_hdr(skb)->version == 4)
+		return ep->remote.family == AF_INET &&
+		       ip_hdr(skb)->saddr == ep->remote.ip4;
+	return ep->remote.family == AF_INET6 &&
+	       ipv6_addr_equal(&ipv6_hdr(skb)->saddr, &ep->remote.ip6);
+}
+
+static int rvti_esp_rcv(struct sk_buff *skb)
+{
+	enum rvti_replay_verdict verdict;
+	struct rvti_device *rvti;
+	struct ip_esp_hdr *esph;
+	struct rvti_sa *sa;
+	u64 seq;
+
+	if (!pskb_may_pull(skb, sizeof(*esph)))
+		return -EINVAL;
+	esph = (struct ip_esp_hdr *)skb->data;
+
+	rcu_read_lock();
+	sa = rvti_sa_lookup_in(dev_net(skb->dev), esph->spi);
+	if (!sa) {
+		/* Not ours: the next handler (XFRM) gets it untouched. */
+		rcu_read_unlock();
+		return -EINVAL;
+	}
+	rvti = sa->rvti;
+
+	if (unlikely(!rvti_rx_source_ok(rvti, skb))) {
+		DEV_STATS_INC(rvti->dev, rx_dropped);
+		rvti_rx_drop(skb, &rvti->wrong_source);
+		goto out;
+	}
+	if (unlikely(skb->len < sizeof(*esph) + sa->iv_len + 2 + sa->icv_len ||
+		     (skb->len - sizeof(*esph) - sa->iv_len - sa->icv_len) %
+		     sa->block_len)) {
+		DEV_STATS_INC(rvti->dev, rx_length_errors);
+		DEV_STATS_INC(rvti->dev, rx_errors);
+		rvti_rx_drop(skb, &sa->malformed);
+		goto out;
+	}
+
+	spin_lock_bh(&sa->replay_lock);
+	verdict = rvti_replay_check(&sa->replay, ntohl(esph->seq_no), &seq);
+	spin_unlock_bh(&sa->replay_lock);
+	if (unlikely(verdict != RVTI_REPLAY_OK)) {
+		DEV_STATS_INC(rvti->dev, rx_dropped);
+		rvti_rx_drop(skb, verdict == RVTI_REPLAY_DUP ? &sa->replayed :
+				  verdict == RVTI_REPLAY_OLD ? &sa->outside_window :
+				  &sa->malformed);
+		goto out;
+	}
+
+	rvti_esp_cb(skb)->outer_dsfield = ip_hdr(skb)->version == 4 ?
+					  ip_hdr(skb)->tos :
+					  ipv6_get_dsfield(ipv6_hdr(skb));
+	/* Held until rvti_rx_done(), which may run after crypto returns. */
+	rvti_sa_hold(sa);
+	dev_hold(rvti->dev);
+	rcu_read_unlock();
+	rvti_esp_decrypt(sa, skb, seq, rvti_rx_done);
+	return 0;
+
+out:
+	rcu_read_unlock();
+	return 0;
+}
+
+/* rvti never hands packets to xfrm_input(): nothing of XFRM's is ours. */
+static int rvti_esp_input_handler(struct sk_buff *skb, int nexthdr,
+				  __be32 spi, int encap_type)
+{
+	return -EINVAL;
+}
+
+static int rvti_esp_cb_handler(struct sk_buff *skb, int err)
+{
+	return 1;
+}
+
+static int rvti_esp4_err(struct sk_buff *skb, u32 info)
+{
+	return -ENOENT;
+}
+
+static int rvti_esp6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
+			 u8 type, u8 code, int offset, __be32 info)
+{
+	return -ENOENT;
+}
+
+static struct xfrm4_protocol rvti_esp4_protocol __read_mostly = {
+	.handler = rvti_esp_rcv,
+	.input_handler = rvti_esp_input_handler,
+	.cb_handler = rvti_esp_cb_handler,
+	.err_handler = rvti_esp4_err,
+	.priority = RVTI_XFRM_PRIORITY,
+};
+
+static struct xfrm6_protocol rvti_esp6_protocol __read_mostly = {
+	.handler = rvti_esp_rcv,
+	.input_handler = rvti_esp_input_handler,
+	.cb_handler = rvti_esp_cb_handler,
+	.err_handler = rvti_esp6_err,
+	.priority = RVTI_XFRM_PRIORITY,
+};
+
+int __init rvti_receive_init(void)
+{
+	int ret;
+
+	ret = xfrm4_protocol_register(&rvti_esp4_protocol, IPPROTO_ESP);
+	if (ret)
+		return ret;
+	ret = xfrm6_protocol_register(&rvti_esp6_protocol, IPPROTO_ESP);
+	if (ret)
+		xfrm4_protocol_deregister(&rvti_esp4_protocol, IPPROTO_ESP);
+	return ret;
+}
+
+void rvti_receive_uninit(void)
+{
+	xfrm6_protocol_deregister(&rvti_esp6_protocol, IPPROTO_ESP);
+	xfrm4_protocol_deregister(&rvti_esp4_protocol, IPPROTO_ESP);
+}

@@ -1,0 +1,503 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Security associations: creation from netlink, the per-namespace table of
+ * inbound SAs, the device's outbound SA, and their lifetime.
+ */
+
+#include <crypto/aead.h>
+#include <crypto/authenc.h>
+#include <linux/module.h>
+#include <linux/rhashtable.h>
+#include <linux/rtnetlink.h>
+#include <net/genetlink.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <linux/rvti.h>
+
+#include "device.h"
+#include "sa.h"
+
+static bool force_async_crypto;
+module_param(force_async_crypto, bool, 0644);
+MODULE_PARM_DESC(force_async_crypto,
+		 "Run new SAs' crypto through cryptd (asynchronous), for testing");
+
+struct rvti_sa_net {
+	struct rhashtable sa_in;
+};
+
+static unsigned int rvti_sa_net_id __read_mostly;
+static struct workqueue_struct *rvti_sa_wq;
+
+static const struct rhashtable_params rvti_sa_params = {
+	.key_len = sizeof(__be32),
+	.key_offset = offsetof(struct rvti_sa, spi),
+	.head_offset = offsetof(struct rvti_sa, node),
+	.automatic_shrinking = true,
+};
+
+struct rvti_sa *rvti_sa_lookup_in(struct net *net, __be32 spi)
+{
+	struct rvti_sa_net *sn = net_generic(net, rvti_sa_net_id);
+
+	return rhashtable_lookup(&sn->sa_in, &spi, rvti_sa_params);
+}
+
+static void rvti_sa_free_work(struct work_struct *work)
+{
+	struct rvti_sa *sa = container_of(to_rcu_work(work), struct rvti_sa,
+					  free_work);
+
+	/* crypto_free_aead() zeroes the transform, and the key in it. */
+	crypto_free_aead(sa->aead);
+	free_percpu(sa->stats);
+	kfree_sensitive(sa);
+}
+
+void rvti_sa_put(struct rvti_sa *sa)
+{
+	if (refcount_dec_and_test(&sa->refcnt))
+		queue_rcu_work(rvti_sa_wq, &sa->free_work);
+}
+
+/* The authenc() key blob: a parameter rtattr, the HMAC key, the cipher key. */
+static int rvti_sa_setkey_authenc(struct crypto_aead *aead,
+				  const struct nlattr *enc_key,
+				  const struct nlattr *auth_key)
+{
+	struct crypto_authenc_key_param *param;
+	unsigned int keylen;
+	struct rtattr *rta;
+	u8 *key, *p;
+	int ret;
+
+	keylen = RTA_SPACE(sizeof(*param)) + nla_len(auth_key) + nla_len(enc_key);
+	key = kmalloc(keylen, GFP_KERNEL);
+	if (!key)
+		return -ENOMEM;
+	rta = (struct rtattr *)key;
+	rta->rta_type = CRYPTO_AUTHENC_KEYA_PARAM;
+	rta->rta_len = RTA_LENGTH(sizeof(*param));
+	param = RTA_DATA(rta);
+	param->enckeylen = cpu_to_be32(nla_len(enc_key));
+	p = key + RTA_SPACE(sizeof(*param));
+	memcpy(p, nla_data(auth_key), nla_len(auth_key));
+	memcpy(p + nla_len(auth_key), nla_data(enc_key), nla_len(enc_key));
+	ret = crypto_aead_setkey(aead, key, keylen);
+	kfree_sensitive(key);
+	return ret;
+}
+
+static int rvti_sa_init_crypto(struct rvti_sa *sa, struct nlattr **tb,
+			       u32 icv_bits, struct netlink_ext_ack *extack)
+{
+	char name[CRYPTO_MAX_ALG_NAME], async_name[CRYPTO_MAX_ALG_NAME];
+	bool esn = sa->flags & RVTI_SA_F_ESN;
+	const char *tfm_name = name;
+	int ret;
+
+	ret = rvti_alg_tfm_name(name, sizeof(name), sa->aead_alg, sa->enc_alg,
+				sa->auth_alg, esn);
+	if (!ret && READ_ONCE(force_async_crypto)) {
+		if (snprintf(async_name, sizeof(async_name), "cryptd(%s)",
+			     name) >= sizeof(async_name))
+			ret = -ENAMETOOLONG;
+		tfm_name = async_name;
+	}
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "algorithm name too long");
+		return ret;
+	}
+
+	sa->aead = crypto_alloc_aead(tfm_name, 0, 0);
+	if (IS_ERR(sa->aead)) {
+		ret = PTR_ERR(sa->aead);
+		sa->aead = NULL;
+		NL_SET_ERR_MSG(extack,
+			       "the kernel has no implementation of this algorithm (crypto module missing?)");
+		return ret;
+	}
+
+	if (sa->aead_alg)
+		ret = crypto_aead_setkey(sa->aead, nla_data(tb[RVTI_SA_A_ENC_KEY]),
+					 nla_len(tb[RVTI_SA_A_ENC_KEY]));
+	else
+		ret = rvti_sa_setkey_authenc(sa->aead, tb[RVTI_SA_A_ENC_KEY],
+					     tb[RVTI_SA_A_AUTH_KEY]);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "the crypto API refused the key");
+		return ret;
+	}
+	ret = crypto_aead_setauthsize(sa->aead, icv_bits / 8);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "the crypto API refused the ICV length");
+		return ret;
+	}
+	sa->icv_len = icv_bits / 8;
+	sa->iv_len = crypto_aead_ivsize(sa->aead);
+	sa->block_len = ALIGN(crypto_aead_blocksize(sa->aead), 4);
+	return 0;
+}
+
+/* Picks and checks the algorithms, keys and ICV; returns the ICV bits. */
+static int rvti_sa_parse_algs(struct rvti_sa *sa, struct nlattr **tb,
+			      struct netlink_ext_ack *extack)
+{
+	struct nlattr *icv = tb[RVTI_SA_A_ICV_BITS];
+	const struct rvti_alg *icv_alg;
+	u32 icv_bits;
+	int ret;
+
+	if (!tb[RVTI_SA_A_ENC_KEY]) {
+		NL_SET_ERR_MSG(extack, "a key is required");
+		return -EINVAL;
+	}
+	if (tb[RVTI_SA_A_AEAD_ALG]) {
+		if (tb[RVTI_SA_A_ENC_ALG] || tb[RVTI_SA_A_AUTH_ALG] ||
+		    tb[RVTI_SA_A_AUTH_KEY]) {
+			NL_SET_ERR_MSG(extack,
+				       "an AEAD algorithm excludes separate encryption and authentication");
+			return -EINVAL;
+		}
+		sa->aead_alg = rvti_alg_find(RVTI_ALG_AEAD,
+					     nla_data(tb[RVTI_SA_A_AEAD_ALG]));
+		if (!sa->aead_alg) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[RVTI_SA_A_AEAD_ALG],
+					    "unknown AEAD algorithm: rfc4106(gcm(aes)) or rfc7539esp(chacha20,poly1305) expected");
+			return -ENOENT;
+		}
+		ret = rvti_alg_check_key(sa->aead_alg, nla_len(tb[RVTI_SA_A_ENC_KEY]),
+					 tb[RVTI_SA_A_ENC_KEY], extack);
+		if (ret)
+			return ret;
+		icv_alg = sa->aead_alg;
+	} else {
+		if (!tb[RVTI_SA_A_ENC_ALG] || !tb[RVTI_SA_A_AUTH_ALG] ||
+		    !tb[RVTI_SA_A_AUTH_KEY]) {
+			NL_SET_ERR_MSG(extack,
+				       "an AEAD algorithm, or an encryption and an authentication algorithm with their keys, is required");
+			return -EINVAL;
+		}
+		sa->enc_alg = rvti_alg_find(RVTI_ALG_ENC,
+					    nla_data(tb[RVTI_SA_A_ENC_ALG]));
+		if (!sa->enc_alg) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[RVTI_SA_A_ENC_ALG],
+					    "unknown encryption algorithm: cbc(aes) expected");
+			return -ENOENT;
+		}
+		sa->auth_alg = rvti_alg_find(RVTI_ALG_AUTH,
+					     nla_data(tb[RVTI_SA_A_AUTH_ALG]));
+		if (!sa->auth_alg) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[RVTI_SA_A_AUTH_ALG],
+					    "unknown authentication algorithm: hmac(sha1), hmac(sha256), hmac(sha384) or hmac(sha512) expected");
+			return -ENOENT;
+		}
+		ret = rvti_alg_check_key(sa->enc_alg, nla_len(tb[RVTI_SA_A_ENC_KEY]),
+					 tb[RVTI_SA_A_ENC_KEY], extack);
+		if (!ret)
+			ret = rvti_alg_check_key(sa->auth_alg,
+						 nla_len(tb[RVTI_SA_A_AUTH_KEY]),
+						 tb[RVTI_SA_A_AUTH_KEY], extack);
+		if (ret)
+			return ret;
+		icv_alg = sa->auth_alg;
+	}
+
+	icv_bits = icv ? nla_get_u32(icv) : icv_alg->icv_bits[0];
+	ret = rvti_alg_check_icv(icv_alg, icv_bits, icv, extack);
+	return ret ?: icv_bits;
+}
+
+static struct rvti_sa *rvti_sa_find(struct rvti_device *rvti, u8 dir,
+				    __be32 spi)
+{
+	struct rvti_sa *sa;
+
+	lockdep_assert_held(&rvti->conf_lock);
+	list_for_each_entry(sa, &rvti->sas, list)
+		if (sa->dir == dir && sa->spi == spi)
+			return sa;
+	return NULL;
+}
+
+static void rvti_sa_unlink(struct rvti_device *rvti, struct rvti_sa *sa)
+{
+	lockdep_assert_held(&rvti->conf_lock);
+	if (sa->dir == RVTI_SA_DIR_IN) {
+		struct rvti_sa_net *sn = net_generic(rvti->creating_net,
+						     rvti_sa_net_id);
+
+		rhashtable_remove_fast(&sn->sa_in, &sa->node, rvti_sa_params);
+	} else if (rcu_access_pointer(rvti->tx_sa) == sa) {
+		RCU_INIT_POINTER(rvti->tx_sa, NULL);
+	}
+	list_del_rcu(&sa->list);
+	rvti_sa_put(sa);
+}
+
+int rvti_sa_add(struct rvti_device *rvti, struct nlattr **tb,
+		struct netlink_ext_ack *extack)
+{
+	struct rvti_sa *sa, *old;
+	u32 window;
+	int ret;
+	u8 dir;
+
+	lockdep_assert_held(&rvti->conf_lock);
+	if (!tb[RVTI_SA_A_DIR] || !tb[RVTI_SA_A_SPI]) {
+		NL_SET_ERR_MSG(extack, "an SA needs a direction and an SPI");
+		return -EINVAL;
+	}
+	dir = nla_get_u8(tb[RVTI_SA_A_DIR]);
+	/* RFC 4303 section 2.1: SPIs 1 to 255 are reserved, 0 is local. */
+	if (nla_get_u32(tb[RVTI_SA_A_SPI]) < 256) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[RVTI_SA_A_SPI],
+				    "SPIs 0 to 255 are reserved (RFC 4303)");
+		return -EINVAL;
+	}
+	if (dir == RVTI_SA_DIR_OUT && tb[RVTI_SA_A_REPLAY_WINDOW]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[RVTI_SA_A_REPLAY_WINDOW],
+				    "the replay window applies to inbound SAs only");
+		return -EINVAL;
+	}
+
+	sa = kzalloc(sizeof(*sa), GFP_KERNEL);
+	if (!sa)
+		return -ENOMEM;
+	sa->stats = netdev_alloc_pcpu_stats(struct rvti_sa_pcpu_stats);
+	if (!sa->stats) {
+		kfree(sa);
+		return -ENOMEM;
+	}
+	sa->rvti = rvti;
+	sa->dir = dir;
+	sa->spi = htonl(nla_get_u32(tb[RVTI_SA_A_SPI]));
+	if (tb[RVTI_SA_A_FLAGS])
+		sa->flags = nla_get_u32(tb[RVTI_SA_A_FLAGS]);
+	spin_lock_init(&sa->replay_lock);
+	refcount_set(&sa->refcnt, 1);
+	INIT_RCU_WORK(&sa->free_work, rvti_sa_free_work);
+
+	window = tb[RVTI_SA_A_REPLAY_WINDOW] ?
+		 nla_get_u32(tb[RVTI_SA_A_REPLAY_WINDOW]) :
+		 RVTI_REPLAY_DEFAULT_WINDOW;
+	ret = rvti_replay_init(&sa->replay, window, sa->flags & RVTI_SA_F_ESN);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "replay window must be 32 to 4096 packets");
+		goto err;
+	}
+	ret = rvti_sa_parse_algs(sa, tb, extack);
+	if (ret < 0)
+		goto err;
+	ret = rvti_sa_init_crypto(sa, tb, ret, extack);
+	/* The key now lives in the transform only. */
+	memzero_explicit(nla_data(tb[RVTI_SA_A_ENC_KEY]),
+			 nla_len(tb[RVTI_SA_A_ENC_KEY]));
+	if (tb[RVTI_SA_A_AUTH_KEY])
+		memzero_explicit(nla_data(tb[RVTI_SA_A_AUTH_KEY]),
+				 nla_len(tb[RVTI_SA_A_AUTH_KEY]));
+	if (ret)
+		goto err;
+
+	if (rvti_sa_find(rvti, dir, sa->spi)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[RVTI_SA_A_SPI],
+				    "this device already has an SA with this direction and SPI");
+		ret = -EEXIST;
+		goto err;
+	}
+	if (dir == RVTI_SA_DIR_IN) {
+		struct rvti_sa_net *sn = net_generic(rvti->creating_net,
+						     rvti_sa_net_id);
+
+		ret = rhashtable_lookup_insert_fast(&sn->sa_in, &sa->node,
+						    rvti_sa_params);
+		if (ret) {
+			if (ret == -EEXIST)
+				NL_SET_ERR_MSG_ATTR(extack, tb[RVTI_SA_A_SPI],
+						    "another rvti device of this network namespace has an inbound SA with this SPI");
+			goto err;
+		}
+		list_add_tail_rcu(&sa->list, &rvti->sas);
+	} else {
+		list_add_tail_rcu(&sa->list, &rvti->sas);
+		/* One pointer store: a packet sees the old SA or the new. */
+		old = rcu_replace_pointer(rvti->tx_sa, sa,
+					  lockdep_is_held(&rvti->conf_lock));
+		if (old)
+			rvti_sa_unlink(rvti, old);
+	}
+	return 0;
+
+err:
+	crypto_free_aead(sa->aead);
+	free_percpu(sa->stats);
+	kfree_sensitive(sa);
+	return ret;
+}
+
+int rvti_sa_del(struct rvti_device *rvti, struct nlattr **tb,
+		struct netlink_ext_ack *extack)
+{
+	struct rvti_sa *sa;
+
+	lockdep_assert_held(&rvti->conf_lock);
+	if (!tb[RVTI_SA_A_DIR] || !tb[RVTI_SA_A_SPI]) {
+		NL_SET_ERR_MSG(extack, "an SA is named by its direction and SPI");
+		return -EINVAL;
+	}
+	sa = rvti_sa_find(rvti, nla_get_u8(tb[RVTI_SA_A_DIR]),
+			  htonl(nla_get_u32(tb[RVTI_SA_A_SPI])));
+	if (!sa) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[RVTI_SA_A_SPI],
+				    "no SA with this direction and SPI on this device");
+		return -ENOENT;
+	}
+	rvti_sa_unlink(rvti, sa);
+	return 0;
+}
+
+void rvti_sa_flush(struct rvti_device *rvti)
+{
+	struct rvti_sa *sa, *tmp;
+
+	mutex_lock(&rvti->conf_lock);
+	list_for_each_entry_safe(sa, tmp, &rvti->sas, list)
+		rvti_sa_unlink(rvti, sa);
+	mutex_unlock(&rvti->conf_lock);
+}
+
+static int rvti_sa_nla_put_stats(struct sk_buff *skb, struct rvti_sa *sa)
+{
+	u64 packets = 0, bytes = 0, seq;
+	struct nlattr *nest;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		const struct rvti_sa_pcpu_stats *s = per_cpu_ptr(sa->stats, cpu);
+		unsigned int start;
+		u64 p, b;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			p = u64_stats_read(&s->packets);
+			b = u64_stats_read(&s->bytes);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		packets += p;
+		bytes += b;
+	}
+	seq = sa->dir == RVTI_SA_DIR_OUT ? atomic64_read(&sa->tx_seq) :
+	      READ_ONCE(sa->replay.top);
+
+	nest = nla_nest_start(skb, RVTI_SA_A_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, RVTI_SA_STAT_PACKETS, packets, RVTI_SA_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, RVTI_SA_STAT_BYTES, bytes, RVTI_SA_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, RVTI_SA_STAT_REPLAYED,
+			      atomic64_read(&sa->replayed), RVTI_SA_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, RVTI_SA_STAT_OUTSIDE_WINDOW,
+			      atomic64_read(&sa->outside_window), RVTI_SA_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, RVTI_SA_STAT_ICV_FAIL,
+			      atomic64_read(&sa->icv_fail), RVTI_SA_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, RVTI_SA_STAT_MALFORMED,
+			      atomic64_read(&sa->malformed), RVTI_SA_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, RVTI_SA_STAT_SEQ_EXHAUSTED,
+			      atomic64_read(&sa->seq_exhausted), RVTI_SA_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, RVTI_SA_STAT_SEQ, seq, RVTI_SA_STAT_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int rvti_sa_nla_put(struct sk_buff *skb, struct rvti_sa *sa)
+{
+	struct nlattr *nest = nla_nest_start(skb, RVTI_A_SA);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, RVTI_SA_A_DIR, sa->dir) ||
+	    nla_put_u32(skb, RVTI_SA_A_SPI, ntohl(sa->spi)) ||
+	    (sa->aead_alg &&
+	     nla_put_string(skb, RVTI_SA_A_AEAD_ALG, sa->aead_alg->name)) ||
+	    (sa->enc_alg &&
+	     nla_put_string(skb, RVTI_SA_A_ENC_ALG, sa->enc_alg->name)) ||
+	    (sa->auth_alg &&
+	     nla_put_string(skb, RVTI_SA_A_AUTH_ALG, sa->auth_alg->name)) ||
+	    nla_put_u32(skb, RVTI_SA_A_ICV_BITS, sa->icv_len * 8) ||
+	    nla_put_u32(skb, RVTI_SA_A_FLAGS, sa->flags) ||
+	    (sa->dir == RVTI_SA_DIR_IN &&
+	     nla_put_u32(skb, RVTI_SA_A_REPLAY_WINDOW, sa->replay.window)) ||
+	    rvti_sa_nla_put_stats(skb, sa)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* Caller holds RCU. Keys are never part of this. */
+int rvti_sa_nla_put_all(struct sk_buff *skb, struct rvti_device *rvti)
+{
+	struct nlattr *nest = nla_nest_start(skb, RVTI_A_SAS);
+	struct rvti_sa *sa;
+
+	if (!nest)
+		return -EMSGSIZE;
+	list_for_each_entry_rcu(sa, &rvti->sas, list) {
+		if (rvti_sa_nla_put(skb, sa)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int __net_init rvti_sa_net_init_ns(struct net *net)
+{
+	struct rvti_sa_net *sn = net_generic(net, rvti_sa_net_id);
+
+	return rhashtable_init(&sn->sa_in, &rvti_sa_params);
+}
+
+static void __net_exit rvti_sa_net_exit_ns(struct net *net)
+{
+	struct rvti_sa_net *sn = net_generic(net, rvti_sa_net_id);
+
+	/* The devices, and with them every SA, went before this runs. */
+	rhashtable_destroy(&sn->sa_in);
+}
+
+static struct pernet_operations rvti_sa_net_ops = {
+	.init = rvti_sa_net_init_ns,
+	.exit = rvti_sa_net_exit_ns,
+	.id = &rvti_sa_net_id,
+	.size = sizeof(struct rvti_sa_net),
+};
+
+int __init rvti_sa_net_init(void)
+{
+	int ret;
+
+	rvti_sa_wq = alloc_workqueue("rvti_sa", 0, 0);
+	if (!rvti_sa_wq)
+		return -ENOMEM;
+	/*
+	 * A subsystem, so that its exit runs after the device exit that
+	 * removes the SAs from the table.
+	 */
+	ret = register_pernet_subsys(&rvti_sa_net_ops);
+	if (ret)
+		destroy_workqueue(rvti_sa_wq);
+	return ret;
+}
+
+void rvti_sa_net_uninit(void)
+{
+	unregister_pernet_subsys(&rvti_sa_net_ops);
+	/* Let the RCU callbacks queue the last frees, then run them. */
+	rcu_barrier();
+	destroy_workqueue(rvti_sa_wq);
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _RVTI_SA_H
+#define _RVTI_SA_H
+
+#include <crypto/aead.h>
+#include <linux/atomic.h>
+#include <linux/rhashtable-types.h>
+#include <linux/spinlock.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
+#include <linux/rvti.h>
+
+#include "alg.h"
+#include "replay.h"
+
+struct rvti_device;
+struct genl_info;
+
+struct rvti_sa_pcpu_stats {
+	u64_stats_t packets;
+	u64_stats_t bytes;
+	struct u64_stats_sync syncp;
+};
+
+/*
+ * A security association. Inbound SAs are found by SPI in the table of the
+ * namespace where their ESP arrives; the outbound one is the device's
+ * tx_sa. Readers hold RCU, or a reference across asynchronous crypto.
+ * The key lives only inside the crypto transform, which the crypto API
+ * zeroes when it is freed.
+ */
+struct rvti_sa {
+	struct rhash_head node;		/* inbound: rvti_net.sa_in */
+	struct list_head list;		/* rvti_device.sas, under conf_lock */
+	struct rvti_device *rvti;
+	__be32 spi;
+	u8 dir;				/* enum rvti_sa_dir */
+	u32 flags;			/* RVTI_SA_F_* */
+	u8 icv_len;			/* bytes */
+	u8 iv_len;
+	u8 block_len;			/* padding alignment, at least 4 */
+	const struct rvti_alg *aead_alg, *enc_alg, *auth_alg;
+	struct crypto_aead *aead;
+
+	atomic64_t tx_seq;		/* outbound: last sequence number used */
+	spinlock_t replay_lock;		/* inbound: protects replay */
+	struct rvti_replay replay;
+
+	struct rvti_sa_pcpu_stats __percpu *stats;
+	atomic64_t replayed;
+	atomic64_t outside_window;
+	atomic64_t icv_fail;
+	atomic64_t malformed;
+	atomic64_t seq_exhausted;
+
+	refcount_t refcnt;
+	struct rcu_work free_work;
+};
+
+int rvti_sa_net_init(void);
+void rvti_sa_net_uninit(void);
+
+int rvti_sa_add(struct rvti_device *rvti, struct nlattr **tb,
+		struct netlink_ext_ack *extack);
+int rvti_sa_del(struct rvti_device *rvti, struct nlattr **tb,
+		struct netlink_ext_ack *extack);
+void rvti_sa_flush(struct rvti_device *rvti);
+int rvti_sa_nla_put_all(struct sk_buff *skb, struct rvti_device *rvti);
+
+struct rvti_sa *rvti_sa_lookup_in(struct net *net, __be32 spi);
+
+static inline void rvti_sa_hold(struct rvti_sa *sa)
+{
+	refcount_inc(&sa->refcnt);
+}
+
+void rvti_sa_put(struct rvti_sa *sa);
+
+static inline void rvti_sa_count(struct rvti_sa *sa, unsigned int len)
+{
+	struct rvti_sa_pcpu_stats *s = get_cpu_ptr(sa->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->packets);
+	u64_stats_add(&s->bytes, len);
+	u64_stats_update_end(&s->syncp);
+	put_cpu_ptr(sa->stats);
+}
+
+#endif /* _RVTI_SA_H */
