@@ -169,8 +169,7 @@ static int rvti_esp_crypt(struct rvti_sa *sa, struct sk_buff *skb,
 
 	sg_init_table(sg, nfrags);
 	err = skb_to_sgvec(skb, sg, (u8 *)aad - skb->data,
-			   assoclen + sa->iv_len + crypt_len +
-			   (encrypt ? sa->icv_len : 0));
+			   assoclen + sa->iv_len + crypt_len + sa->icv_len);
 	if (unlikely(err < 0)) {
 		rvti_esp_finish(skb, err);
 		return 0;

@@ -63,6 +63,8 @@ static __be16 rvti_rx_strip_trailer(struct rvti_sa *sa, struct sk_buff *skb)
 /* The inner header must be what the next-header field promised. */
 static bool rvti_rx_inner_ok(struct sk_buff *skb, __be16 proto)
 {
+	const struct ipv6hdr *ip6h;
+
 	if (proto == htons(ETH_P_IP)) {
 		const struct iphdr *iph;
 
@@ -75,17 +77,14 @@ static bool rvti_rx_inner_ok(struct sk_buff *skb, __be16 proto)
 			return false;
 		/* TFC padding (RFC 4303 section 2.7) goes. */
 		return !pskb_trim(skb, ntohs(iph->tot_len));
-	} else {
-		const struct ipv6hdr *ip6h;
-
-		if (!pskb_may_pull(skb, sizeof(*ip6h)))
-			return false;
-		ip6h = (const struct ipv6hdr *)skb->data;
-		if (ip6h->version != 6 ||
-		    ntohs(ip6h->payload_len) + sizeof(*ip6h) > skb->len)
-			return false;
-		return !pskb_trim(skb, ntohs(ip6h->payload_len) + sizeof(*ip6h));
 	}
+	if (!pskb_may_pull(skb, sizeof(struct ipv6hdr)))
+		return false;
+	ip6h = (const struct ipv6hdr *)skb->data;
+	if (ip6h->version != 6 ||
+	    ntohs(ip6h->payload_len) + sizeof(*ip6h) > skb->len)
+		return false;
+	return !pskb_trim(skb, ntohs(ip6h->payload_len) + sizeof(*ip6h));
 }
 
 static void rvti_rx_done(struct sk_buff *skb, int err)

@@ -5,7 +5,8 @@
  * and an XFRM peer agree on what is a replay: the window covers the
  * @window numbers that end with the highest one accepted, both ends
  * included, and the high half of an extended sequence number is inferred
- * as in appendix A2.2 (xfrm_replay_seqhi()).
+ * as in appendix A2.2 (xfrm_replay_seqhi(), but see replay.c for the
+ * numbers before the first wrap).
  *
  * The window may only move once a packet is known to be authentic, so
  * the receive path works in two phases:
@@ -15,7 +16,8 @@
  *		drop;
  *	decrypt and verify the ICV, with upper_32_bits(seq) in the AAD
  *	for ESN;
- *	if (ICV bad || rvti_replay_advance(&sa->replay, seq) != RVTI_REPLAY_OK)
+ *	if (ICV bad ||
+ *	    rvti_replay_advance(&sa->replay, seq) != RVTI_REPLAY_OK)
  *		drop;
  *
  * Locking is the caller's: both calls must be made under the SA's lock,

@@ -88,28 +88,41 @@ static int rvti_sa_setkey_authenc(struct crypto_aead *aead,
 	return ret;
 }
 
+/*
+ * cryptd instances take the name of what they wrap and are found by their
+ * driver name, "cryptd(<driver name of the inner transform>)".
+ */
+static int rvti_sa_async_name(char *name, size_t len)
+{
+	struct crypto_aead *sync = crypto_alloc_aead(name, 0, CRYPTO_ALG_ASYNC);
+	int n;
+
+	if (IS_ERR(sync))
+		return PTR_ERR(sync);
+	n = snprintf(name, len, "cryptd(%s)",
+		     crypto_tfm_alg_driver_name(crypto_aead_tfm(sync)));
+	crypto_free_aead(sync);
+	return n < len ? 0 : -ENAMETOOLONG;
+}
+
 static int rvti_sa_init_crypto(struct rvti_sa *sa, struct nlattr **tb,
 			       u32 icv_bits, struct netlink_ext_ack *extack)
 {
-	char name[CRYPTO_MAX_ALG_NAME], async_name[CRYPTO_MAX_ALG_NAME];
 	bool esn = sa->flags & RVTI_SA_F_ESN;
-	const char *tfm_name = name;
+	char name[CRYPTO_MAX_ALG_NAME];
 	int ret;
 
 	ret = rvti_alg_tfm_name(name, sizeof(name), sa->aead_alg, sa->enc_alg,
 				sa->auth_alg, esn);
-	if (!ret && READ_ONCE(force_async_crypto)) {
-		if (snprintf(async_name, sizeof(async_name), "cryptd(%s)",
-			     name) >= sizeof(async_name))
-			ret = -ENAMETOOLONG;
-		tfm_name = async_name;
-	}
+	if (!ret && READ_ONCE(force_async_crypto))
+		ret = rvti_sa_async_name(name, sizeof(name));
 	if (ret) {
-		NL_SET_ERR_MSG(extack, "algorithm name too long");
+		NL_SET_ERR_MSG(extack,
+			       "the kernel has no implementation of this algorithm (crypto module missing?)");
 		return ret;
 	}
 
-	sa->aead = crypto_alloc_aead(tfm_name, 0, 0);
+	sa->aead = crypto_alloc_aead(name, 0, 0);
 	if (IS_ERR(sa->aead)) {
 		ret = PTR_ERR(sa->aead);
 		sa->aead = NULL;

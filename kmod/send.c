@@ -293,6 +293,7 @@ static int rvti_xmit_one(struct net *net, struct sock *sk, struct sk_buff *skb)
 	rvti_push_outer(skb, dst, &saddr, &ep->remote, dsfield, df);
 	skb_dst_set(skb, dst);
 
+	rvti_sa_count(sa, inner_len);
 	/* Held until rvti_tx_done(), which may run after crypto returns. */
 	rvti_sa_hold(sa);
 	dev_hold(dev);

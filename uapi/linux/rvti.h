@@ -124,6 +124,7 @@ enum rvti_cmd {
 	RVTI_CMD_DEL_SA,
 	__RVTI_CMD_MAX
 };
+
 #define RVTI_CMD_MAX (__RVTI_CMD_MAX - 1)
 
 enum rvti_attr {
@@ -138,6 +139,7 @@ enum rvti_attr {
 	RVTI_A_PAD,
 	__RVTI_A_MAX
 };
+
 #define RVTI_A_MAX (__RVTI_A_MAX - 1)
 
 enum rvti_sa_dir {
@@ -146,6 +148,7 @@ enum rvti_sa_dir {
 	RVTI_SA_DIR_OUT,
 	__RVTI_SA_DIR_MAX
 };
+
 #define RVTI_SA_DIR_MAX (__RVTI_SA_DIR_MAX - 1)
 
 enum rvti_sa_flag {
@@ -170,6 +173,7 @@ enum rvti_sa_attr {
 	RVTI_SA_A_PAD,
 	__RVTI_SA_A_MAX
 };
+
 #define RVTI_SA_A_MAX (__RVTI_SA_A_MAX - 1)
 
 enum rvti_sa_stat {
@@ -189,6 +193,7 @@ enum rvti_sa_stat {
 	RVTI_SA_STAT_PAD,
 	__RVTI_SA_STAT_MAX
 };
+
 #define RVTI_SA_STAT_MAX (__RVTI_SA_STAT_MAX - 1)
 
 enum rvti_tunnel_stat {
@@ -199,6 +204,7 @@ enum rvti_tunnel_stat {
 	RVTI_TSTAT_PAD,
 	__RVTI_TSTAT_MAX
 };
+
 #define RVTI_TSTAT_MAX (__RVTI_TSTAT_MAX - 1)
 
 #endif /* _UAPI_LINUX_RVTI_H */

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Pure argument parsing helpers for rvti; see parse.h.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "parse.h"
+
+int parse_errf(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (buf && len) {
+		va_start(ap, fmt);
+		vsnprintf(buf, len, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+int parse_addr(const char *s, struct rvti_addr *addr)
+{
+	memset(addr, 0, sizeof(*addr));
+	if (!s)
+		return -EINVAL;
+	if (!strcmp(s, "any")) {
+		addr->family = AF_UNSPEC;
+		return 0;
+	}
+	/* inet_pton() takes only the strict numeric forms. */
+	if (inet_pton(AF_INET, s, addr->bytes) == 1) {
+		addr->family = AF_INET;
+		addr->len = 4;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, addr->bytes) == 1) {
+		addr->family = AF_INET6;
+		addr->len = 16;
+		return 0;
+	}
+	memset(addr, 0, sizeof(*addr));
+	return -EINVAL;
+}
+
+int addr_from_bytes(struct rvti_addr *addr, const void *data, size_t len)
+{
+	memset(addr, 0, sizeof(*addr));
+	switch (len) {
+	case 0:
+		addr->family = AF_UNSPEC;
+		return 0;
+	case 4:
+		addr->family = AF_INET;
+		break;
+	case 16:
+		addr->family = AF_INET6;
+		break;
+	default:
+		return -EINVAL;
+	}
+	memcpy(addr->bytes, data, len);
+	addr->len = len;
+	return 0;
+}
+
+static int fail(const char **why, const char *reason, int err)
+{
+	if (why)
+		*why = reason;
+	return err;
+}
+
+int parse_ifname(const char *s, const char **why)
+{
+	const char *p;
+
+	if (!s || !*s)
+		return fail(why, "empty device name", -EINVAL);
+	if (strnlen(s, IFNAMSIZ) >= IFNAMSIZ)
+		return fail(why, "device name longer than 15 characters",
+			    -EINVAL);
+	if (!strcmp(s, ".") || !strcmp(s, ".."))
+		return fail(why, "\".\" and \"..\" are not device names",
+			    -EINVAL);
+	for (p = s; *p; p++) {
+		if (*p == '/' || *p == ':' || isspace((unsigned char)*p))
+			return fail(why,
+				    "device name contains '/', ':' or white space",
+				    -EINVAL);
+	}
+	return 0;
+}
+
+int parse_dev_arg(const char *val, char *ifname, char *err, size_t errlen)
+{
+	const char *why = "invalid";
+
+	if (parse_ifname(val, &why))
+		return parse_errf(err, errlen, "invalid device name \"%s\": %s",
+				  val, why);
+	strcpy(ifname, val);	/* parse_ifname() checked the length */
+	return 0;
+}
+
+static bool has_hex_prefix(const char *s)
+{
+	return s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+}
+
+int parse_u32(const char *s, uint32_t *val)
+{
+	unsigned long long v;
+	const char *digits, *p;
+	char *end;
+	int base;
+
+	if (!s || !*s)
+		return -EINVAL;
+	if (has_hex_prefix(s)) {
+		base = 16;
+		digits = s + 2;
+	} else {
+		base = 10;
+		digits = s;
+	}
+	/*
+	 * Check every character ourselves: strtoull() would also take white
+	 * space, a sign, and a second 0x prefix.
+	 */
+	if (!*digits)
+		return -EINVAL;
+	for (p = digits; *p; p++) {
+		if (base == 16 ? !isxdigit((unsigned char)*p) :
+				 !isdigit((unsigned char)*p))
+			return -EINVAL;
+	}
+
+	errno = 0;
+	v = strtoull(digits, &end, base);
+	if (*end)
+		return -EINVAL;
+	if (errno == ERANGE || v > UINT32_MAX)
+		return -ERANGE;
+	*val = (uint32_t)v;
+	return 0;
+}
+
+static int hex_val(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decode exactly @n hex digits at @s; nothing is written on error. */
+static int decode_hex(const char *s, size_t n, uint8_t *key, size_t max,
+		      size_t *len, const char **why)
+{
+	size_t i;
+
+	if (n == 0)
+		return fail(why, "no hex digits", -EINVAL);
+	for (i = 0; i < n; i++) {
+		if (hex_val((unsigned char)s[i]) < 0)
+			return fail(why, "not a hex digit", -EINVAL);
+	}
+	if (n % 2)
+		return fail(why, "odd number of hex digits", -EINVAL);
+	if (n / 2 > max)
+		return fail(why, "key too long", -ERANGE);
+	for (i = 0; i < n / 2; i++)
+		key[i] = (uint8_t)(hex_val((unsigned char)s[2 * i]) << 4 |
+				   hex_val((unsigned char)s[2 * i + 1]));
+	*len = n / 2;
+	return 0;
+}
+
+/* Room for a maximal key written with 0x and generous white space. */
+#define KEY_FILE_MAX (4 * PARSE_KEY_MAX + 64)
+
+static int parse_key_file(const char *path, uint8_t *key, size_t max,
+			  size_t *len, const char **why)
+{
+	char buf[KEY_FILE_MAX + 1];
+	size_t total = 0, start, end;
+	ssize_t n;
+	int fd, err;
+
+	if (!*path)
+		return fail(why, "missing file name after @", -EINVAL);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = errno;
+		return fail(why, strerror(err), -err);
+	}
+	/* Read one byte more than we accept to tell "too long". */
+	while (total < sizeof(buf)) {
+		n = read(fd, buf + total, sizeof(buf) - total);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = errno;
+			close(fd);
+			explicit_bzero(buf, sizeof(buf));
+			return fail(why, strerror(err), -err);
+		}
+		if (n == 0)
+			break;
+		total += (size_t)n;
+	}
+	close(fd);
+
+	if (total > KEY_FILE_MAX) {
+		err = fail(why, "key file too long", -ERANGE);
+		goto out;
+	}
+	start = 0;
+	end = total;
+	while (start < end && isspace((unsigned char)buf[start]))
+		start++;
+	while (end > start && isspace((unsigned char)buf[end - 1]))
+		end--;
+	if (end - start >= 2 && has_hex_prefix(buf + start))
+		start += 2;
+	err = decode_hex(buf + start, end - start, key, max, len, why);
+out:
+	explicit_bzero(buf, sizeof(buf));
+	return err;
+}
+
+int parse_hex_key(const char *s, uint8_t *key, size_t max, size_t *len,
+		  const char **why)
+{
+	if (!s || !*s)
+		return fail(why, "empty key", -EINVAL);
+	if (max > PARSE_KEY_MAX)
+		max = PARSE_KEY_MAX;
+	if (s[0] == '@')
+		return parse_key_file(s + 1, key, max, len, why);
+	if (!has_hex_prefix(s))
+		return fail(why, "expected 0xHEX or @FILE", -EINVAL);
+	return decode_hex(s + 2, strlen(s + 2), key, max, len, why);
+}
+
+void kw_match_init(struct kw_match *m, const char *arg)
+{
+	m->arg = arg;
+	m->found = KW_NONE;
+	m->exact = -1;
+	m->nprefix = 0;
+}
+
+void kw_match_try(struct kw_match *m, const char *word, int idx)
+{
+	size_t n;
+
+	if (!m->arg || !*m->arg)
+		return;
+	if (!strcmp(m->arg, word)) {
+		if (m->exact < 0)
+			m->exact = idx;
+		return;
+	}
+	n = strlen(m->arg);
+	if (!strncmp(m->arg, word, n)) {
+		m->nprefix++;
+		m->found = idx;
+	}
+}
+
+int kw_match_result(const struct kw_match *m)
+{
+	if (m->exact >= 0)
+		return m->exact;
+	if (m->nprefix > 1)
+		return KW_AMBIGUOUS;
+	if (m->nprefix == 1)
+		return m->found;
+	return KW_NONE;
+}
+
+int parse_keyword(const char *arg, const char *const *words)
+{
+	struct kw_match m;
+	int i;
+
+	kw_match_init(&m, arg);
+	for (i = 0; words[i]; i++)
+		kw_match_try(&m, words[i], i);
+	return kw_match_result(&m);
+}

@@ -1,0 +1,1142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * End-to-end tests of "show", "tunnel set" and "sa add|del|list" against a
+ * fake kernel plugged
+ * in as the netlink transport: the requests the tool sends are checked
+ * attribute by attribute, and the replies (dumps, acks, errors with extack,
+ * malformed messages) are made by hand as the ABI in uapi/linux/rvti.h
+ * describes them.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/rvti.h>
+
+#include "nl.h"
+#include "sa.h"
+#include "test.h"
+#include "tunnel.h"
+#include "util.h"
+
+#define FAKE_FAMILY 0x42
+#define FAKE_CHUNKS 16
+#define FAKE_CHUNK_SIZE 4096
+
+/* An SA in a GET_TUNNEL reply. */
+struct fake_sa {
+	uint8_t dir;
+	uint32_t spi;
+	const char *aead, *enc, *auth;	/* NULL: absent */
+	uint32_t icv;
+	uint32_t flags;
+	uint32_t replay_window;		/* 0: absent */
+	/* RVTI_SA_STAT_PACKETS .. RVTI_SA_STAT_SEQ */
+	uint64_t stats[RVTI_SA_STAT_SEQ];
+};
+
+struct fake_tunnel {
+	const char *name;
+	uint32_t ifindex;
+	const char *local;	/* NULL: absent */
+	const char *remote;
+	int bad_local_len;	/* if not 0: send this many bytes instead */
+	bool extra_attrs;	/* add attributes the tool does not know */
+};
+
+/* A tunnel's RVTI_A_STATS and RVTI_A_SAS. */
+struct fake_state {
+	uint64_t tstats[RVTI_TSTAT_WRONG_SOURCE];
+	const struct fake_sa *sas;
+	unsigned int nsas;
+	bool bad_sa;		/* an SA with a 2-byte SPI at the end */
+};
+
+struct fake {
+	/* The scenario. */
+	const struct fake_tunnel *tunnels;
+	unsigned int ntunnels;
+	const struct fake_state *states;	/* NULL, or one per tunnel */
+	bool one_per_read;	/* each dump message in its own read */
+	int error;		/* errno for SET, or for a failed dump */
+	const char *msg;	/* extack message with it (or a warning) */
+	bool wrong_seq;
+	bool echo;		/* errors echo the whole request back */
+
+	/* What the tool sent: the last request, and how many. */
+	char req[FAKE_CHUNK_SIZE] __attribute__((aligned(8)));
+	unsigned int nreq;
+	const struct nlattr *tb[RVTI_A_MAX + 1];
+	const struct nlattr *sa_tb[RVTI_SA_A_MAX + 1];	/* of RVTI_A_SA */
+
+	/* Replies: one chunk per read. */
+	char chunk[FAKE_CHUNKS][FAKE_CHUNK_SIZE] __attribute__((aligned(8)));
+	size_t len[FAKE_CHUNKS];
+	unsigned int nchunks, next;
+};
+
+static struct nlmsghdr *fake_put(struct fake *f, bool new_chunk,
+				 uint16_t type, uint16_t flags)
+{
+	const struct nlmsghdr *req = (const struct nlmsghdr *)f->req;
+	struct nlmsghdr *nlh;
+
+	if (new_chunk || !f->nchunks) {
+		if (f->nchunks == FAKE_CHUNKS)
+			abort();
+		f->nchunks++;
+	}
+	nlh = mnl_nlmsg_put_header(f->chunk[f->nchunks - 1] +
+				   f->len[f->nchunks - 1]);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	nlh->nlmsg_seq = req->nlmsg_seq + (f->wrong_seq ? 1000 : 0);
+	nlh->nlmsg_pid = 0;
+	return nlh;
+}
+
+static void fake_end(struct fake *f, struct nlmsghdr *nlh)
+{
+	f->len[f->nchunks - 1] += MNL_ALIGN(nlh->nlmsg_len);
+}
+
+/* A u64 the way nla_put_u64_64bit() may put it: after a pad attribute. */
+static void put_u64_pad(struct nlmsghdr *nlh, uint16_t type, uint64_t v,
+			uint16_t pad)
+{
+	static const uint8_t none;
+
+	mnl_attr_put(nlh, pad, 0, &none);
+	mnl_attr_put_u64(nlh, type, v);
+}
+
+static void fake_put_sa(struct nlmsghdr *nlh, const struct fake_sa *sa,
+			bool extra)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, RVTI_A_SA), *st;
+	uint16_t i;
+
+	if (extra)
+		mnl_attr_put_strz(nlh, RVTI_SA_A_MAX + 1, "from the future");
+	mnl_attr_put_u8(nlh, RVTI_SA_A_DIR, sa->dir);
+	mnl_attr_put_u32(nlh, RVTI_SA_A_SPI, sa->spi);
+	if (sa->aead)
+		mnl_attr_put_strz(nlh, RVTI_SA_A_AEAD_ALG, sa->aead);
+	if (sa->enc)
+		mnl_attr_put_strz(nlh, RVTI_SA_A_ENC_ALG, sa->enc);
+	if (sa->auth)
+		mnl_attr_put_strz(nlh, RVTI_SA_A_AUTH_ALG, sa->auth);
+	mnl_attr_put_u32(nlh, RVTI_SA_A_ICV_BITS, sa->icv);
+	mnl_attr_put_u32(nlh, RVTI_SA_A_FLAGS, sa->flags);
+	if (sa->replay_window)
+		mnl_attr_put_u32(nlh, RVTI_SA_A_REPLAY_WINDOW,
+				 sa->replay_window);
+	st = mnl_attr_nest_start(nlh, RVTI_SA_A_STATS);
+	for (i = RVTI_SA_STAT_PACKETS; i <= RVTI_SA_STAT_SEQ; i++)
+		put_u64_pad(nlh, i, sa->stats[i - 1], RVTI_SA_STAT_PAD);
+	if (extra)
+		mnl_attr_put_u64(nlh, RVTI_SA_STAT_MAX + 1, 12345);
+	mnl_attr_nest_end(nlh, st);
+	if (extra)
+		mnl_attr_put_u32(nlh, 0x3fff, 7);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/* RVTI_A_STATS and RVTI_A_SAS, as the kernel puts them. */
+static void fake_put_state(struct nlmsghdr *nlh, const struct fake_tunnel *t,
+			   const struct fake_state *st)
+{
+	struct nlattr *nest;
+	unsigned int i;
+	uint16_t k;
+
+	nest = mnl_attr_nest_start(nlh, RVTI_A_STATS);
+	for (k = RVTI_TSTAT_NO_TX_SA; k <= RVTI_TSTAT_WRONG_SOURCE; k++)
+		put_u64_pad(nlh, k, st->tstats[k - 1], RVTI_TSTAT_PAD);
+	if (t->extra_attrs)
+		mnl_attr_put_u64(nlh, RVTI_TSTAT_MAX + 1, 99);
+	mnl_attr_nest_end(nlh, nest);
+
+	nest = mnl_attr_nest_start(nlh, RVTI_A_SAS);
+	for (i = 0; i < st->nsas; i++) {
+		fake_put_sa(nlh, &st->sas[i], t->extra_attrs);
+		if (t->extra_attrs)	/* not an SA: skipped */
+			mnl_attr_put_u32(nlh, RVTI_A_SA + 100, i);
+	}
+	if (st->bad_sa) {
+		struct nlattr *sa = mnl_attr_nest_start(nlh, RVTI_A_SA);
+
+		mnl_attr_put_u8(nlh, RVTI_SA_A_DIR, RVTI_SA_DIR_IN);
+		mnl_attr_put_u16(nlh, RVTI_SA_A_SPI, 1);
+		mnl_attr_nest_end(nlh, sa);
+	}
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static void fake_tunnel_msg(struct fake *f, const struct fake_tunnel *t,
+			    bool new_chunk, uint16_t flags)
+{
+	static const uint8_t junk[7] = { 1, 2, 3, 4, 5, 6, 7 };
+	struct nlmsghdr *nlh = fake_put(f, new_chunk, FAKE_FAMILY, flags);
+	struct genlmsghdr *genl;
+	struct rvti_addr a;
+
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = RVTI_CMD_GET_TUNNEL;
+	genl->version = RVTI_GENL_VERSION;
+	if (t->extra_attrs)
+		mnl_attr_put(nlh, RVTI_A_MAX + 1, sizeof(junk), junk);
+	mnl_attr_put_u32(nlh, RVTI_A_IFINDEX, t->ifindex);
+	mnl_attr_put_strz(nlh, RVTI_A_IFNAME, t->name);
+	if (t->local && !parse_addr(t->local, &a))
+		mnl_attr_put(nlh, RVTI_A_LOCAL,
+			     t->bad_local_len ? (size_t)t->bad_local_len :
+						a.len, a.bytes);
+	if (t->remote && !parse_addr(t->remote, &a))
+		mnl_attr_put(nlh, RVTI_A_REMOTE, a.len, a.bytes);
+	if (t->extra_attrs)
+		mnl_attr_put_u64(nlh, 300, 1);
+	if (f->states)
+		fake_put_state(nlh, t, &f->states[t - f->tunnels]);
+	fake_end(f, nlh);
+}
+
+/* NLMSG_ERROR (capped, as with NETLINK_CAP_ACK), with extack. */
+static void fake_ack(struct fake *f, bool new_chunk, int error,
+		     const char *msg)
+{
+	const struct nlmsghdr *req = (const struct nlmsghdr *)f->req;
+	bool echo = f->echo && error;
+	struct nlmsghdr *nlh = fake_put(f, new_chunk, NLMSG_ERROR,
+					echo ? 0 : NLM_F_CAPPED);
+	struct nlmsgerr *err = mnl_nlmsg_put_extra_header(nlh, sizeof(*err));
+
+	err->error = -error;
+	err->msg = *req;
+	if (echo)	/* the request's payload follows, keys and all */
+		memcpy(mnl_nlmsg_put_extra_header(nlh, req->nlmsg_len -
+						  sizeof(*req)),
+		       req + 1, req->nlmsg_len - sizeof(*req));
+	if (msg) {
+		mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, msg);
+		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+	}
+	fake_end(f, nlh);
+}
+
+static void fake_done(struct fake *f, int error, const char *msg)
+{
+	struct nlmsghdr *nlh = fake_put(f, true, NLMSG_DONE, NLM_F_MULTI);
+	int *e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
+
+	*e = -error;
+	if (msg) {
+		mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, msg);
+		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+	}
+	fake_end(f, nlh);
+}
+
+/* The fake kernel: answer the request in f->req. */
+static void fake_kernel(struct fake *f)
+{
+	const struct nlmsghdr *req = (const struct nlmsghdr *)f->req;
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(req);
+	const char *name;
+	unsigned int i;
+
+	memset(f->sa_tb, 0, sizeof(f->sa_tb));
+	if (req->nlmsg_type != FAKE_FAMILY ||
+	    nl_parse_attrs(req, f->tb, RVTI_A_MAX)) {
+		fake_ack(f, true, EOPNOTSUPP, NULL);
+		return;
+	}
+	if (genl->cmd == RVTI_CMD_NEW_SA || genl->cmd == RVTI_CMD_DEL_SA) {
+		if (!f->tb[RVTI_A_SA] ||
+		    nl_parse_nested(f->tb[RVTI_A_SA], f->sa_tb, RVTI_SA_A_MAX)) {
+			fake_ack(f, true, EINVAL, "no valid RVTI_A_SA");
+			return;
+		}
+	}
+	if (genl->cmd == RVTI_CMD_SET_TUNNEL || genl->cmd == RVTI_CMD_NEW_SA ||
+	    genl->cmd == RVTI_CMD_DEL_SA) {
+		fake_ack(f, true, f->error, f->msg);
+		return;
+	}
+	if (genl->cmd != RVTI_CMD_GET_TUNNEL) {
+		fake_ack(f, true, EOPNOTSUPP, NULL);
+		return;
+	}
+	if (req->nlmsg_flags & NLM_F_DUMP) {
+		for (i = 0; i < f->ntunnels; i++)
+			fake_tunnel_msg(f, &f->tunnels[i],
+					i == 0 || f->one_per_read,
+					NLM_F_MULTI);
+		fake_done(f, f->error, f->msg);
+		return;
+	}
+	name = f->tb[RVTI_A_IFNAME] ? mnl_attr_get_str(f->tb[RVTI_A_IFNAME]) :
+				      "";
+	for (i = 0; i < f->ntunnels; i++) {
+		if (!strcmp(f->tunnels[i].name, name)) {
+			fake_tunnel_msg(f, &f->tunnels[i], true, 0);
+			fake_ack(f, false, 0, NULL);
+			return;
+		}
+	}
+	fake_ack(f, true, ENODEV, "no such rvti device");
+}
+
+static ssize_t fake_send(void *priv, const void *buf, size_t len)
+{
+	struct fake *f = priv;
+
+	if (len > sizeof(f->req)) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	memcpy(f->req, buf, len);
+	f->nreq++;
+	f->nchunks = f->next = 0;
+	memset(f->len, 0, sizeof(f->len));
+	fake_kernel(f);
+	return (ssize_t)len;
+}
+
+static ssize_t fake_recv(void *priv, void *buf, size_t len)
+{
+	struct fake *f = priv;
+	size_t n;
+
+	if (f->next >= f->nchunks) {
+		/* The tool read past the end of the reply: it would hang. */
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	n = f->len[f->next];
+	if (n > len)
+		abort();
+	memcpy(buf, f->chunk[f->next++], n);
+	return (ssize_t)n;
+}
+
+static const struct nl_transport fake_transport = {
+	.send = fake_send,
+	.recv = fake_recv,
+};
+
+static const struct rvti_command top_cmds[] = {
+	{ .name = "tunnel", .sub = tunnel_cmds },
+	{ .name = "sa", .sub = sa_cmds },
+	{ .name = "show", .fn = tunnel_do_show, .help = TUNNEL_SHOW_HELP },
+	{ 0 }
+};
+
+/* Run @line against @f. */
+static void fake_run(struct fake *f, const char *line, struct run_result *r)
+{
+	struct nl_ctx *nl = calloc(1, sizeof(*nl));
+
+	if (!nl)
+		abort();
+	nl->tr = &fake_transport;
+	nl->tr_priv = f;
+	nl->family_id = FAKE_FAMILY;
+	nl->version = RVTI_GENL_VERSION;
+	nl->seq = 1000;
+	run_cmdline(top_cmds, line, nl, r);
+}
+
+static struct fake *fake_new(const struct fake_tunnel *t, unsigned int n)
+{
+	struct fake *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		abort();
+	f->tunnels = t;
+	f->ntunnels = n;
+	return f;
+}
+
+static const struct fake_tunnel two[] = {
+	{ "rvti0", 5, "192.0.2.1", "198.51.100.1", 0, false },
+	{ "rvti1", 6, NULL, NULL, 0, false },
+};
+
+static void check_get_request(struct fake *f, bool dump, const char *dev)
+{
+	const struct nlmsghdr *req = (const struct nlmsghdr *)f->req;
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(req);
+
+	CHECK_INT(f->nreq, 1);
+	CHECK_INT(req->nlmsg_type, FAKE_FAMILY);
+	CHECK(req->nlmsg_flags & NLM_F_REQUEST);
+	CHECK(req->nlmsg_flags & NLM_F_ACK);
+	CHECK_INT(!!(req->nlmsg_flags & NLM_F_DUMP), dump);
+	CHECK_INT(genl->cmd, RVTI_CMD_GET_TUNNEL);
+	CHECK_INT(genl->version, RVTI_GENL_VERSION);
+	CHECK(!f->tb[RVTI_A_LOCAL] && !f->tb[RVTI_A_REMOTE] &&
+	      !f->tb[RVTI_A_IFINDEX]);
+	if (dev) {
+		CHECK(f->tb[RVTI_A_IFNAME] != NULL);
+		if (f->tb[RVTI_A_IFNAME])
+			CHECK_STR(mnl_attr_get_str(f->tb[RVTI_A_IFNAME]), dev);
+	} else {
+		CHECK(f->tb[RVTI_A_IFNAME] == NULL);
+	}
+}
+
+static void fake_show_dump(void)
+{
+	struct fake *f = fake_new(two, 2);
+	struct run_result r;
+
+	fake_run(f, "show", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out, "rvti0: local 192.0.2.1 remote 198.51.100.1\n"
+		  "rvti1: local any remote none\n");
+	CHECK_STR(r.err, "");
+	check_get_request(f, true, NULL);
+	run_free(&r);
+
+	/* the same through "tunnel show", one message per read */
+	f->one_per_read = true;
+	f->nreq = 0;
+	fake_run(f, "tunnel show", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out, "rvti0: local 192.0.2.1 remote 198.51.100.1\n"
+		  "rvti1: local any remote none\n");
+	CHECK_INT(f->next, 3);
+	run_free(&r);
+
+	/* no tunnels */
+	f->ntunnels = 0;
+	fake_run(f, "show", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out, "");
+	run_free(&r);
+	fake_run(f, "-j show", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out, "[]\n");
+	run_free(&r);
+	free(f);
+}
+
+static void fake_show_json(void)
+{
+	static const struct fake_tunnel t[] = {
+		{ "rvti0", 5, "192.0.2.1", "198.51.100.1", 0, false },
+		{ "rvti6", 9, "2001:db8::1", NULL, 0, true },
+	};
+	struct fake *f = fake_new(t, 2);
+	struct run_result r;
+
+	fake_run(f, "-j show", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out,
+		  "[{\"ifname\":\"rvti0\",\"ifindex\":5,\"local\":\"192.0.2.1\","
+		  "\"remote\":\"198.51.100.1\"},"
+		  "{\"ifname\":\"rvti6\",\"ifindex\":9,\"local\":\"2001:db8::1\","
+		  "\"remote\":null}]\n");
+	CHECK_STR(r.err, "");
+	run_free(&r);
+
+	fake_run(f, "-j -p show dev rvti6", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out, "[\n"
+		  "  {\n"
+		  "    \"ifname\": \"rvti6\",\n"
+		  "    \"ifindex\": 9,\n"
+		  "    \"local\": \"2001:db8::1\",\n"
+		  "    \"remote\": null\n"
+		  "  }\n"
+		  "]\n");
+	run_free(&r);
+
+	/* -p alone changes nothing */
+	fake_run(f, "-p show dev rvti6", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out, "rvti6: local 2001:db8::1 remote none\n");
+	run_free(&r);
+	free(f);
+}
+
+static void fake_show_dev(void)
+{
+	struct fake *f = fake_new(two, 2);
+	struct run_result r;
+
+	fake_run(f, "show dev rvti1", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out, "rvti1: local any remote none\n");
+	CHECK_STR(r.err, "");
+	check_get_request(f, false, "rvti1");
+	run_free(&r);
+	free(f);
+}
+
+static void fake_show_dev_missing(void)
+{
+	struct fake *f = fake_new(two, 2);
+	struct run_result r;
+
+	fake_run(f, "tunnel show dev rvti9", &r);
+	CHECK_INT(r.ret, RVTI_EXIT_ERROR);
+	CHECK_STR(r.out, "");
+	CHECK_STR(r.err, "rvti: Error: no such rvti device (No such device)\n");
+	run_free(&r);
+
+	/* no half-made JSON either */
+	fake_run(f, "-j show dev rvti9", &r);
+	CHECK_INT(r.ret, RVTI_EXIT_ERROR);
+	CHECK_STR(r.out, "");
+	run_free(&r);
+	free(f);
+}
+
+static void fake_show_dump_error(void)
+{
+	struct fake *f = fake_new(two, 2);
+	struct run_result r;
+
+	f->error = ENOBUFS;
+	f->msg = "dump went wrong";
+	fake_run(f, "-j show", &r);
+	CHECK_INT(r.ret, RVTI_EXIT_ERROR);
+	CHECK_STR(r.out, "");
+	CHECK_STR(r.err, "rvti: Error: dump went wrong (No buffer space available)\n");
+	run_free(&r);
+
+	f->msg = NULL;
+	fake_run(f, "show", &r);
+	CHECK_INT(r.ret, RVTI_EXIT_ERROR);
+	CHECK_STR(r.err, "rvti: Error: No buffer space available\n");
+	run_free(&r);
+	free(f);
+}
+
+static void fake_show_malformed(void)
+{
+	static const struct fake_tunnel t[] = {
+		{ "rvti0", 5, "192.0.2.1", NULL, 0, false },
+		{ "rvti1", 6, "192.0.2.2", NULL, 5, false },
+		{ "rvti2", 7, "192.0.2.3", NULL, 0, false },
+	};
+	struct fake *f = fake_new(t, 3);
+	struct run_result r;
+
+	fake_run(f, "-j show", &r);
+	CHECK_INT(r.ret, RVTI_EXIT_ERROR);
+	CHECK_STR(r.out, "");
+	CHECK_STR(r.err, "rvti: malformed reply from the kernel: "
+		  "RVTI_A_LOCAL is neither 4 nor 16 bytes\n");
+	/* the whole reply was read */
+	CHECK_INT(f->next, f->nchunks);
+	run_free(&r);
+	free(f);
+}
+
+static void fake_wrong_seq(void)
+{
+	struct fake *f = fake_new(two, 2);
+	struct run_result r;
+
+	f->wrong_seq = true;
+	fake_run(f, "show", &r);
+	CHECK_INT(r.ret, RVTI_EXIT_ERROR);
+	CHECK_CONTAINS(r.err, "rvti: Error: ");
+	run_free(&r);
+	free(f);
+}
+
+static void fake_set(void)
+{
+	static const uint8_t l4[4] = { 192, 0, 2, 1 };
+	static const uint8_t r6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+	struct fake *f = fake_new(two, 2);
+	const struct nlmsghdr *req = (const struct nlmsghdr *)f->req;
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(req);
+	struct run_result r;
+
+	fake_run(f, "tunnel set dev rvti0 local 192.0.2.1 remote any", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out, "");
+	CHECK_STR(r.err, "");
+	CHECK_INT(f->nreq, 1);
+	CHECK_INT(req->nlmsg_type, FAKE_FAMILY);
+	CHECK(req->nlmsg_flags & NLM_F_ACK);
+	CHECK(!(req->nlmsg_flags & NLM_F_DUMP));
+	CHECK_INT(genl->cmd, RVTI_CMD_SET_TUNNEL);
+	CHECK_INT(genl->version, RVTI_GENL_VERSION);
+	CHECK(f->tb[RVTI_A_IFNAME] &&
+	      !strcmp(mnl_attr_get_str(f->tb[RVTI_A_IFNAME]), "rvti0"));
+	CHECK(!f->tb[RVTI_A_IFINDEX]);
+	CHECK(f->tb[RVTI_A_LOCAL] &&
+	      mnl_attr_get_payload_len(f->tb[RVTI_A_LOCAL]) == 4 &&
+	      !memcmp(mnl_attr_get_payload(f->tb[RVTI_A_LOCAL]), l4, 4));
+	CHECK(f->tb[RVTI_A_REMOTE] &&
+	      mnl_attr_get_payload_len(f->tb[RVTI_A_REMOTE]) == 0);
+	run_free(&r);
+
+	fake_run(f, "tunnel set remote 2001:db8::2 dev rvti1", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK(f->tb[RVTI_A_IFNAME] &&
+	      !strcmp(mnl_attr_get_str(f->tb[RVTI_A_IFNAME]), "rvti1"));
+	CHECK(!f->tb[RVTI_A_LOCAL]);
+	CHECK(f->tb[RVTI_A_REMOTE] &&
+	      mnl_attr_get_payload_len(f->tb[RVTI_A_REMOTE]) == 16 &&
+	      !memcmp(mnl_attr_get_payload(f->tb[RVTI_A_REMOTE]), r6, 16));
+	run_free(&r);
+	free(f);
+}
+
+static void fake_set_errors(void)
+{
+	struct fake *f = fake_new(two, 2);
+	struct run_result r;
+
+	f->error = EAFNOSUPPORT;
+	f->msg = "local and remote are of different families";
+	fake_run(f, "tunnel set dev rvti0 remote 2001:db8::2", &r);
+	CHECK_INT(r.ret, RVTI_EXIT_ERROR);
+	CHECK_STR(r.out, "");
+	CHECK_STR(r.err, "rvti: Error: local and remote are of different "
+		  "families (Address family not supported by protocol)\n");
+	run_free(&r);
+
+	f->error = EPERM;
+	f->msg = NULL;
+	fake_run(f, "tunnel set dev rvti0 local any", &r);
+	CHECK_INT(r.ret, RVTI_EXIT_ERROR);
+	CHECK_STR(r.err, "rvti: Error: Operation not permitted\n");
+	run_free(&r);
+
+	/* a warning on success is shown, the command succeeds */
+	f->error = 0;
+	f->msg = "remote is unreachable for now";
+	fake_run(f, "tunnel set dev rvti0 local any", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.err, "rvti: Warning: remote is unreachable for now\n");
+	run_free(&r);
+
+	/* usage errors never reach the kernel */
+	f->nreq = 0;
+	fake_run(f, "tunnel set dev rvti0", &r);
+	CHECK_INT(r.ret, RVTI_EXIT_USAGE);
+	CHECK_INT(f->nreq, 0);
+	run_free(&r);
+	free(f);
+}
+
+/* --- SAs --- */
+
+static const struct fake_sa sas0[] = {
+	{ RVTI_SA_DIR_IN, 0x1000, "rfc4106(gcm(aes))", NULL, NULL, 128,
+	  RVTI_SA_F_ESN, 1024, { 10, 840, 0, 0, 0, 0, 0, 10 } },
+	{ RVTI_SA_DIR_OUT, 0x2000, NULL, "cbc(aes)", "hmac(sha256)", 128, 0, 0,
+	  { 12, 1008, 1, 2, 3, 4, 5, 12 } },
+};
+
+static const struct fake_tunnel with_sas[] = {
+	{ "rvti0", 5, "192.0.2.1", "192.0.2.2", 0, false },
+	{ "rvti1", 6, NULL, NULL, 0, false },
+};
+
+static const struct fake_state with_sas_state[] = {
+	{ { 3, 0, 18446744073709551615ull }, sas0, 2, false },
+	{ { 0, 0, 0 }, NULL, 0, false },
+};
+
+static struct fake *fake_new_sas(void)
+{
+	struct fake *f = fake_new(with_sas, 2);
+
+	f->states = with_sas_state;
+	return f;
+}
+
+#define SA_IN_LINE \
+	"sa in spi 0x00001000 aead rfc4106(gcm(aes)) icv 128 esn " \
+	"replay-window 1024\n"
+#define SA_OUT_LINE \
+	"sa out spi 0x00002000 enc cbc(aes) auth hmac(sha256) icv 128\n"
+#define SA_IN_STATS \
+	"packets 10 bytes 840 replayed 0 outside-window 0 icv-fail 0 " \
+	"malformed 0 seq-exhausted 0 seq 10\n"
+#define SA_OUT_STATS \
+	"packets 12 bytes 1008 replayed 1 outside-window 2 icv-fail 3 " \
+	"malformed 4 seq-exhausted 5 seq 12\n"
+
+#define SHOW_TEXT \
+	"rvti0: local 192.0.2.1 remote 192.0.2.2\n" \
+	"    " SA_IN_LINE \
+	"    " SA_OUT_LINE \
+	"rvti1: local any remote none\n"
+
+#define SHOW_TEXT_STATS \
+	"rvti0: local 192.0.2.1 remote 192.0.2.2\n" \
+	"    " SA_IN_LINE \
+	"        " SA_IN_STATS \
+	"    " SA_OUT_LINE \
+	"        " SA_OUT_STATS \
+	"    drops: no-tx-sa 3 no-endpoint 0 wrong-source 18446744073709551615\n" \
+	"rvti1: local any remote none\n" \
+	"    drops: no-tx-sa 0 no-endpoint 0 wrong-source 0\n"
+
+#define SHOW_JSON \
+	"[{\"ifname\":\"rvti0\",\"ifindex\":5,\"local\":\"192.0.2.1\"," \
+	"\"remote\":\"192.0.2.2\"," \
+	"\"stats\":{\"no_tx_sa\":3,\"no_endpoint\":0," \
+	"\"wrong_source\":18446744073709551615}," \
+	"\"sas\":[{\"dir\":\"in\",\"spi\":4096,\"aead\":\"rfc4106(gcm(aes))\"," \
+	"\"icv\":128,\"esn\":true,\"replay_window\":1024," \
+	"\"stats\":{\"packets\":10,\"bytes\":840,\"replayed\":0," \
+	"\"outside_window\":0,\"icv_fail\":0,\"malformed\":0," \
+	"\"seq_exhausted\":0,\"seq\":10}}," \
+	"{\"dir\":\"out\",\"spi\":8192,\"enc\":\"cbc(aes)\"," \
+	"\"auth\":\"hmac(sha256)\",\"icv\":128,\"esn\":false," \
+	"\"stats\":{\"packets\":12,\"bytes\":1008,\"replayed\":1," \
+	"\"outside_window\":2,\"icv_fail\":3,\"malformed\":4," \
+	"\"seq_exhausted\":5,\"seq\":12}}]}," \
+	"{\"ifname\":\"rvti1\",\"ifindex\":6,\"local\":null,\"remote\":null," \
+	"\"stats\":{\"no_tx_sa\":0,\"no_endpoint\":0,\"wrong_source\":0}," \
+	"\"sas\":[]}]\n"
+
+static void fake_show_sas(void)
+{
+	struct fake *f = fake_new_sas();
+	struct run_result r;
+
+	fake_run(f, "show", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out, SHOW_TEXT);
+	CHECK_STR(r.err, "");
+	check_get_request(f, true, NULL);
+	run_free(&r);
+
+	fake_run(f, "-s show", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out, SHOW_TEXT_STATS);
+	run_free(&r);
+
+	f->nreq = 0;
+	fake_run(f, "-s tunnel show dev rvti1", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out, "rvti1: local any remote none\n"
+		  "    drops: no-tx-sa 0 no-endpoint 0 wrong-source 0\n");
+	check_get_request(f, false, "rvti1");
+	run_free(&r);
+	free(f);
+}
+
+static void fake_show_sas_json(void)
+{
+	struct fake *f = fake_new_sas();
+	struct run_result r;
+	json_object *arr, *sa, *v;
+
+	/* counters are in the JSON with or without -s */
+	fake_run(f, "-j show", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out, SHOW_JSON);
+	CHECK_STR(r.err, "");
+	run_free(&r);
+
+	fake_run(f, "-j -s show", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out, SHOW_JSON);
+	run_free(&r);
+
+	/* pretty output parses back to the same numbers */
+	fake_run(f, "-j -p show dev rvti0", &r);
+	CHECK_INT(r.ret, 0);
+	arr = r.out ? json_tokener_parse(r.out) : NULL;
+	CHECK(arr && json_object_array_length(arr) == 1);
+	sa = NULL;
+	if (arr && json_object_object_get_ex(json_object_array_get_idx(arr, 0),
+					     "sas", &v))
+		sa = json_object_array_get_idx(v, 1);
+	CHECK(sa && json_object_object_get_ex(sa, "spi", &v) &&
+	      json_object_get_int64(v) == 0x2000);
+	CHECK(sa && json_object_object_get_ex(sa, "stats", &v) &&
+	      json_object_object_get_ex(v, "seq_exhausted", &v) &&
+	      json_object_get_int64(v) == 5);
+	CHECK(sa && !json_object_object_get_ex(sa, "replay_window", NULL));
+	CHECK(sa && json_object_object_get_ex(sa, "esn", &v) &&
+	      json_object_is_type(v, json_type_boolean) &&
+	      !json_object_get_boolean(v));
+	json_object_put(arr);
+	run_free(&r);
+	free(f);
+}
+
+static void fake_sa_list(void)
+{
+	struct fake *f = fake_new_sas();
+	struct run_result r;
+
+	fake_run(f, "sa list", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out, "rvti0: " SA_IN_LINE "rvti0: " SA_OUT_LINE);
+	CHECK_STR(r.err, "");
+	check_get_request(f, true, NULL);
+	run_free(&r);
+
+	fake_run(f, "-s sa list", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out, "rvti0: " SA_IN_LINE "    " SA_IN_STATS
+		  "rvti0: " SA_OUT_LINE "    " SA_OUT_STATS);
+	run_free(&r);
+
+	/* JSON: the same array as show */
+	fake_run(f, "-j sa list", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out, SHOW_JSON);
+	run_free(&r);
+
+	f->nreq = 0;
+	fake_run(f, "sa l dev rvti1", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out, "");
+	check_get_request(f, false, "rvti1");
+	run_free(&r);
+
+	fake_run(f, "sa list dev rvti9", &r);
+	CHECK_INT(r.ret, RVTI_EXIT_ERROR);
+	CHECK_STR(r.err, "rvti: Error: no such rvti device (No such device)\n");
+	run_free(&r);
+
+	f->nreq = 0;
+	fake_run(f, "sa list rvti0", &r);
+	CHECK_INT(r.ret, RVTI_EXIT_USAGE);
+	CHECK_STR(r.err, "rvti: unknown keyword \"rvti0\"\n"
+		  "Usage: rvti sa list [dev NAME]\n");
+	CHECK_INT(f->nreq, 0);
+	run_free(&r);
+	free(f);
+}
+
+/* Attributes of a newer kernel, nested ones included, and pads: ignored. */
+static void fake_show_sas_unknown_attrs(void)
+{
+	static const struct fake_tunnel t[] = {
+		{ "rvti0", 5, "192.0.2.1", "192.0.2.2", 0, true },
+		{ "rvti1", 6, NULL, NULL, 0, true },
+	};
+	struct fake *f = fake_new(t, 2);
+	struct run_result r;
+
+	f->states = with_sas_state;
+
+	fake_run(f, "-s show", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out, SHOW_TEXT_STATS);
+	CHECK_STR(r.err, "");
+	run_free(&r);
+
+	fake_run(f, "-j show", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out, SHOW_JSON);
+	run_free(&r);
+	free(f);
+}
+
+static void fake_show_sas_malformed(void)
+{
+	static const struct fake_tunnel t[] = {
+		{ "rvti0", 5, NULL, NULL, 0, false },
+		{ "rvti1", 6, NULL, NULL, 0, false },
+	};
+	static const struct fake_state st[] = {
+		{ { 0, 0, 0 }, sas0, 2, false },
+		{ { 0, 0, 0 }, sas0, 1, true },
+	};
+	struct fake *f = fake_new(t, 2);
+	struct run_result r;
+
+	f->states = st;
+
+	f->one_per_read = true;
+	fake_run(f, "show", &r);
+	CHECK_INT(r.ret, RVTI_EXIT_ERROR);
+	/* rvti0 was printed before rvti1 came in; nothing of rvti1 was */
+	CHECK_STR(r.out, "rvti0: local any remote none\n"
+		  "    " SA_IN_LINE "    " SA_OUT_LINE);
+	CHECK_STR(r.err, "rvti: malformed reply from the kernel: "
+		  "RVTI_SA_A_SPI is not a u32\n");
+	CHECK_INT(f->next, f->nchunks);
+	run_free(&r);
+
+	fake_run(f, "-j sa list", &r);
+	CHECK_INT(r.ret, RVTI_EXIT_ERROR);
+	CHECK_STR(r.out, "");
+	run_free(&r);
+	free(f);
+}
+
+/* Check the request f holds: @cmd with an RVTI_A_SA nest for rvti0. */
+static void check_sa_request(struct fake *f, uint8_t cmd, uint8_t dir,
+			     uint32_t spi)
+{
+	const struct nlmsghdr *req = (const struct nlmsghdr *)f->req;
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(req);
+
+	CHECK_INT(f->nreq, 1);
+	CHECK_INT(req->nlmsg_type, FAKE_FAMILY);
+	CHECK(req->nlmsg_flags & NLM_F_REQUEST);
+	CHECK(req->nlmsg_flags & NLM_F_ACK);
+	CHECK(!(req->nlmsg_flags & NLM_F_DUMP));
+	CHECK_INT(genl->cmd, cmd);
+	CHECK_INT(genl->version, RVTI_GENL_VERSION);
+	CHECK(f->tb[RVTI_A_IFNAME] &&
+	      !strcmp(mnl_attr_get_str(f->tb[RVTI_A_IFNAME]), "rvti0"));
+	CHECK(!f->tb[RVTI_A_IFINDEX] && !f->tb[RVTI_A_LOCAL] &&
+	      !f->tb[RVTI_A_REMOTE] && !f->tb[RVTI_A_SAS] &&
+	      !f->tb[RVTI_A_STATS]);
+	CHECK(f->tb[RVTI_A_SA] && (f->tb[RVTI_A_SA]->nla_type & NLA_F_NESTED));
+	CHECK(f->sa_tb[RVTI_SA_A_DIR] &&
+	      mnl_attr_get_u8(f->sa_tb[RVTI_SA_A_DIR]) == dir);
+	CHECK(f->sa_tb[RVTI_SA_A_SPI] &&
+	      mnl_attr_get_u32(f->sa_tb[RVTI_SA_A_SPI]) == spi);
+}
+
+static bool attr_is(const struct nlattr *a, const void *data, size_t len)
+{
+	return a && mnl_attr_get_payload_len(a) == len &&
+	       !memcmp(mnl_attr_get_payload(a), data, len);
+}
+
+static void fake_sa_add(void)
+{
+	static const uint8_t k20[20] = {
+		0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09,
+		0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0xca, 0xfe, 0xba, 0xbe,
+	};
+	static const uint8_t ek[2] = { 0xe1, 0xe2 }, ak[3] = { 0xa1, 0xa2, 0xa3 };
+	struct fake *f = fake_new(two, 2);
+	const struct nlattr **sa = f->sa_tb;
+	struct run_result r;
+
+	fake_run(f, "sa add dev rvti0 dir in spi 0x1000 aead rfc4106(gcm(aes)) "
+		 "key 0x000102030405060708090a0b0c0d0e0fcafebabe icv 128 esn "
+		 "replay-window 1024", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out, "");
+	CHECK_STR(r.err, "");
+	check_sa_request(f, RVTI_CMD_NEW_SA, RVTI_SA_DIR_IN, 0x1000);
+	CHECK(attr_is(sa[RVTI_SA_A_AEAD_ALG], "rfc4106(gcm(aes))", 18));
+	CHECK(attr_is(sa[RVTI_SA_A_ENC_KEY], k20, 20));
+	CHECK(!sa[RVTI_SA_A_ENC_ALG] && !sa[RVTI_SA_A_AUTH_ALG] &&
+	      !sa[RVTI_SA_A_AUTH_KEY]);
+	CHECK(sa[RVTI_SA_A_ICV_BITS] &&
+	      mnl_attr_get_u32(sa[RVTI_SA_A_ICV_BITS]) == 128);
+	CHECK(sa[RVTI_SA_A_FLAGS] &&
+	      mnl_attr_get_u32(sa[RVTI_SA_A_FLAGS]) == RVTI_SA_F_ESN);
+	CHECK(sa[RVTI_SA_A_REPLAY_WINDOW] &&
+	      mnl_attr_get_u32(sa[RVTI_SA_A_REPLAY_WINDOW]) == 1024);
+	run_free(&r);
+
+	f->nreq = 0;
+	fake_run(f, "sa add dev rvti0 dir out spi 4294967295 enc cbc(aes) "
+		 "key 0xe1e2 auth hmac(sha256) key 0xa1a2a3", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.err, "");
+	check_sa_request(f, RVTI_CMD_NEW_SA, RVTI_SA_DIR_OUT, 0xffffffff);
+	CHECK(!sa[RVTI_SA_A_AEAD_ALG]);
+	CHECK(attr_is(sa[RVTI_SA_A_ENC_ALG], "cbc(aes)", 9));
+	CHECK(attr_is(sa[RVTI_SA_A_ENC_KEY], ek, 2));
+	CHECK(attr_is(sa[RVTI_SA_A_AUTH_ALG], "hmac(sha256)", 13));
+	CHECK(attr_is(sa[RVTI_SA_A_AUTH_KEY], ak, 3));
+	CHECK(!sa[RVTI_SA_A_ICV_BITS] && !sa[RVTI_SA_A_FLAGS] &&
+	      !sa[RVTI_SA_A_REPLAY_WINDOW]);
+	run_free(&r);
+	free(f);
+}
+
+static void fake_sa_add_errors(void)
+{
+	struct fake *f = fake_new(two, 2);
+	struct run_result r;
+
+	f->error = EEXIST;
+	f->msg = "an inbound SA with this SPI exists";
+	fake_run(f, "sa add dev rvti0 dir in spi 1 aead aes-gcm key 0x00", &r);
+	CHECK_INT(r.ret, RVTI_EXIT_ERROR);
+	CHECK_STR(r.out, "");
+	CHECK_STR(r.err, "rvti: Error: an inbound SA with this SPI exists "
+		  "(File exists)\n");
+	run_free(&r);
+
+	/* a warning on success is shown, the command succeeds */
+	f->error = 0;
+	f->msg = "replacing the outbound SA";
+	fake_run(f, "sa add dev rvti0 dir out spi 1 aead aes-gcm key 0x00", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.err, "rvti: Warning: replacing the outbound SA\n");
+	run_free(&r);
+
+	/* usage errors never reach the kernel */
+	f->nreq = 0;
+	fake_run(f, "sa add dev rvti0 dir in spi 1 aead aes-gcm", &r);
+	CHECK_INT(r.ret, RVTI_EXIT_USAGE);
+	CHECK_STR(r.err, "rvti: missing \"key KEY\" after \"aead ALG\"\n"
+		  "Usage: rvti sa add dev NAME dir in|out spi SPI ALGORITHM "
+		  "[icv BITS] [esn] [replay-window N]\n");
+	CHECK_INT(f->nreq, 0);
+	run_free(&r);
+
+	/* nor does a key file that cannot be read; that is exit status 1 */
+	fake_run(f, "sa add dev rvti0 dir in spi 1 aead aes-gcm "
+		 "key @/nonexistent/rvti.key", &r);
+	CHECK_INT(r.ret, RVTI_EXIT_ERROR);
+	CHECK_STR(r.err, "rvti: cannot read the aead key from "
+		  "\"/nonexistent/rvti.key\": No such file or directory\n");
+	CHECK_INT(f->nreq, 0);
+	run_free(&r);
+	free(f);
+}
+
+/*
+ * Run @line against @f like fake_run(), but hand back the netlink context
+ * instead of closing it, to look at its buffers. Returns the exit status.
+ */
+static int fake_run_keep(struct fake *f, const char *line,
+			 struct nl_ctx **nlp)
+{
+	struct nl_ctx *nl = calloc(1, sizeof(*nl));
+	static char store[1024];
+	char *argv[64], *out = NULL, *err = NULL;
+	size_t out_len, err_len;
+	struct rvti_ctx ctx;
+	int argc, ret;
+
+	if (!nl)
+		abort();
+	nl->tr = &fake_transport;
+	nl->tr_priv = f;
+	nl->family_id = FAKE_FAMILY;
+	nl->version = RVTI_GENL_VERSION;
+	nl->seq = 1000;
+	argc = split_line(line, store, sizeof(store), argv, 64);
+	rvti_ctx_init(&ctx, top_cmds);
+	ctx.out = open_memstream(&out, &out_len);
+	ctx.err = open_memstream(&err, &err_len);
+	if (!ctx.out || !ctx.err)
+		abort();
+	ctx.nl = nl;
+	nl->err = ctx.err;
+	ret = rvti_run(&ctx, top_cmds, argc, argv);
+	fclose(ctx.out);
+	fclose(ctx.err);
+	free(out);
+	free(err);
+	*nlp = ctx.nl;
+	return ret;
+}
+
+static bool holds(const void *buf, size_t len, const uint8_t *key,
+		  size_t klen)
+{
+	return memmem(buf, len, key, klen) != NULL;
+}
+
+/* Keys do not stay in the tool's buffers once the kernel has answered. */
+static void fake_sa_add_wipes_keys(void)
+{
+	static const uint8_t ek[8] = { 0x5e, 0xc2, 0xe7, 0x5e, 0xc2, 0xe7, 0xe1, 0x01 };
+	static const uint8_t ak[8] = { 0x5e, 0xc2, 0xe7, 0x5e, 0xc2, 0xe7, 0xa1, 0x02 };
+	struct fake *f = fake_new(two, 2);
+	struct nl_ctx *nl;
+
+	/* an error that echoes the request, keys included */
+	f->error = EINVAL;
+	f->msg = "the crypto API refused the key";
+	f->echo = true;
+	CHECK_INT(fake_run_keep(f, "sa add dev rvti0 dir in spi 1 enc aes-cbc "
+				"key 0x5ec2e75ec2e7e101 auth sha1 "
+				"key 0x5ec2e75ec2e7a102", &nl),
+		  RVTI_EXIT_ERROR);
+	/* the keys were sent, and came back */
+	CHECK(attr_is(f->sa_tb[RVTI_SA_A_ENC_KEY], ek, 8));
+	CHECK(attr_is(f->sa_tb[RVTI_SA_A_AUTH_KEY], ak, 8));
+	CHECK(holds(f->chunk[0], f->len[0], ek, 8));
+	CHECK(holds(f->chunk[0], f->len[0], ak, 8));
+	CHECK(nl != NULL);
+	if (nl) {
+		CHECK(!holds(nl->sbuf, sizeof(nl->sbuf), ek, 8));
+		CHECK(!holds(nl->sbuf, sizeof(nl->sbuf), ak, 8));
+		CHECK(!holds(nl->rbuf, sizeof(nl->rbuf), ek, 8));
+		CHECK(!holds(nl->rbuf, sizeof(nl->rbuf), ak, 8));
+		nl_close(nl);
+	}
+
+	/* success */
+	f->error = 0;
+	f->msg = NULL;
+	CHECK_INT(fake_run_keep(f, "sa add dev rvti0 dir in spi 1 aead aes-gcm "
+				"key 0x5ec2e75ec2e7e101", &nl), 0);
+	CHECK(attr_is(f->sa_tb[RVTI_SA_A_ENC_KEY], ek, 8));
+	if (nl) {
+		CHECK(!holds(nl->sbuf, sizeof(nl->sbuf), ek, 8));
+		CHECK(!holds(nl->rbuf, sizeof(nl->rbuf), ek, 8));
+		nl_close(nl);
+	}
+	free(f);
+}
+
+static void fake_sa_del(void)
+{
+	struct fake *f = fake_new(two, 2);
+	struct run_result r;
+	int i;
+
+	fake_run(f, "sa del dev rvti0 dir out spi 0x2000", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out, "");
+	CHECK_STR(r.err, "");
+	check_sa_request(f, RVTI_CMD_DEL_SA, RVTI_SA_DIR_OUT, 0x2000);
+	/* only the direction and the SPI: no algorithm, no key */
+	for (i = RVTI_SA_A_SPI + 1; i <= RVTI_SA_A_MAX; i++)
+		CHECK(!f->sa_tb[i]);
+	run_free(&r);
+
+	f->error = ENOENT;
+	f->msg = "no such SA";
+	fake_run(f, "sa del dev rvti0 dir in spi 7", &r);
+	CHECK_INT(r.ret, RVTI_EXIT_ERROR);
+	CHECK_STR(r.err, "rvti: Error: no such SA (No such file or directory)\n");
+	run_free(&r);
+
+	f->nreq = 0;
+	fake_run(f, "sa del dev rvti0 spi 7", &r);
+	CHECK_INT(r.ret, RVTI_EXIT_USAGE);
+	CHECK_STR(r.err, "rvti: missing \"dir in|out\"\n"
+		  "Usage: rvti sa del dev NAME dir in|out spi SPI\n");
+	CHECK_INT(f->nreq, 0);
+	run_free(&r);
+	free(f);
+}
+
+const struct test_case fake_tests[] = {
+	TEST_CASE(fake_show_dump),
+	TEST_CASE(fake_show_json),
+	TEST_CASE(fake_show_dev),
+	TEST_CASE(fake_show_dev_missing),
+	TEST_CASE(fake_show_dump_error),
+	TEST_CASE(fake_show_malformed),
+	TEST_CASE(fake_wrong_seq),
+	TEST_CASE(fake_set),
+	TEST_CASE(fake_set_errors),
+	TEST_CASE(fake_show_sas),
+	TEST_CASE(fake_show_sas_json),
+	TEST_CASE(fake_sa_list),
+	TEST_CASE(fake_show_sas_unknown_attrs),
+	TEST_CASE(fake_show_sas_malformed),
+	TEST_CASE(fake_sa_add),
+	TEST_CASE(fake_sa_add_errors),
+	TEST_CASE(fake_sa_add_wipes_keys),
+	TEST_CASE(fake_sa_del),
+	{ NULL, NULL }
+};

@@ -1,0 +1,594 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for tunnel.c: command-line parsing into requests, the netlink
+ * attributes built from them, decoding of replies and output.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+
+#include <linux/genetlink.h>
+#include <linux/rvti.h>
+
+#include "nl.h"
+#include "test.h"
+#include "tunnel.h"
+#include "util.h"
+
+#define FAMILY_ID 0x20		/* any genl family id will do */
+
+static int set_parse(const char *line, struct tunnel_set_req *req,
+		     char *err, size_t errlen)
+{
+	char store[512], *argv[32];
+	int argc = split_line(line, store, sizeof(store), argv, 32);
+
+	err[0] = '\0';
+	return tunnel_set_parse(argc, argv, req, err, errlen);
+}
+
+static int show_parse(const char *line, struct tunnel_show_req *req,
+		      char *err, size_t errlen)
+{
+	char store[512], *argv[32];
+	int argc = split_line(line, store, sizeof(store), argv, 32);
+
+	err[0] = '\0';
+	return tunnel_show_parse(argc, argv, req, err, errlen);
+}
+
+/* --- tunnel set: command line --- */
+
+static void set_parse_v4(void)
+{
+	static const uint8_t l[4] = { 192, 0, 2, 1 }, r[4] = { 198, 51, 100, 1 };
+	struct tunnel_set_req req;
+	char err[160];
+
+	CHECK_INT(set_parse("dev rvti0 local 192.0.2.1 remote 198.51.100.1",
+			    &req, err, sizeof(err)), 0);
+	CHECK_STR(req.ifname, "rvti0");
+	CHECK(req.has_local);
+	CHECK(req.has_remote);
+	CHECK_INT(req.local.family, AF_INET);
+	CHECK_INT(req.local.len, 4);
+	CHECK_MEM(req.local.bytes, l, 4);
+	CHECK_INT(req.remote.family, AF_INET);
+	CHECK_INT(req.remote.len, 4);
+	CHECK_MEM(req.remote.bytes, r, 4);
+
+	/* any order */
+	CHECK_INT(set_parse("remote 198.51.100.1 dev rvti1", &req, err,
+			    sizeof(err)), 0);
+	CHECK_STR(req.ifname, "rvti1");
+	CHECK(!req.has_local);
+	CHECK(req.has_remote);
+	CHECK_MEM(req.remote.bytes, r, 4);
+}
+
+static void set_parse_v6_and_any(void)
+{
+	struct tunnel_set_req req;
+	char err[160];
+
+	CHECK_INT(set_parse("dev rvti0 remote 2001:db8::2", &req, err,
+			    sizeof(err)), 0);
+	CHECK(!req.has_local);
+	CHECK(req.has_remote);
+	CHECK_INT(req.remote.family, AF_INET6);
+	CHECK_INT(req.remote.len, 16);
+
+	CHECK_INT(set_parse("dev rvti0 local any", &req, err, sizeof(err)), 0);
+	CHECK(req.has_local);
+	CHECK(!req.has_remote);
+	CHECK_INT(req.local.len, 0);
+	CHECK_INT(req.local.family, AF_UNSPEC);
+
+	/* "any" has no family: it mixes with both */
+	CHECK_INT(set_parse("dev rvti0 local any remote 2001:db8::2", &req,
+			    err, sizeof(err)), 0);
+	CHECK_INT(set_parse("dev rvti0 local 192.0.2.1 remote any", &req, err,
+			    sizeof(err)), 0);
+	CHECK(req.has_remote);
+	CHECK_INT(req.remote.len, 0);
+	CHECK_INT(set_parse("dev rvti0 local any remote any", &req, err,
+			    sizeof(err)), 0);
+}
+
+static void set_parse_abbrev(void)
+{
+	struct tunnel_set_req req;
+	char err[160];
+
+	CHECK_INT(set_parse("d rvti0 l 192.0.2.1 rem any", &req, err,
+			    sizeof(err)), 0);
+	CHECK_STR(req.ifname, "rvti0");
+	CHECK(req.has_local);
+	CHECK_INT(req.local.len, 4);
+	CHECK(req.has_remote);
+	CHECK_INT(req.remote.len, 0);
+}
+
+static void set_parse_missing_dev(void)
+{
+	struct tunnel_set_req req;
+	char err[160];
+
+	CHECK_INT(set_parse("local 192.0.2.1", &req, err, sizeof(err)),
+		  -EINVAL);
+	CHECK_CONTAINS(err, "dev");
+	CHECK_INT(set_parse("", &req, err, sizeof(err)), -EINVAL);
+	CHECK_CONTAINS(err, "dev");
+	/* "dev" without its value */
+	CHECK_INT(set_parse("local 192.0.2.1 dev", &req, err, sizeof(err)),
+		  -EINVAL);
+	CHECK_CONTAINS(err, "missing argument after \"dev\"");
+}
+
+static void set_parse_bad_dev(void)
+{
+	struct tunnel_set_req req;
+	char err[160];
+
+	CHECK_INT(set_parse("dev 0123456789abcdef local any", &req, err,
+			    sizeof(err)), -EINVAL);
+	CHECK_CONTAINS(err, "invalid device name");
+	CHECK_INT(set_parse("dev a/b local any", &req, err, sizeof(err)),
+		  -EINVAL);
+}
+
+static void set_parse_nothing_to_set(void)
+{
+	struct tunnel_set_req req;
+	char err[160];
+
+	CHECK_INT(set_parse("dev rvti0", &req, err, sizeof(err)), -EINVAL);
+	CHECK_CONTAINS(err, "local and/or remote");
+}
+
+static void set_parse_mixed_families(void)
+{
+	struct tunnel_set_req req;
+	char err[160];
+
+	CHECK_INT(set_parse("dev rvti0 local 192.0.2.1 remote 2001:db8::2",
+			    &req, err, sizeof(err)), -EINVAL);
+	CHECK_CONTAINS(err, "same family");
+	CHECK_INT(set_parse("dev rvti0 remote 192.0.2.1 local 2001:db8::2",
+			    &req, err, sizeof(err)), -EINVAL);
+	CHECK_CONTAINS(err, "same family");
+}
+
+static void set_parse_bad_keyword_or_value(void)
+{
+	struct tunnel_set_req req;
+	char err[160];
+
+	CHECK_INT(set_parse("dev rvti0 peer 192.0.2.1", &req, err,
+			    sizeof(err)), -EINVAL);
+	CHECK_CONTAINS(err, "unknown keyword \"peer\"");
+	CHECK_INT(set_parse("dev rvti0 local 192.0.2.1 bogus", &req, err,
+			    sizeof(err)), -EINVAL);
+	CHECK_CONTAINS(err, "bogus");
+	CHECK_INT(set_parse("dev rvti0 local 192.0.2.300", &req, err,
+			    sizeof(err)), -EINVAL);
+	CHECK_CONTAINS(err, "invalid local address \"192.0.2.300\"");
+	CHECK_INT(set_parse("dev rvti0 remote", &req, err, sizeof(err)),
+		  -EINVAL);
+	CHECK_CONTAINS(err, "missing argument after \"remote\"");
+	CHECK_INT(set_parse("dev rvti0 local 192.0.2.1 local 192.0.2.2", &req,
+			    err, sizeof(err)), -EINVAL);
+	CHECK_CONTAINS(err, "twice");
+	CHECK_INT(set_parse("dev a dev b local any", &req, err, sizeof(err)),
+		  -EINVAL);
+	CHECK_CONTAINS(err, "twice");
+}
+
+static void set_parse_help(void)
+{
+	struct tunnel_set_req req;
+	char err[160];
+
+	CHECK_INT(set_parse("help", &req, err, sizeof(err)), PARSE_HELP);
+	CHECK_INT(set_parse("dev rvti0 help", &req, err, sizeof(err)),
+		  PARSE_HELP);
+}
+
+/* --- tunnel set: netlink attributes --- */
+
+/* Build the SET request for @line and index its attributes. */
+static int set_build(const char *line, char *buf, size_t size,
+		     const struct nlattr **tb)
+{
+	struct tunnel_set_req req;
+	struct nlmsghdr *nlh;
+	char err[160];
+	int ret;
+
+	ret = set_parse(line, &req, err, sizeof(err));
+	if (ret)
+		return ret;
+	nlh = nl_put_genl_hdr(buf, FAMILY_ID, RVTI_CMD_SET_TUNNEL,
+			      RVTI_GENL_VERSION, NLM_F_REQUEST, 1);
+	ret = tunnel_set_build(nlh, size, &req);
+	if (ret)
+		return ret;
+	return nl_parse_attrs(nlh, tb, RVTI_A_MAX);
+}
+
+static void set_build_attrs(void)
+{
+	static const uint8_t l[4] = { 192, 0, 2, 1 };
+	static const uint8_t r[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+	const struct nlattr *tb[RVTI_A_MAX + 1];
+	char buf[1024];
+	const struct genlmsghdr *genl;
+
+	CHECK_INT(set_build("dev rvti0 local 192.0.2.1", buf, sizeof(buf), tb),
+		  0);
+	genl = mnl_nlmsg_get_payload((struct nlmsghdr *)buf);
+	CHECK_INT(genl->cmd, RVTI_CMD_SET_TUNNEL);
+	CHECK_INT(genl->version, RVTI_GENL_VERSION);
+	CHECK(tb[RVTI_A_IFNAME] != NULL);
+	if (tb[RVTI_A_IFNAME]) {
+		CHECK_INT(mnl_attr_validate(tb[RVTI_A_IFNAME],
+					    MNL_TYPE_NUL_STRING), 0);
+		CHECK_STR(mnl_attr_get_str(tb[RVTI_A_IFNAME]), "rvti0");
+		CHECK_INT(mnl_attr_get_payload_len(tb[RVTI_A_IFNAME]), 6);
+	}
+	CHECK(tb[RVTI_A_IFINDEX] == NULL);
+	CHECK(tb[RVTI_A_LOCAL] != NULL);
+	if (tb[RVTI_A_LOCAL]) {
+		CHECK_INT(mnl_attr_get_payload_len(tb[RVTI_A_LOCAL]), 4);
+		CHECK_MEM(mnl_attr_get_payload(tb[RVTI_A_LOCAL]), l, 4);
+	}
+	CHECK(tb[RVTI_A_REMOTE] == NULL);	/* absent: keep */
+
+	CHECK_INT(set_build("dev rvti0 local any remote 2001:db8::2", buf,
+			    sizeof(buf), tb), 0);
+	CHECK(tb[RVTI_A_LOCAL] != NULL);	/* present, empty: clear */
+	if (tb[RVTI_A_LOCAL])
+		CHECK_INT(mnl_attr_get_payload_len(tb[RVTI_A_LOCAL]), 0);
+	CHECK(tb[RVTI_A_REMOTE] != NULL);
+	if (tb[RVTI_A_REMOTE]) {
+		CHECK_INT(mnl_attr_get_payload_len(tb[RVTI_A_REMOTE]), 16);
+		CHECK_MEM(mnl_attr_get_payload(tb[RVTI_A_REMOTE]), r, 16);
+	}
+
+	CHECK_INT(set_build("dev rvti0 remote any", buf, sizeof(buf), tb), 0);
+	CHECK(tb[RVTI_A_LOCAL] == NULL);
+	CHECK(tb[RVTI_A_REMOTE] != NULL);
+	if (tb[RVTI_A_REMOTE])
+		CHECK_INT(mnl_attr_get_payload_len(tb[RVTI_A_REMOTE]), 0);
+}
+
+static void set_build_too_small(void)
+{
+	struct tunnel_set_req req;
+	struct nlmsghdr *nlh;
+	char buf[64], err[160];
+
+	CHECK_INT(set_parse("dev rvti0 local 2001:db8::1 remote 2001:db8::2",
+			    &req, err, sizeof(err)), 0);
+	nlh = nl_put_genl_hdr(buf, FAMILY_ID, RVTI_CMD_SET_TUNNEL,
+			      RVTI_GENL_VERSION, NLM_F_REQUEST, 1);
+	CHECK_INT(tunnel_set_build(nlh, sizeof(buf), &req), -EMSGSIZE);
+	CHECK(nlh->nlmsg_len <= sizeof(buf));
+}
+
+/* --- show: command line and attributes --- */
+
+static void show_parse_args(void)
+{
+	const struct nlattr *tb[RVTI_A_MAX + 1];
+	struct tunnel_show_req req;
+	struct nlmsghdr *nlh;
+	char err[160], buf[256];
+
+	CHECK_INT(show_parse("", &req, err, sizeof(err)), 0);
+	CHECK(!req.has_dev);
+	nlh = nl_put_genl_hdr(buf, FAMILY_ID, RVTI_CMD_GET_TUNNEL,
+			      RVTI_GENL_VERSION, NLM_F_REQUEST, 1);
+	CHECK_INT(tunnel_show_build(nlh, sizeof(buf), &req), 0);
+	CHECK_INT(nl_parse_attrs(nlh, tb, RVTI_A_MAX), 0);
+	CHECK(tb[RVTI_A_IFNAME] == NULL);
+
+	CHECK_INT(show_parse("dev rvti7", &req, err, sizeof(err)), 0);
+	CHECK(req.has_dev);
+	CHECK_STR(req.ifname, "rvti7");
+	nlh = nl_put_genl_hdr(buf, FAMILY_ID, RVTI_CMD_GET_TUNNEL,
+			      RVTI_GENL_VERSION, NLM_F_REQUEST, 1);
+	CHECK_INT(tunnel_show_build(nlh, sizeof(buf), &req), 0);
+	CHECK_INT(nl_parse_attrs(nlh, tb, RVTI_A_MAX), 0);
+	CHECK(tb[RVTI_A_IFNAME] != NULL);
+	if (tb[RVTI_A_IFNAME])
+		CHECK_STR(mnl_attr_get_str(tb[RVTI_A_IFNAME]), "rvti7");
+
+	CHECK_INT(show_parse("help", &req, err, sizeof(err)), PARSE_HELP);
+	CHECK_INT(show_parse("dev", &req, err, sizeof(err)), -EINVAL);
+	CHECK_CONTAINS(err, "missing argument");
+	CHECK_INT(show_parse("dev a dev b", &req, err, sizeof(err)), -EINVAL);
+	CHECK_INT(show_parse("rvti0", &req, err, sizeof(err)), -EINVAL);
+	CHECK_CONTAINS(err, "unknown keyword");
+	CHECK_INT(show_parse("dev", &req, err, sizeof(err)), -EINVAL);
+	CHECK_INT(show_parse("dev  ", &req, err, sizeof(err)), -EINVAL);
+}
+
+/* --- replies --- */
+
+static struct nlmsghdr *reply_start(char *buf)
+{
+	return nl_put_genl_hdr(buf, FAMILY_ID, RVTI_CMD_GET_TUNNEL,
+			       RVTI_GENL_VERSION, 0, 1);
+}
+
+static void reply_full(void)
+{
+	static const uint8_t l[4] = { 192, 0, 2, 1 }, r[4] = { 198, 51, 100, 1 };
+	char buf[512];
+	struct nlmsghdr *nlh = reply_start(buf);
+	struct rvti_tunnel t;
+	const char *why = NULL;
+
+	mnl_attr_put_u32(nlh, RVTI_A_IFINDEX, 7);
+	mnl_attr_put_strz(nlh, RVTI_A_IFNAME, "rvti0");
+	mnl_attr_put(nlh, RVTI_A_LOCAL, 4, l);
+	mnl_attr_put(nlh, RVTI_A_REMOTE, 4, r);
+	CHECK_INT(tunnel_from_msg(nlh, &t, &why), 0);
+	CHECK_STR(t.ifname, "rvti0");
+	CHECK(t.has_ifindex);
+	CHECK_INT(t.ifindex, 7);
+	CHECK_INT(t.local.family, AF_INET);
+	CHECK_MEM(t.local.bytes, l, 4);
+	CHECK_INT(t.remote.family, AF_INET);
+	CHECK_MEM(t.remote.bytes, r, 4);
+}
+
+static void reply_minimal(void)
+{
+	char buf[512];
+	struct nlmsghdr *nlh = reply_start(buf);
+	struct rvti_tunnel t;
+
+	mnl_attr_put_strz(nlh, RVTI_A_IFNAME, "rvti1");
+	CHECK_INT(tunnel_from_msg(nlh, &t, NULL), 0);
+	CHECK_STR(t.ifname, "rvti1");
+	CHECK(!t.has_ifindex);
+	CHECK(!addr_is_set(&t.local));
+	CHECK(!addr_is_set(&t.remote));
+}
+
+static void reply_unknown_attrs_ignored(void)
+{
+	static const uint8_t r[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 9 };
+	static const uint8_t junk[3] = { 1, 2, 3 };
+	char buf[512];
+	struct nlmsghdr *nlh = reply_start(buf);
+	struct rvti_tunnel t;
+
+	mnl_attr_put(nlh, RVTI_A_MAX + 1, sizeof(junk), junk);
+	mnl_attr_put_strz(nlh, RVTI_A_IFNAME, "rvti2");
+	mnl_attr_put_u64(nlh, 200, 42);
+	mnl_attr_put(nlh, RVTI_A_REMOTE, 16, r);
+	mnl_attr_put_u32(nlh, RVTI_A_IFINDEX, 3);
+	mnl_attr_put_u32(nlh, 0x7fff, 1);
+	CHECK_INT(tunnel_from_msg(nlh, &t, NULL), 0);
+	CHECK_STR(t.ifname, "rvti2");
+	CHECK_INT(t.ifindex, 3);
+	CHECK(!addr_is_set(&t.local));
+	CHECK_INT(t.remote.family, AF_INET6);
+	CHECK_MEM(t.remote.bytes, r, 16);
+}
+
+static void reply_malformed(void)
+{
+	static const uint8_t five[5] = { 1, 2, 3, 4, 5 };
+	char buf[512];
+	struct nlmsghdr *nlh;
+	struct rvti_tunnel t;
+	const char *why;
+
+	/* no name */
+	nlh = reply_start(buf);
+	mnl_attr_put_u32(nlh, RVTI_A_IFINDEX, 3);
+	why = NULL;
+	CHECK_INT(tunnel_from_msg(nlh, &t, &why), -EBADMSG);
+	CHECK_CONTAINS(why, "RVTI_A_IFNAME");
+
+	/* name without its NUL */
+	nlh = reply_start(buf);
+	mnl_attr_put(nlh, RVTI_A_IFNAME, 4, "rvti");
+	CHECK_INT(tunnel_from_msg(nlh, &t, &why), -EBADMSG);
+
+	/* name too long */
+	nlh = reply_start(buf);
+	mnl_attr_put_strz(nlh, RVTI_A_IFNAME, "0123456789abcdef");
+	CHECK_INT(tunnel_from_msg(nlh, &t, &why), -EBADMSG);
+
+	/* address of 5 bytes */
+	nlh = reply_start(buf);
+	mnl_attr_put_strz(nlh, RVTI_A_IFNAME, "rvti0");
+	mnl_attr_put(nlh, RVTI_A_LOCAL, 5, five);
+	why = NULL;
+	CHECK_INT(tunnel_from_msg(nlh, &t, &why), -EBADMSG);
+	CHECK_CONTAINS(why, "RVTI_A_LOCAL");
+
+	nlh = reply_start(buf);
+	mnl_attr_put_strz(nlh, RVTI_A_IFNAME, "rvti0");
+	mnl_attr_put(nlh, RVTI_A_REMOTE, 3, five);
+	why = NULL;
+	CHECK_INT(tunnel_from_msg(nlh, &t, &why), -EBADMSG);
+	CHECK_CONTAINS(why, "RVTI_A_REMOTE");
+
+	/* ifindex of the wrong size */
+	nlh = reply_start(buf);
+	mnl_attr_put_strz(nlh, RVTI_A_IFNAME, "rvti0");
+	mnl_attr_put_u16(nlh, RVTI_A_IFINDEX, 3);
+	CHECK_INT(tunnel_from_msg(nlh, &t, &why), -EBADMSG);
+
+	/* no genetlink header at all */
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = FAMILY_ID;
+	CHECK_INT(tunnel_from_msg(nlh, &t, &why), -EBADMSG);
+}
+
+/* --- output --- */
+
+static void tunnel_init(struct rvti_tunnel *t, const char *name,
+			uint32_t ifindex, const char *local,
+			const char *remote)
+{
+	memset(t, 0, sizeof(*t));
+	snprintf(t->ifname, sizeof(t->ifname), "%s", name);
+	t->ifindex = ifindex;
+	t->has_ifindex = true;
+	if (local)
+		parse_addr(local, &t->local);
+	if (remote)
+		parse_addr(remote, &t->remote);
+}
+
+/* Print @n tunnels the way "show" does and return the output. */
+static char *print_tunnels(const struct rvti_tunnel *t, int n, bool json,
+			   bool pretty)
+{
+	struct rvti_out o;
+	char *s = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&s, &len);
+	int i;
+
+	if (!fp)
+		return NULL;
+	out_init(&o, fp, json, pretty, false);
+	CHECK_INT(out_begin(&o), 0);
+	for (i = 0; i < n; i++)
+		CHECK_INT(tunnel_print(&o, &t[i]), 0);
+	CHECK_INT(out_end(&o), 0);
+	fclose(fp);
+	return s;
+}
+
+static void output_human(void)
+{
+	struct rvti_tunnel t[3];
+	char *s;
+
+	tunnel_init(&t[0], "rvti0", 5, "192.0.2.1", "198.51.100.1");
+	tunnel_init(&t[1], "rvti1", 6, NULL, NULL);
+	tunnel_init(&t[2], "rvti6", 7, "2001:db8::1", "2001:db8:0:0:1::2");
+	s = print_tunnels(t, 3, false, false);
+	CHECK_STR(s,
+		  "rvti0: local 192.0.2.1 remote 198.51.100.1\n"
+		  "rvti1: local any remote none\n"
+		  "rvti6: local 2001:db8::1 remote 2001:db8::1:0:0:2\n");
+	free(s);
+
+	tunnel_init(&t[0], "rvti0", 5, NULL, "198.51.100.1");
+	s = print_tunnels(t, 1, false, false);
+	CHECK_STR(s, "rvti0: local any remote 198.51.100.1\n");
+	free(s);
+
+	s = print_tunnels(t, 0, false, false);
+	CHECK_STR(s, "");
+	free(s);
+}
+
+static void output_json(void)
+{
+	struct rvti_tunnel t[2];
+	char *s;
+
+	tunnel_init(&t[0], "rvti0", 5, "192.0.2.1", "198.51.100.1");
+	tunnel_init(&t[1], "rvti1", 6, NULL, NULL);
+	s = print_tunnels(t, 2, true, false);
+	CHECK_STR(s,
+		  "[{\"ifname\":\"rvti0\",\"ifindex\":5,\"local\":\"192.0.2.1\","
+		  "\"remote\":\"198.51.100.1\"},"
+		  "{\"ifname\":\"rvti1\",\"ifindex\":6,\"local\":null,"
+		  "\"remote\":null}]\n");
+	free(s);
+
+	t[0].has_ifindex = false;
+	tunnel_init(&t[1], "rvti6", 4294967295u, "2001:db8::1", NULL);
+	s = print_tunnels(t, 2, true, false);
+	CHECK_STR(s,
+		  "[{\"ifname\":\"rvti0\",\"ifindex\":null,\"local\":\"192.0.2.1\","
+		  "\"remote\":\"198.51.100.1\"},"
+		  "{\"ifname\":\"rvti6\",\"ifindex\":4294967295,"
+		  "\"local\":\"2001:db8::1\",\"remote\":null}]\n");
+	free(s);
+
+	s = print_tunnels(t, 0, true, false);
+	CHECK_STR(s, "[]\n");
+	free(s);
+}
+
+static void output_json_escaping(void)
+{
+	struct rvti_tunnel t;
+	json_object *arr, *obj, *v;
+	char *s;
+
+	/* Odd but valid device names still give valid JSON. */
+	tunnel_init(&t, "a\"b\\c", 1, NULL, NULL);
+	s = print_tunnels(&t, 1, true, false);
+	CHECK_CONTAINS(s, "\"a\\\"b\\\\c\"");
+	arr = s ? json_tokener_parse(s) : NULL;
+	CHECK(arr != NULL);
+	obj = arr ? json_object_array_get_idx(arr, 0) : NULL;
+	CHECK(obj && json_object_object_get_ex(obj, "ifname", &v) &&
+	      !strcmp(json_object_get_string(v), "a\"b\\c"));
+	json_object_put(arr);
+	free(s);
+}
+
+static void output_json_pretty(void)
+{
+	struct rvti_tunnel t;
+	json_object *arr, *obj, *v;
+	char *s;
+
+	tunnel_init(&t, "rvti0", 5, "192.0.2.1", NULL);
+	s = print_tunnels(&t, 1, true, true);
+	CHECK_STR(s,
+		  "[\n"
+		  "  {\n"
+		  "    \"ifname\": \"rvti0\",\n"
+		  "    \"ifindex\": 5,\n"
+		  "    \"local\": \"192.0.2.1\",\n"
+		  "    \"remote\": null\n"
+		  "  }\n"
+		  "]\n");
+	arr = s ? json_tokener_parse(s) : NULL;
+	CHECK(arr && json_object_is_type(arr, json_type_array));
+	CHECK_INT(arr ? json_object_array_length(arr) : 0, 1);
+	obj = arr ? json_object_array_get_idx(arr, 0) : NULL;
+	CHECK(obj && json_object_object_get_ex(obj, "remote", &v) && !v);
+	json_object_put(arr);
+	free(s);
+}
+
+const struct test_case tunnel_tests[] = {
+	TEST_CASE(set_parse_v4),
+	TEST_CASE(set_parse_v6_and_any),
+	TEST_CASE(set_parse_abbrev),
+	TEST_CASE(set_parse_missing_dev),
+	TEST_CASE(set_parse_bad_dev),
+	TEST_CASE(set_parse_nothing_to_set),
+	TEST_CASE(set_parse_mixed_families),
+	TEST_CASE(set_parse_bad_keyword_or_value),
+	TEST_CASE(set_parse_help),
+	TEST_CASE(set_build_attrs),
+	TEST_CASE(set_build_too_small),
+	TEST_CASE(show_parse_args),
+	TEST_CASE(reply_full),
+	TEST_CASE(reply_minimal),
+	TEST_CASE(reply_unknown_attrs_ignored),
+	TEST_CASE(reply_malformed),
+	TEST_CASE(output_human),
+	TEST_CASE(output_json),
+	TEST_CASE(output_json_escaping),
+	TEST_CASE(output_json_pretty),
+	{ NULL, NULL }
+};

@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rvti tunnel commands; see tunnel.h.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/rvti.h>
+
+#include "tunnel.h"
+
+static int arg_addr(const char *kw, const char *val, struct rvti_addr *addr,
+		    char *err, size_t errlen)
+{
+	if (parse_addr(val, addr))
+		return parse_errf(err, errlen,
+				  "invalid %s address \"%s\" (expected an IPv4 or IPv6 address, or \"any\")",
+				  kw, val);
+	return 0;
+}
+
+enum { SET_DEV, SET_LOCAL, SET_REMOTE, SET_HELP };
+static const char *const set_kws[] = {
+	[SET_DEV] = "dev",
+	[SET_LOCAL] = "local",
+	[SET_REMOTE] = "remote",
+	[SET_HELP] = "help",
+	NULL
+};
+
+int tunnel_set_parse(int argc, char **argv, struct tunnel_set_req *req,
+		     char *err, size_t errlen)
+{
+	bool has_dev = false, *seen;
+	const char *val;
+	int i, kw, ret;
+
+	memset(req, 0, sizeof(*req));
+	for (i = 0; i < argc; i++) {
+		kw = parse_keyword(argv[i], set_kws);
+		if (kw == KW_NONE)
+			return parse_errf(err, errlen, "unknown keyword \"%s\"",
+					  argv[i]);
+		if (kw == KW_AMBIGUOUS)
+			return parse_errf(err, errlen,
+					  "ambiguous keyword \"%s\"", argv[i]);
+		if (kw == SET_HELP)
+			return PARSE_HELP;
+		if (i + 1 >= argc)
+			return parse_errf(err, errlen,
+					  "missing argument after \"%s\"",
+					  set_kws[kw]);
+		val = argv[++i];
+
+		switch (kw) {
+		case SET_DEV:
+			seen = &has_dev;
+			break;
+		case SET_LOCAL:
+			seen = &req->has_local;
+			break;
+		default:
+			seen = &req->has_remote;
+			break;
+		}
+		if (*seen)
+			return parse_errf(err, errlen, "\"%s\" given twice",
+					  set_kws[kw]);
+		*seen = true;
+
+		switch (kw) {
+		case SET_DEV:
+			ret = parse_dev_arg(val, req->ifname, err, errlen);
+			break;
+		case SET_LOCAL:
+			ret = arg_addr("local", val, &req->local, err, errlen);
+			break;
+		default:
+			ret = arg_addr("remote", val, &req->remote, err,
+				       errlen);
+			break;
+		}
+		if (ret)
+			return ret;
+	}
+
+	if (!has_dev)
+		return parse_errf(err, errlen, "missing \"dev NAME\"");
+	if (!req->has_local && !req->has_remote)
+		return parse_errf(err, errlen,
+				  "nothing to set: give local and/or remote");
+	if (addr_is_set(&req->local) && addr_is_set(&req->remote) &&
+	    req->local.family != req->remote.family)
+		return parse_errf(err, errlen,
+				  "local and remote addresses must be of the same family");
+	return 0;
+}
+
+enum { SHOW_DEV, SHOW_HELP };
+static const char *const show_kws[] = {
+	[SHOW_DEV] = "dev",
+	[SHOW_HELP] = "help",
+	NULL
+};
+
+int tunnel_show_parse(int argc, char **argv, struct tunnel_show_req *req,
+		      char *err, size_t errlen)
+{
+	int i, kw, ret;
+
+	memset(req, 0, sizeof(*req));
+	for (i = 0; i < argc; i++) {
+		kw = parse_keyword(argv[i], show_kws);
+		if (kw == KW_NONE)
+			return parse_errf(err, errlen, "unknown keyword \"%s\"",
+					  argv[i]);
+		if (kw == KW_AMBIGUOUS)
+			return parse_errf(err, errlen,
+					  "ambiguous keyword \"%s\"", argv[i]);
+		if (kw == SHOW_HELP)
+			return PARSE_HELP;
+		if (i + 1 >= argc)
+			return parse_errf(err, errlen,
+					  "missing argument after \"%s\"",
+					  show_kws[kw]);
+		if (req->has_dev)
+			return parse_errf(err, errlen, "\"dev\" given twice");
+		ret = parse_dev_arg(argv[++i], req->ifname, err, errlen);
+		if (ret)
+			return ret;
+		req->has_dev = true;
+	}
+	return 0;
+}
+
+int tunnel_set_build(struct nlmsghdr *nlh, size_t buflen,
+		     const struct tunnel_set_req *req)
+{
+	if (!mnl_attr_put_strz_check(nlh, buflen, RVTI_A_IFNAME, req->ifname))
+		return -EMSGSIZE;
+	/* "any" is a zero-length attribute. */
+	if (req->has_local &&
+	    !mnl_attr_put_check(nlh, buflen, RVTI_A_LOCAL, req->local.len,
+				req->local.bytes))
+		return -EMSGSIZE;
+	if (req->has_remote &&
+	    !mnl_attr_put_check(nlh, buflen, RVTI_A_REMOTE, req->remote.len,
+				req->remote.bytes))
+		return -EMSGSIZE;
+	return 0;
+}
+
+int tunnel_show_build(struct nlmsghdr *nlh, size_t buflen,
+		      const struct tunnel_show_req *req)
+{
+	if (req->has_dev &&
+	    !mnl_attr_put_strz_check(nlh, buflen, RVTI_A_IFNAME, req->ifname))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int bad(const char **why, const char *reason)
+{
+	if (why)
+		*why = reason;
+	return -EBADMSG;
+}
+
+static int get_addr(const struct nlattr *attr, struct rvti_addr *addr)
+{
+	if (!attr) {
+		memset(addr, 0, sizeof(*addr));
+		return 0;
+	}
+	return addr_from_bytes(addr, mnl_attr_get_payload(attr),
+			       mnl_attr_get_payload_len(attr));
+}
+
+#define TSTAT(type, field) \
+	{ type, offsetof(struct rvti_tunnel_stats, field) }
+
+static const struct u64_field tunnel_stat_fields[] = {
+	TSTAT(RVTI_TSTAT_NO_TX_SA, no_tx_sa),
+	TSTAT(RVTI_TSTAT_NO_ENDPOINT, no_endpoint),
+	TSTAT(RVTI_TSTAT_WRONG_SOURCE, wrong_source),
+};
+
+static int tunnel_decode(const struct nlmsghdr *nlh, struct rvti_tunnel *t,
+			 const char **why)
+{
+	const struct nlattr *tb[RVTI_A_MAX + 1];
+	const char *name;
+	int ret;
+
+	if (nl_parse_attrs(nlh, tb, RVTI_A_MAX))
+		return bad(why, "truncated message");
+
+	if (!tb[RVTI_A_IFNAME])
+		return bad(why, "no device name (RVTI_A_IFNAME)");
+	if (mnl_attr_validate(tb[RVTI_A_IFNAME], MNL_TYPE_NUL_STRING) < 0)
+		return bad(why, "RVTI_A_IFNAME is not a string");
+	name = mnl_attr_get_str(tb[RVTI_A_IFNAME]);
+	if (strlen(name) >= sizeof(t->ifname))
+		return bad(why, "RVTI_A_IFNAME is too long");
+	strcpy(t->ifname, name);
+
+	if (tb[RVTI_A_IFINDEX]) {
+		if (mnl_attr_validate(tb[RVTI_A_IFINDEX], MNL_TYPE_U32) < 0)
+			return bad(why, "RVTI_A_IFINDEX is not a u32");
+		t->ifindex = mnl_attr_get_u32(tb[RVTI_A_IFINDEX]);
+		t->has_ifindex = true;
+	}
+	if (get_addr(tb[RVTI_A_LOCAL], &t->local))
+		return bad(why, "RVTI_A_LOCAL is neither 4 nor 16 bytes");
+	if (get_addr(tb[RVTI_A_REMOTE], &t->remote))
+		return bad(why, "RVTI_A_REMOTE is neither 4 nor 16 bytes");
+	if (tb[RVTI_A_STATS]) {
+		ret = sa_get_u64s(tb[RVTI_A_STATS], &t->stats,
+				  tunnel_stat_fields,
+				  sizeof(tunnel_stat_fields) /
+				  sizeof(tunnel_stat_fields[0]),
+				  RVTI_TSTAT_MAX, why,
+				  "RVTI_A_STATS holds a counter that is not a u64");
+		if (ret)
+			return ret;
+		t->has_stats = true;
+	}
+	if (tb[RVTI_A_SAS]) {
+		ret = sa_list_from_attr(tb[RVTI_A_SAS], &t->sas, &t->nsas, why);
+		if (ret)
+			return ret;
+		t->has_sas = true;
+	}
+	return 0;
+}
+
+int tunnel_from_msg(const struct nlmsghdr *nlh, struct rvti_tunnel *t,
+		    const char **why)
+{
+	int ret;
+
+	memset(t, 0, sizeof(*t));
+	ret = tunnel_decode(nlh, t, why);
+	if (ret)
+		tunnel_free(t);
+	return ret;
+}
+
+void tunnel_free(struct rvti_tunnel *t)
+{
+	free(t->sas);
+	t->sas = NULL;
+	t->nsas = 0;
+}
+
+static json_object *tunnel_stats_json(const struct rvti_tunnel_stats *s)
+{
+	json_object *obj = json_object_new_object();
+
+	if (!obj)
+		return NULL;
+	if (json_put_u64(obj, "no_tx_sa", s->no_tx_sa) ||
+	    json_put_u64(obj, "no_endpoint", s->no_endpoint) ||
+	    json_put_u64(obj, "wrong_source", s->wrong_source)) {
+		json_object_put(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+static json_object *tunnel_sas_json(const struct rvti_tunnel *t)
+{
+	json_object *arr = json_object_new_array(), *sa;
+	unsigned int i;
+
+	if (!arr)
+		return NULL;
+	for (i = 0; i < t->nsas; i++) {
+		sa = sa_to_json(&t->sas[i]);
+		if (!sa || json_object_array_add(arr, sa)) {
+			json_object_put(sa);
+			json_object_put(arr);
+			return NULL;
+		}
+	}
+	return arr;
+}
+
+static int tunnel_json(struct rvti_out *o, const struct rvti_tunnel *t)
+{
+	json_object *obj = json_object_new_object(), *val;
+
+	if (!obj)
+		return -ENOMEM;
+	if (json_put_str(obj, "ifname", t->ifname) ||
+	    (t->has_ifindex ? json_put_u32(obj, "ifindex", t->ifindex) :
+			      json_put_null(obj, "ifindex")) ||
+	    json_put_addr(obj, "local", &t->local) ||
+	    json_put_addr(obj, "remote", &t->remote))
+		goto nomem;
+	if (t->has_stats) {
+		val = tunnel_stats_json(&t->stats);
+		if (!val || json_put_obj(obj, "stats", val))
+			goto nomem;
+	}
+	if (t->has_sas) {
+		val = tunnel_sas_json(t);
+		if (!val || json_put_obj(obj, "sas", val))
+			goto nomem;
+	}
+	return out_add(o, obj);
+nomem:
+	json_object_put(obj);
+	return -ENOMEM;
+}
+
+int tunnel_print(struct rvti_out *o, const struct rvti_tunnel *t)
+{
+	char local[INET6_ADDRSTRLEN], remote[INET6_ADDRSTRLEN];
+	const struct rvti_tunnel_stats *s = &t->stats;
+	unsigned int i;
+
+	if (o->json)
+		return tunnel_json(o, t);
+	fprintf(o->fp, "%s: local %s remote %s\n", t->ifname,
+		addr_str(&t->local, local, sizeof(local), "any"),
+		addr_str(&t->remote, remote, sizeof(remote), "none"));
+	for (i = 0; i < t->nsas; i++)
+		sa_print_text(o->fp, OUT_INDENT, OUT_INDENT, &t->sas[i],
+			      o->stats);
+	if (o->stats && t->has_stats)
+		fprintf(o->fp, OUT_INDENT "drops: no-tx-sa %" PRIu64
+			" no-endpoint %" PRIu64 " wrong-source %" PRIu64 "\n",
+			s->no_tx_sa, s->no_endpoint, s->wrong_source);
+	return 0;
+}
+
+int tunnel_print_sas(struct rvti_out *o, const struct rvti_tunnel *t)
+{
+	char lead[IFNAMSIZ + 2];
+	unsigned int i;
+
+	if (o->json)
+		return tunnel_json(o, t);
+	snprintf(lead, sizeof(lead), "%s: ", t->ifname);
+	for (i = 0; i < t->nsas; i++)
+		sa_print_text(o->fp, lead, "", &t->sas[i], o->stats);
+	return 0;
+}
+
+struct show_state {
+	struct rvti_out *out;
+	bool sas_only;		/* "sa list" */
+	const char *why;	/* set when a reply was malformed */
+};
+
+static int show_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct show_state *st = arg;
+	struct rvti_tunnel t;
+	const char *why = NULL;
+	int err;
+
+	err = tunnel_from_msg(nlh, &t, &why);
+	if (err) {
+		if (err == -EBADMSG)
+			st->why = why;
+		return err;
+	}
+	err = st->sas_only ? tunnel_print_sas(st->out, &t) :
+			     tunnel_print(st->out, &t);
+	tunnel_free(&t);
+	return err;
+}
+
+int tunnel_show_run(struct rvti_ctx *ctx, const struct tunnel_show_req *req,
+		    bool sas_only)
+{
+	struct show_state st = { NULL, sas_only, NULL };
+	struct rvti_out out;
+	struct nlmsghdr *nlh;
+	struct nl_ctx *nl;
+	int ret;
+
+	nl = rvti_nl(ctx);
+	if (!nl)
+		return RVTI_EXIT_ERROR;
+	nlh = nl_req(nl, RVTI_CMD_GET_TUNNEL, req->has_dev ? 0 : NLM_F_DUMP);
+	ret = tunnel_show_build(nlh, sizeof(nl->sbuf), req);
+	if (ret) {
+		nl_perror(NULL, ret, ctx->err);
+		return RVTI_EXIT_ERROR;
+	}
+
+	out_init(&out, ctx->out, ctx->json, ctx->pretty, ctx->stats);
+	if (out_begin(&out)) {
+		nl_perror(NULL, -ENOMEM, ctx->err);
+		return RVTI_EXIT_ERROR;
+	}
+	st.out = &out;
+	ret = nl_talk(nl, nlh, show_cb, &st);
+	if (ret) {
+		out_abort(&out);
+		if (!nl->kernel_err && st.why)
+			fprintf(ctx->err,
+				"rvti: malformed reply from the kernel: %s\n",
+				st.why);
+		else
+			nl_perror(nl, ret, ctx->err);
+		return RVTI_EXIT_ERROR;
+	}
+	if (out_end(&out)) {
+		fprintf(ctx->err, "rvti: cannot write the output\n");
+		return RVTI_EXIT_ERROR;
+	}
+	return RVTI_EXIT_OK;
+}
+
+int tunnel_do_show(struct rvti_ctx *ctx, int argc, char **argv)
+{
+	struct tunnel_show_req req;
+	char err[160];
+	int ret;
+
+	ret = tunnel_show_parse(argc, argv, &req, err, sizeof(err));
+	if (ret == PARSE_HELP)
+		return rvti_help(ctx);
+	if (ret)
+		return rvti_usage_error(ctx, "%s", err);
+	return tunnel_show_run(ctx, &req, false);
+}
+
+static int tunnel_do_set(struct rvti_ctx *ctx, int argc, char **argv)
+{
+	struct tunnel_set_req req;
+	struct nlmsghdr *nlh;
+	struct nl_ctx *nl;
+	char err[160];
+	int ret;
+
+	ret = tunnel_set_parse(argc, argv, &req, err, sizeof(err));
+	if (ret == PARSE_HELP)
+		return rvti_help(ctx);
+	if (ret)
+		return rvti_usage_error(ctx, "%s", err);
+
+	nl = rvti_nl(ctx);
+	if (!nl)
+		return RVTI_EXIT_ERROR;
+	nlh = nl_req(nl, RVTI_CMD_SET_TUNNEL, 0);
+	ret = tunnel_set_build(nlh, sizeof(nl->sbuf), &req);
+	if (!ret)
+		ret = nl_talk(nl, nlh, NULL, NULL);
+	if (ret) {
+		nl_perror(nl, ret, ctx->err);
+		return RVTI_EXIT_ERROR;
+	}
+	return RVTI_EXIT_OK;
+}
+
+#define ADDR_NOTES \
+	"ADDR := { IPv4 address | IPv6 address | any }\n" \
+	"        \"any\" clears it: any local address, no remote address.\n" \
+	"        Local and remote must be of the same family."
+
+const struct rvti_command tunnel_cmds[] = {
+	{
+		.name = "set",
+		.fn = tunnel_do_set,
+		.help = "dev NAME [local ADDR|any] [remote ADDR|any]",
+		.notes = ADDR_NOTES,
+	},
+	{
+		.name = "show",
+		.fn = tunnel_do_show,
+		.help = TUNNEL_SHOW_HELP,
+	},
+	{ 0 }
+};

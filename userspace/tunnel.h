@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rvti tunnel commands: "tunnel set", "tunnel show" (alias "show").
+ *
+ * Each command is split into a pure command-line parser that fills a
+ * request struct, a builder that turns it into netlink attributes, and the
+ * handler that sends it; the first two are unit tested.
+ */
+#ifndef RVTI_TUNNEL_H
+#define RVTI_TUNNEL_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libmnl/libmnl.h>
+
+#include "cmd.h"
+#include "output.h"
+#include "parse.h"
+#include "sa.h"
+
+/* RVTI_A_STATS; counters the kernel did not send are 0. */
+struct rvti_tunnel_stats {
+	uint64_t no_tx_sa;
+	uint64_t no_endpoint;
+	uint64_t wrong_source;
+};
+
+/*
+ * One tunnel as the kernel reports it (RVTI_CMD_GET_TUNNEL). Release it
+ * with tunnel_free().
+ */
+struct rvti_tunnel {
+	char ifname[IFNAMSIZ];
+	uint32_t ifindex;
+	bool has_ifindex;
+	struct rvti_addr local;		/* not set: wildcard */
+	struct rvti_addr remote;	/* not set: none */
+	bool has_stats;			/* RVTI_A_STATS was there */
+	struct rvti_tunnel_stats stats;
+	bool has_sas;			/* RVTI_A_SAS was there */
+	struct rvti_sa_info *sas;	/* nsas entries, kernel order */
+	unsigned int nsas;
+};
+
+/* rvti tunnel set dev NAME [local ADDR|any] [remote ADDR|any] */
+struct tunnel_set_req {
+	char ifname[IFNAMSIZ];
+	bool has_local;
+	bool has_remote;
+	struct rvti_addr local;		/* not set: "any", clears it */
+	struct rvti_addr remote;
+};
+
+/* rvti tunnel show [dev NAME] */
+struct tunnel_show_req {
+	bool has_dev;
+	char ifname[IFNAMSIZ];
+};
+
+/*
+ * Parse the arguments after "set" / "show". Return 0, PARSE_HELP, or
+ * -EINVAL with a message for the user in @err (@errlen bytes).
+ */
+int tunnel_set_parse(int argc, char **argv, struct tunnel_set_req *req,
+		     char *err, size_t errlen);
+int tunnel_show_parse(int argc, char **argv, struct tunnel_show_req *req,
+		      char *err, size_t errlen);
+
+/*
+ * Append the request's attributes to @nlh, a message in a buffer of
+ * @buflen bytes. Return 0 or -EMSGSIZE.
+ */
+int tunnel_set_build(struct nlmsghdr *nlh, size_t buflen,
+		     const struct tunnel_set_req *req);
+int tunnel_show_build(struct nlmsghdr *nlh, size_t buflen,
+		      const struct tunnel_show_req *req);
+
+/*
+ * Decode one RVTI_CMD_GET_TUNNEL reply. Unknown and pad attributes are
+ * ignored, nested ones included. Returns 0, -ENOMEM, or -EBADMSG with @why
+ * (if not NULL) saying what is wrong; @t needs tunnel_free() only after 0.
+ */
+int tunnel_from_msg(const struct nlmsghdr *nlh, struct rvti_tunnel *t,
+		    const char **why);
+void tunnel_free(struct rvti_tunnel *t);
+
+/*
+ * Print one tunnel. Human:
+ *	NAME: local ADDR|any remote ADDR|none
+ *	    sa DIR spi 0xSPI ...			(one line per SA)
+ *	        packets N ... seq N			(with -s)
+ *	    drops: no-tx-sa N no-endpoint N wrong-source N	(with -s)
+ * JSON: {"ifname": NAME, "ifindex": N, "local": ADDR|null,
+ *	  "remote": ADDR|null, "stats": {"no_tx_sa": N, "no_endpoint": N,
+ *	  "wrong_source": N}, "sas": [SA...]}
+ * where "stats" and "sas" are there when the kernel sent them (it always
+ * does), whatever -s says; see sa_to_json() for SA.
+ * Returns 0 or -ENOMEM.
+ */
+int tunnel_print(struct rvti_out *o, const struct rvti_tunnel *t);
+
+/*
+ * Print only the SAs of one tunnel, for "sa list". Human: each SA line of
+ * tunnel_print() without its indentation, after "NAME: ", and with -s its
+ * counters indented by four spaces. JSON: as tunnel_print().
+ */
+int tunnel_print_sas(struct rvti_out *o, const struct rvti_tunnel *t);
+
+/*
+ * Send the GET_TUNNEL request of @req (a dump without a device) and print
+ * the replies with tunnel_print(), or tunnel_print_sas() with @sas_only.
+ * Returns an exit status.
+ */
+int tunnel_show_run(struct rvti_ctx *ctx, const struct tunnel_show_req *req,
+		    bool sas_only);
+
+/* The "tunnel" command group, and "show" for the top-level alias. */
+extern const struct rvti_command tunnel_cmds[];
+int tunnel_do_show(struct rvti_ctx *ctx, int argc, char **argv);
+
+#define TUNNEL_SHOW_HELP "[dev NAME]"
+
+#endif /* RVTI_TUNNEL_H */
