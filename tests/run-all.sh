@@ -80,8 +80,8 @@ for s in $stages; do
 		stage "checkpatch --strict"
 		uml_ready || continue
 		if out=$(perl "$uml_tree/scripts/checkpatch.pl" --no-tree --strict \
-			--terse -f "$repo"/kmod/*.[ch] "$repo"/kmod/tests/*.[ch] \
-			"$repo"/uapi/linux/*.h 2>&1) && ! grep -Eq 'ERROR|WARNING|CHECK' <<<"$out"; then
+			--terse -f $(cd "$repo" && git ls-files -- 'kmod/*.[ch]' \
+			'uapi/*.h' | sed "s|^|$repo/|") 2>&1) && ! grep -Eq 'ERROR|WARNING|CHECK' <<<"$out"; then
 			echo "ok - checkpatch --strict on kmod/ and uapi/" | tap
 		else
 			echo "not ok - checkpatch --strict on kmod/ and uapi/" | tap
