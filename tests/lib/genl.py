@@ -71,15 +71,22 @@ def request(sock, ftype, cmd, attrs, flags=NLM_F_REQUEST | NLM_F_ACK):
             data = data[(mlen + 3) & ~3:]
 
 
-def main():
+def open_family():
+    """A socket with extended acks, and the rvti family id (None if absent)."""
     sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
     sock.setsockopt(270, NETLINK_EXT_ACK, 1)
-    err, ext, replies = request(sock, GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
-                                attr(CTRL_ATTR_FAMILY_NAME, b"rvti\0"))
+    err, _, replies = request(sock, GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
+                              attr(CTRL_ATTR_FAMILY_NAME, b"rvti\0"))
     if err:
-        print("error %d: family rvti not found" % -err)
+        return sock, None
+    return sock, struct.unpack("H", parse_attrs(replies[0][4:])[CTRL_ATTR_FAMILY_ID][:2])[0]
+
+
+def main():
+    sock, fid = open_family()
+    if fid is None:
+        print("error 2: family rvti not found")
         return 1
-    fid = struct.unpack("H", parse_attrs(replies[0][4:])[CTRL_ATTR_FAMILY_ID][:2])[0]
 
     cmd = CMDS.get(sys.argv[1]) or int(sys.argv[1])
     payload = b""
