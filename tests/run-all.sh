@@ -69,7 +69,8 @@ for s in $stages; do
 	case $s in
 	tool)
 		stage "tool unit tests"
-		make -C "$repo/userspace" -s check 2>&1 | tap
+		make -C "$repo/userspace" -s check 2>&1 | tap ||
+			echo "not ok - tool unit tests: make check failed" | tap
 		;;
 	headers)
 		stage "build against Debian's headers"
@@ -91,13 +92,17 @@ for s in $stages; do
 	kunit)
 		uml_ready || continue
 		stage "KUnit in the test kernel"
-		"$here/kernel/run.sh" "$here/kunit.sh" 2>&1 | tap
+		"$here/kernel/run.sh" "$here/kunit.sh" 2>&1 | tap ||
+			echo "not ok - kunit: the test kernel run failed" | tap
 		;;
 	netns)
 		uml_ready || continue
 		for t in "$here"/netns/*.sh; do
 			stage "netns: $(basename "$t")"
-			"$here/kernel/run.sh" "$t" 2>&1 | sed "s/^ok - /ok - $(basename "$t" .sh): /; s/^not ok - /not ok - $(basename "$t" .sh): /" | tap
+			name=$(basename "$t" .sh)
+			"$here/kernel/run.sh" "$t" 2>&1 |
+				sed "s/^ok - /ok - $name: /; s/^not ok - /not ok - $name: /" | tap ||
+				echo "not ok - $name: the test kernel run failed" | tap
 		done
 		;;
 	*)

@@ -20,6 +20,14 @@ mount -t debugfs debugfs /sys/kernel/debug
 mkdir -p /run/results /run/netns
 mount -t hostfs none /run/results -o "$rvti_results"
 R=/run/results
+# A repository under /tmp or /run (a CI clone, say) is hidden by the
+# tmpfs mounts above: show the host's copy at the same path again.
+case "$rvti_repo" in
+/tmp/* | /run/*)
+	mkdir -p "$rvti_repo"
+	mount -t hostfs none "$rvti_repo" -o "$rvti_repo"
+	;;
+esac
 ip link set lo up
 
 export RVTI_REPO=$rvti_repo RVTI_RESULTS=$R HOME=/tmp
@@ -27,7 +35,12 @@ cd "$rvti_repo" || echo "cannot enter $rvti_repo" >"$R/output.log"
 # The payload's own output goes to a file so that the runner can tell it
 # apart from the console's kernel messages.
 rc=0
-bash "$rvti_payload" $rvti_args >"$R/output.log" 2>&1 || rc=$?
+if [ -f "$rvti_payload" ]; then
+	bash "$rvti_payload" $rvti_args >"$R/output.log" 2>&1 || rc=$?
+else
+	echo "not ok - payload $rvti_payload is not visible in the guest" >"$R/output.log"
+	rc=1
+fi
 
 # Leaks are only reported for objects older than a few seconds, and only
 # after a scan: give the payload's objects time to age, then scan twice.

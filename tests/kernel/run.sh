@@ -33,6 +33,15 @@ boot_rc=$?
 [ -f "$res/output.log" ] && cat "$res/output.log"
 
 rc=0
+if [ -f "$res/rc" ] && [ "$(cat "$res/rc")" != 0 ] &&
+   ! grep -q '^not ok - ' "$res/output.log" 2>/dev/null; then
+	# A payload that failed without saying which check: still a failure.
+	echo "not ok - $(basename "$payload"): exited $(cat "$res/rc") without a failing check"
+fi
+if [ -f "$res/rc" ] && ! grep -Eq '^(not )?ok - ' "$res/output.log" 2>/dev/null; then
+	echo "not ok - $(basename "$payload"): ran no check"
+	echo 1 >"$res/rc"
+fi
 if [ ! -f "$res/rc" ]; then
 	echo "not ok - kernel: the guest did not finish (exit $boot_rc); console tail:"
 	tail -40 "$res/console.log" | sed 's/^/# /'
