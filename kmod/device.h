@@ -14,13 +14,15 @@
 struct rvti_sa;
 
 /*
- * The outer endpoints, replaced as a whole under RCU so that the transmit
- * path never sees a local address of one configuration with the remote of
- * another.
+ * The outer endpoints and header settings, replaced as a whole under RCU
+ * so that the transmit path never sees a local address of one
+ * configuration with the remote of another.
  */
 struct rvti_endpoints {
 	struct rvti_addr local;
 	struct rvti_addr remote;
+	u8 ttl;			/* 0: the route's default hop limit */
+	u8 df;			/* enum rvti_df */
 	struct rcu_head rcu;
 };
 

@@ -43,6 +43,8 @@ static const struct nla_policy rvti_policy[RVTI_A_MAX + 1] = {
 	[RVTI_A_REMOTE] = NLA_POLICY_VALIDATE_FN(NLA_BINARY, rvti_addr_nla_validate,
 						 sizeof(struct in6_addr)),
 	[RVTI_A_SA] = NLA_POLICY_NESTED(rvti_sa_policy),
+	[RVTI_A_TTL] = { .type = NLA_U8 },
+	[RVTI_A_DF] = NLA_POLICY_MAX(NLA_U8, RVTI_DF_MAX),
 };
 
 static int rvti_fill_tunnel_stats(struct sk_buff *skb, struct rvti_device *rvti)
@@ -81,6 +83,8 @@ static int rvti_fill_tunnel(struct sk_buff *skb, struct rvti_device *rvti,
 	ep = rcu_dereference(rvti->endpoints);
 	if ((ep && (rvti_addr_nla_put(skb, RVTI_A_LOCAL, &ep->local) ||
 		    rvti_addr_nla_put(skb, RVTI_A_REMOTE, &ep->remote))) ||
+	    nla_put_u8(skb, RVTI_A_TTL, ep ? ep->ttl : 0) ||
+	    nla_put_u8(skb, RVTI_A_DF, ep ? ep->df : RVTI_DF_COPY) ||
 	    rvti_fill_tunnel_stats(skb, rvti) ||
 	    rvti_sa_nla_put_all(skb, rvti)) {
 		rcu_read_unlock();
@@ -162,9 +166,10 @@ static int rvti_set_tunnel_doit(struct sk_buff *skb, struct genl_info *info)
 	struct rvti_device *rvti;
 	int ret;
 
-	if (!local_nla && !remote_nla) {
+	if (!local_nla && !remote_nla && !info->attrs[RVTI_A_TTL] &&
+	    !info->attrs[RVTI_A_DF]) {
 		NL_SET_ERR_MSG(info->extack,
-			       "nothing to set: give a local or remote address");
+			       "nothing to set: give a local or remote address, a TTL or a DF mode");
 		return -EINVAL;
 	}
 
@@ -185,7 +190,13 @@ static int rvti_set_tunnel_doit(struct sk_buff *skb, struct genl_info *info)
 	if (old) {
 		ep->local = old->local;
 		ep->remote = old->remote;
+		ep->ttl = old->ttl;
+		ep->df = old->df;
 	}
+	if (info->attrs[RVTI_A_TTL])
+		ep->ttl = nla_get_u8(info->attrs[RVTI_A_TTL]);
+	if (info->attrs[RVTI_A_DF])
+		ep->df = nla_get_u8(info->attrs[RVTI_A_DF]);
 	if (local_nla) {
 		rvti_addr_from_nla(&ep->local, local_nla);
 		ret = rvti_addr_check_unicast(&ep->local, true, local_nla,

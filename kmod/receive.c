@@ -10,8 +10,13 @@
  * and the inner header; deliver through GRO on the device.
  */
 
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <net/ip6_route.h>
+#include <net/ndisc.h>
+#include <net/route.h>
 #include <net/gro_cells.h>
 #include <net/inet_ecn.h>
 #include <net/ip.h>
@@ -239,14 +244,38 @@ static int rvti_esp_cb_handler(struct sk_buff *skb, int err)
 	return 1;
 }
 
+/*
+ * ICMP errors about outer ESP packets: a smaller path MTU, or a redirect,
+ * updates the outer route, which the transmit path reads through its dst
+ * cache and turns into ICMP for the inner senders. The route is shared
+ * state, so XFRM's handlers are still called for their own SAs.
+ */
 static int rvti_esp4_err(struct sk_buff *skb, u32 info)
 {
+	struct net *net = dev_net(skb->dev);
+
+	switch (icmp_hdr(skb)->type) {
+	case ICMP_DEST_UNREACH:
+		if (icmp_hdr(skb)->code == ICMP_FRAG_NEEDED)
+			ipv4_update_pmtu(skb, net, info, 0, IPPROTO_ESP);
+		break;
+	case ICMP_REDIRECT:
+		ipv4_redirect(skb, net, 0, IPPROTO_ESP);
+		break;
+	}
 	return -ENOENT;
 }
 
 static int rvti_esp6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
 			 u8 type, u8 code, int offset, __be32 info)
 {
+	struct net *net = dev_net(skb->dev);
+
+	if (type == ICMPV6_PKT_TOOBIG)
+		ip6_update_pmtu(skb, net, info, 0, 0, sock_net_uid(net, NULL));
+	else if (type == NDISC_REDIRECT)
+		ip6_redirect(skb, net, skb->dev->ifindex, 0,
+			     sock_net_uid(net, NULL));
 	return -ENOENT;
 }
 

@@ -116,8 +116,10 @@ out:
 /* Pushes the outer IPv4 or IPv6 header in front of the ESP header. */
 static void rvti_push_outer(struct sk_buff *skb, struct dst_entry *dst,
 			    const struct rvti_addr *saddr,
-			    const struct rvti_addr *daddr, u8 dsfield, bool df)
+			    const struct rvti_endpoints *ep, u8 dsfield, bool df)
 {
+	const struct rvti_addr *daddr = &ep->remote;
+
 	if (daddr->family == AF_INET) {
 		struct iphdr *iph = skb_push(skb, sizeof(*iph));
 
@@ -125,8 +127,10 @@ static void rvti_push_outer(struct sk_buff *skb, struct dst_entry *dst,
 		iph->version = 4;
 		iph->ihl = sizeof(*iph) >> 2;
 		iph->tos = dsfield;
+		if (ep->df != RVTI_DF_COPY)
+			df = ep->df == RVTI_DF_SET;
 		iph->frag_off = df ? htons(IP_DF) : 0;
-		iph->ttl = ip4_dst_hoplimit(dst);
+		iph->ttl = ep->ttl ?: ip4_dst_hoplimit(dst);
 		iph->protocol = IPPROTO_ESP;
 		iph->saddr = saddr->ip4;
 		iph->daddr = daddr->ip4;
@@ -142,7 +146,7 @@ static void rvti_push_outer(struct sk_buff *skb, struct dst_entry *dst,
 		ip6_flow_hdr(ip6h, dsfield, 0);
 		ip6h->payload_len = 0;
 		ip6h->nexthdr = IPPROTO_ESP;
-		ip6h->hop_limit = ip6_dst_hoplimit(dst);
+		ip6h->hop_limit = ep->ttl ?: ip6_dst_hoplimit(dst);
 		ip6h->saddr = saddr->ip6;
 		ip6h->daddr = daddr->ip6;
 		skb->protocol = htons(ETH_P_IPV6);
@@ -290,7 +294,7 @@ static int rvti_xmit_one(struct net *net, struct sock *sk, struct sk_buff *skb)
 	esph->spi = sa->spi;
 	esph->seq_no = htonl(lower_32_bits(seq));
 	skb_reset_transport_header(skb);
-	rvti_push_outer(skb, dst, &saddr, &ep->remote, dsfield, df);
+	rvti_push_outer(skb, dst, &saddr, ep, dsfield, df);
 	skb_dst_set(skb, dst);
 
 	rvti_sa_count(sa, inner_len);

@@ -34,17 +34,21 @@
  *    RVTI_A_IFNAME: NLA_NUL_STRING
  *    RVTI_A_LOCAL: NLA_BINARY, 4 or 16 bytes, absent when wildcard
  *    RVTI_A_REMOTE: NLA_BINARY, 4 or 16 bytes, absent when unset
+ *    RVTI_A_TTL: NLA_U8, outer TTL / hop limit, 0: the route's default
+ *    RVTI_A_DF: NLA_U8, enum rvti_df
  *
  * RVTI_CMD_SET_TUNNEL
  * -------------------
  *
- * Changes the outer endpoints of the named device. Attributes that are
+ * Changes the outer parameters of the named device. Attributes that are
  * absent keep their value; at least one change must be present.
  *
  *    RVTI_A_IFINDEX: NLA_U32
  *    RVTI_A_IFNAME: NLA_NUL_STRING, maxlen IFNAMSIZ - 1
  *    RVTI_A_LOCAL: NLA_BINARY, 0, 4 or 16 bytes
  *    RVTI_A_REMOTE: NLA_BINARY, 0, 4 or 16 bytes
+ *    RVTI_A_TTL: NLA_U8, 0 (the outer route's default hop limit) or 1-255
+ *    RVTI_A_DF: NLA_U8, enum rvti_df: the DF bit of an IPv4 outer header
  *
  * The change is applied atomically: the transmit path sees either the old
  * or the new pair of endpoints, never a mix.
@@ -137,10 +141,27 @@ enum rvti_attr {
 	RVTI_A_SAS,
 	RVTI_A_STATS,
 	RVTI_A_PAD,
+	RVTI_A_TTL,
+	RVTI_A_DF,
 	__RVTI_A_MAX
 };
 
 #define RVTI_A_MAX (__RVTI_A_MAX - 1)
+
+/*
+ * The DF bit of an IPv4 outer header. Inner IPv4 packets without DF that
+ * do not fit are fragmented before encryption whatever this says, so an
+ * outer packet never needs fragmenting on the path MTU rvti knows.
+ */
+enum rvti_df {
+	/* From the inner packet: IPv4's DF bit; set for IPv6. Default. */
+	RVTI_DF_COPY,
+	RVTI_DF_SET,
+	RVTI_DF_CLEAR,
+	__RVTI_DF_MAX
+};
+
+#define RVTI_DF_MAX (__RVTI_DF_MAX - 1)
 
 enum rvti_sa_dir {
 	RVTI_SA_DIR_UNSPEC,

@@ -1,0 +1,86 @@
+#!/bin/bash
+# Path MTU behind the tunnel: a router between the gateways has a 1400-byte
+# link (as AWS/Azure paths do). ICMP from it shrinks the outer path MTU;
+# rvti then answers inner senders with fragmentation-needed / packet-too-big
+# carrying the inner MTU, and fragments IPv4 without DF before encryption,
+# so the far gateway never has to reassemble outer packets.
+#
+#   gw1 [rvti0 10.1.0.1] 192.0.2.1 -- r (mtu 1400 towards gw4) -- 198.51.100.1 gw4 [rvti0] -- h4 10.41.0.10
+. "$(dirname "$0")/../lib/guest.sh"
+
+load_rvti
+for ns in gw1 r gw4 h4; do ip netns add $ns; ip -n $ns link set lo up; done
+ip -n gw1 link add wan type veth peer name to1 netns r
+ip -n gw4 link add wan type veth peer name to4 netns r
+ip -n h4 link add eth0 type veth peer name lan netns gw4
+ip -n gw1 addr add 192.0.2.1/24 dev wan
+ip -n r addr add 192.0.2.254/24 dev to1
+ip -n r addr add 198.51.100.254/24 dev to4
+ip -n gw4 addr add 198.51.100.1/24 dev wan
+ip -n gw1 addr add 2001:db8:a::1/64 dev wan nodad
+ip -n r addr add 2001:db8:a::fe/64 dev to1 nodad
+ip -n r addr add 2001:db8:b::fe/64 dev to4 nodad
+ip -n gw4 addr add 2001:db8:b::1/64 dev wan nodad
+ip -n r link set to4 mtu 1400
+ip -n gw4 link set wan mtu 1400
+ip -n gw4 addr add 10.41.0.1/24 dev lan
+ip -n h4 addr add 10.41.0.10/24 dev eth0
+ip -n gw4 addr add 2001:db8:41::1/64 dev lan nodad
+ip -n h4 addr add 2001:db8:41::10/64 dev eth0 nodad
+for l in "gw1 wan" "r to1" "r to4" "gw4 wan" "gw4 lan" "h4 eth0"; do set -- $l; ip -n $1 link set $2 up; done
+ip -n gw1 route add 198.51.100.0/24 via 192.0.2.254
+ip -n gw4 route add 192.0.2.0/24 via 198.51.100.254
+ip -n h4 route add default via 10.41.0.1
+ip -n h4 -6 route add default via 2001:db8:41::1
+for ns in r gw4; do
+	ip netns exec $ns sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+done
+
+K=0x0102030405060708090a0b0c0d0e0f1011121314
+for gw in gw1 gw4; do ip -n $gw link add rvti0 type rvti; ip -n $gw link set rvti0 up; done
+ip netns exec gw1 rvti tunnel set dev rvti0 local 192.0.2.1 remote 198.51.100.1
+ip netns exec gw4 rvti tunnel set dev rvti0 local 198.51.100.1 remote 192.0.2.1
+ip netns exec gw1 rvti sa add dev rvti0 dir out spi 0x1000 aead aes-gcm key $K
+ip netns exec gw1 rvti sa add dev rvti0 dir in spi 0x2000 aead aes-gcm key $K
+ip netns exec gw4 rvti sa add dev rvti0 dir in spi 0x1000 aead aes-gcm key $K
+ip netns exec gw4 rvti sa add dev rvti0 dir out spi 0x2000 aead aes-gcm key $K
+ip -n gw1 addr add 10.1.0.1/32 dev rvti0
+ip -n gw1 addr add 2001:db8:1::1/128 dev rvti0 nodad
+ip -n gw1 route add 10.41.0.0/16 dev rvti0
+ip -n gw1 route add 2001:db8:41::/48 dev rvti0
+ip -n gw4 route add 10.1.0.0/16 dev rvti0
+ip -n gw4 route add 2001:db8:1::/48 dev rvti0
+G1="ip netns exec gw1"
+
+check "small packets pass" $G1 ping -c 2 -W 2 -I 10.1.0.1 10.41.0.10
+# 1350 bytes of ICMP payload: 1378 inner bytes fit the device MTU (1379) but
+# not the 1400-byte hop after ESP. The first probe is lost at the router,
+# whose ICMP teaches gw1 the path MTU; later probes are answered by rvti.
+$G1 ping -c 4 -i 0.3 -W 1 -M do -s 1350 -I 10.1.0.1 10.41.0.10 >/tmp/ping.out 2>&1
+sed 's/^/# /' /tmp/ping.out
+check "IPv4 with DF: the sender learns the inner MTU (1400 - 20 - 8 - 8 - 16, to 4 bytes, - 2 = 1346)" \
+	grep -Eq 'mtu ?= ?1346' /tmp/ping.out
+check "IPv4 with DF: a packet of exactly that MTU passes" \
+	$G1 ping -c 2 -W 2 -M do -s $((1346 - 28)) -I 10.1.0.1 10.41.0.10
+check_eq "the inner route learned the MTU" 1346 \
+	"$($G1 ip route get 10.41.0.10 from 10.1.0.1 | grep -o 'mtu [0-9]*' | cut -d' ' -f2)"
+
+reasm() { ip netns exec gw4 awk '/^Ip: [0-9]/ { print $(NF-4) }' /proc/net/snmp; }
+before=$(reasm)
+check "IPv4 without DF: large packets pass" \
+	$G1 ping -c 3 -i 0.3 -W 2 -M dont -s 1350 -I 10.1.0.1 10.41.0.10
+check_eq "they were fragmented before encryption: gw4 reassembled no outer packet" \
+	"$before" "$(reasm)"
+
+$G1 ping -6 -c 4 -i 0.3 -W 1 -s 1350 -I 2001:db8:1::1 2001:db8:41::10 >/tmp/ping6.out 2>&1
+sed 's/^/# /' /tmp/ping6.out
+check "IPv6: the sender learns the inner MTU from packet-too-big" \
+	grep -Eq 'mtu ?= ?1346' /tmp/ping6.out
+check "IPv6: a packet of that MTU passes" \
+	$G1 ping -6 -c 2 -W 2 -s $((1346 - 48)) -I 2001:db8:1::1 2001:db8:41::10
+check_eq "no packet was dropped for lack of an SA" 0 \
+	"$($G1 rvti -j show | jq '.[0].stats.no_tx_sa')"
+
+for ns in gw1 r gw4 h4; do ip netns del $ns; done
+rmmod rvti
+finish
