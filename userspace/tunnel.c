@@ -23,11 +23,55 @@ static int arg_addr(const char *kw, const char *val, struct rvti_addr *addr,
 	return 0;
 }
 
-enum { SET_DEV, SET_LOCAL, SET_REMOTE, SET_HELP };
+static const char *const df_names[] = {
+	[RVTI_DF_COPY] = "copy",
+	[RVTI_DF_SET] = "set",
+	[RVTI_DF_CLEAR] = "clear",
+	NULL
+};
+
+const char *tunnel_df_str(uint8_t df)
+{
+	return df <= RVTI_DF_MAX ? df_names[df] : NULL;
+}
+
+/* "ttl 1-255|inherit"; "inherit" is 0, the outer route's default. */
+static int arg_ttl(const char *val, uint8_t *ttl, char *err, size_t errlen)
+{
+	static const char *const words[] = { "inherit", NULL };
+	uint32_t v;
+
+	if (parse_keyword(val, words) == 0) {
+		*ttl = 0;
+		return 0;
+	}
+	if (parse_u32(val, &v) || v < 1 || v > 255)
+		return parse_errf(err, errlen,
+				  "invalid ttl \"%s\" (expected 1 to 255, or \"inherit\")",
+				  val);
+	*ttl = (uint8_t)v;
+	return 0;
+}
+
+static int arg_df(const char *val, uint8_t *df, char *err, size_t errlen)
+{
+	int kw = parse_keyword(val, df_names);
+
+	if (kw < 0)
+		return parse_errf(err, errlen,
+				  "invalid df \"%s\" (expected \"copy\", \"set\" or \"clear\")",
+				  val);
+	*df = (uint8_t)kw;
+	return 0;
+}
+
+enum { SET_DEV, SET_LOCAL, SET_REMOTE, SET_TTL, SET_DF, SET_HELP };
 static const char *const set_kws[] = {
 	[SET_DEV] = "dev",
 	[SET_LOCAL] = "local",
 	[SET_REMOTE] = "remote",
+	[SET_TTL] = "ttl",
+	[SET_DF] = "df",
 	[SET_HELP] = "help",
 	NULL
 };
@@ -42,6 +86,9 @@ int tunnel_set_parse(int argc, char **argv, struct tunnel_set_req *req,
 	memset(req, 0, sizeof(*req));
 	for (i = 0; i < argc; i++) {
 		kw = parse_keyword(argv[i], set_kws);
+		/* "d" was "dev" before "df" came; it stays "dev". */
+		if (kw == KW_AMBIGUOUS && !strcmp(argv[i], "d"))
+			kw = SET_DEV;
 		if (kw == KW_NONE)
 			return parse_errf(err, errlen, "unknown keyword \"%s\"",
 					  argv[i]);
@@ -63,8 +110,14 @@ int tunnel_set_parse(int argc, char **argv, struct tunnel_set_req *req,
 		case SET_LOCAL:
 			seen = &req->has_local;
 			break;
-		default:
+		case SET_REMOTE:
 			seen = &req->has_remote;
+			break;
+		case SET_TTL:
+			seen = &req->has_ttl;
+			break;
+		default:
+			seen = &req->has_df;
 			break;
 		}
 		if (*seen)
@@ -79,9 +132,15 @@ int tunnel_set_parse(int argc, char **argv, struct tunnel_set_req *req,
 		case SET_LOCAL:
 			ret = arg_addr("local", val, &req->local, err, errlen);
 			break;
-		default:
+		case SET_REMOTE:
 			ret = arg_addr("remote", val, &req->remote, err,
 				       errlen);
+			break;
+		case SET_TTL:
+			ret = arg_ttl(val, &req->ttl, err, errlen);
+			break;
+		default:
+			ret = arg_df(val, &req->df, err, errlen);
 			break;
 		}
 		if (ret)
@@ -90,9 +149,10 @@ int tunnel_set_parse(int argc, char **argv, struct tunnel_set_req *req,
 
 	if (!has_dev)
 		return parse_errf(err, errlen, "missing \"dev NAME\"");
-	if (!req->has_local && !req->has_remote)
+	if (!req->has_local && !req->has_remote && !req->has_ttl &&
+	    !req->has_df)
 		return parse_errf(err, errlen,
-				  "nothing to set: give local and/or remote");
+				  "nothing to set: give local and/or remote, ttl or df");
 	if (addr_is_set(&req->local) && addr_is_set(&req->remote) &&
 	    req->local.family != req->remote.family)
 		return parse_errf(err, errlen,
@@ -151,6 +211,12 @@ int tunnel_set_build(struct nlmsghdr *nlh, size_t buflen,
 	    !mnl_attr_put_check(nlh, buflen, RVTI_A_REMOTE, req->remote.len,
 				req->remote.bytes))
 		return -EMSGSIZE;
+	if (req->has_ttl &&
+	    !mnl_attr_put_u8_check(nlh, buflen, RVTI_A_TTL, req->ttl))
+		return -EMSGSIZE;
+	if (req->has_df &&
+	    !mnl_attr_put_u8_check(nlh, buflen, RVTI_A_DF, req->df))
+		return -EMSGSIZE;
 	return 0;
 }
 
@@ -178,6 +244,18 @@ static int get_addr(const struct nlattr *attr, struct rvti_addr *addr)
 	}
 	return addr_from_bytes(addr, mnl_attr_get_payload(attr),
 			       mnl_attr_get_payload_len(attr));
+}
+
+/* An optional NLA_U8: absent leaves *@has false. */
+static int get_u8(const struct nlattr *attr, uint8_t *val, bool *has)
+{
+	if (!attr)
+		return 0;
+	if (mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
+		return -EINVAL;
+	*val = mnl_attr_get_u8(attr);
+	*has = true;
+	return 0;
 }
 
 #define TSTAT(type, field) \
@@ -218,6 +296,11 @@ static int tunnel_decode(const struct nlmsghdr *nlh, struct rvti_tunnel *t,
 		return bad(why, "RVTI_A_LOCAL is neither 4 nor 16 bytes");
 	if (get_addr(tb[RVTI_A_REMOTE], &t->remote))
 		return bad(why, "RVTI_A_REMOTE is neither 4 nor 16 bytes");
+	if (get_u8(tb[RVTI_A_TTL], &t->ttl, &t->has_ttl))
+		return bad(why, "RVTI_A_TTL is not a u8");
+	/* A DF value this tool does not know is kept, and shown as is. */
+	if (get_u8(tb[RVTI_A_DF], &t->df, &t->has_df))
+		return bad(why, "RVTI_A_DF is not a u8");
 	if (tb[RVTI_A_STATS]) {
 		ret = sa_get_u64s(tb[RVTI_A_STATS], &t->stats,
 				  tunnel_stat_fields,
@@ -293,6 +376,7 @@ static json_object *tunnel_sas_json(const struct rvti_tunnel *t)
 static int tunnel_json(struct rvti_out *o, const struct rvti_tunnel *t)
 {
 	json_object *obj = json_object_new_object(), *val;
+	const char *df = tunnel_df_str(t->df);	/* NULL: unknown, a number */
 
 	if (!obj)
 		return -ENOMEM;
@@ -301,6 +385,11 @@ static int tunnel_json(struct rvti_out *o, const struct rvti_tunnel *t)
 			      json_put_null(obj, "ifindex")) ||
 	    json_put_addr(obj, "local", &t->local) ||
 	    json_put_addr(obj, "remote", &t->remote))
+		goto nomem;
+	if (t->has_ttl && json_put_u32(obj, "ttl", t->ttl))
+		goto nomem;
+	if (t->has_df && (df ? json_put_str(obj, "df", df) :
+			       json_put_u32(obj, "df", t->df)))
 		goto nomem;
 	if (t->has_stats) {
 		val = tunnel_stats_json(&t->stats);
@@ -322,13 +411,25 @@ int tunnel_print(struct rvti_out *o, const struct rvti_tunnel *t)
 {
 	char local[INET6_ADDRSTRLEN], remote[INET6_ADDRSTRLEN];
 	const struct rvti_tunnel_stats *s = &t->stats;
+	const char *df;
 	unsigned int i;
 
 	if (o->json)
 		return tunnel_json(o, t);
-	fprintf(o->fp, "%s: local %s remote %s\n", t->ifname,
+	fprintf(o->fp, "%s: local %s remote %s", t->ifname,
 		addr_str(&t->local, local, sizeof(local), "any"),
 		addr_str(&t->remote, remote, sizeof(remote), "none"));
+	/* Only what differs from the defaults, so old lines stay as they were. */
+	if (t->has_ttl && t->ttl)
+		fprintf(o->fp, " ttl %u", (unsigned int)t->ttl);
+	if (t->has_df && t->df != RVTI_DF_COPY) {
+		df = tunnel_df_str(t->df);
+		if (df)
+			fprintf(o->fp, " df %s", df);
+		else	/* a value of a newer kernel */
+			fprintf(o->fp, " df %u", (unsigned int)t->df);
+	}
+	fputc('\n', o->fp);
 	for (i = 0; i < t->nsas; i++)
 		sa_print_text(o->fp, OUT_INDENT, OUT_INDENT, &t->sas[i],
 			      o->stats);
@@ -462,17 +563,21 @@ static int tunnel_do_set(struct rvti_ctx *ctx, int argc, char **argv)
 	return RVTI_EXIT_OK;
 }
 
-#define ADDR_NOTES \
+#define SET_NOTES \
 	"ADDR := { IPv4 address | IPv6 address | any }\n" \
 	"        \"any\" clears it: any local address, no remote address.\n" \
-	"        Local and remote must be of the same family."
+	"        Local and remote must be of the same family.\n" \
+	"ttl: the outer TTL / hop limit; \"inherit\": the outer route's default\n" \
+	"df: the DF bit of an IPv4 outer header: \"copy\" it from the inner\n" \
+	"    packet (the default; set for IPv6), or always \"set\" or \"clear\"\n" \
+	"What is not given is left as it is."
 
 const struct rvti_command tunnel_cmds[] = {
 	{
 		.name = "set",
 		.fn = tunnel_do_set,
-		.help = "dev NAME [local ADDR|any] [remote ADDR|any]",
-		.notes = ADDR_NOTES,
+		.help = TUNNEL_SET_HELP,
+		.notes = SET_NOTES,
 	},
 	{
 		.name = "show",

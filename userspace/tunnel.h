@@ -40,19 +40,40 @@ struct rvti_tunnel {
 	struct rvti_addr remote;	/* not set: none */
 	bool has_stats;			/* RVTI_A_STATS was there */
 	struct rvti_tunnel_stats stats;
+	bool has_ttl;			/* RVTI_A_TTL was there */
+	uint8_t ttl;			/* 0: the outer route's default */
+	bool has_df;			/* RVTI_A_DF was there */
+	uint8_t df;			/* enum rvti_df, maybe unknown */
 	bool has_sas;			/* RVTI_A_SAS was there */
 	struct rvti_sa_info *sas;	/* nsas entries, kernel order */
 	unsigned int nsas;
 };
 
-/* rvti tunnel set dev NAME [local ADDR|any] [remote ADDR|any] */
+/*
+ * rvti tunnel set dev NAME [local ADDR|any] [remote ADDR|any]
+ *                 [ttl 1-255|inherit] [df copy|set|clear]
+ */
 struct tunnel_set_req {
 	char ifname[IFNAMSIZ];
 	bool has_local;
 	bool has_remote;
+	bool has_ttl;
+	bool has_df;
 	struct rvti_addr local;		/* not set: "any", clears it */
 	struct rvti_addr remote;
+	uint8_t ttl;			/* 0: "inherit", the route's default */
+	uint8_t df;			/* enum rvti_df */
 };
+
+#define TUNNEL_SET_HELP \
+	"dev NAME [local ADDR|any] [remote ADDR|any] [ttl 1-255|inherit] " \
+	"[df copy|set|clear]"
+
+/*
+ * The name of an enum rvti_df value ("copy", "set", "clear"), or NULL for
+ * a value this tool does not know.
+ */
+const char *tunnel_df_str(uint8_t df);
 
 /* rvti tunnel show [dev NAME] */
 struct tunnel_show_req {
@@ -89,15 +110,20 @@ void tunnel_free(struct rvti_tunnel *t);
 
 /*
  * Print one tunnel. Human:
- *	NAME: local ADDR|any remote ADDR|none
+ *	NAME: local ADDR|any remote ADDR|none[ ttl N][ df set|clear]
  *	    sa DIR spi 0xSPI ...			(one line per SA)
  *	        packets N ... seq N			(with -s)
  *	    drops: no-tx-sa N no-endpoint N wrong-source N	(with -s)
+ * where " ttl N" is there only when the TTL is not 0 (the route's default)
+ * and " df ..." only when DF is not "copy" (an unknown value as its
+ * number); neither when the kernel did not send them.
  * JSON: {"ifname": NAME, "ifindex": N, "local": ADDR|null,
- *	  "remote": ADDR|null, "stats": {"no_tx_sa": N, "no_endpoint": N,
- *	  "wrong_source": N}, "sas": [SA...]}
- * where "stats" and "sas" are there when the kernel sent them (it always
- * does), whatever -s says; see sa_to_json() for SA.
+ *	  "remote": ADDR|null, "ttl": N, "df": "copy"|"set"|"clear"|N,
+ *	  "stats": {"no_tx_sa": N, "no_endpoint": N, "wrong_source": N},
+ *	  "sas": [SA...]}
+ * where "ttl", "df", "stats" and "sas" are there when the kernel sent them
+ * (a current one always does), whatever -s says; "ttl" 0 means the route's
+ * default; see sa_to_json() for SA.
  * Returns 0 or -ENOMEM.
  */
 int tunnel_print(struct rvti_out *o, const struct rvti_tunnel *t);

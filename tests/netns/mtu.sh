@@ -81,6 +81,28 @@ check "IPv6: a packet of that MTU passes" \
 check_eq "no packet was dropped for lack of an SA" 0 \
 	"$($G1 rvti -j show | jq '.[0].stats.no_tx_sa')"
 
+# Outer header settings, as seen on the wire at the router.
+outer_hdr() {
+	ip netns exec r timeout 5 tcpdump -c 1 -nvi to1 esp 2>/dev/null >/tmp/cap &
+	sleep 1
+	$G1 ping -c 1 -W 1 -I 10.1.0.1 10.41.0.10 >/dev/null 2>&1
+	wait
+	head -1 /tmp/cap
+}
+check "tunnel set ttl 33 df set" $G1 rvti tunnel set dev rvti0 ttl 33 df set
+hdr=$(outer_hdr)
+echo "# $hdr"
+check "outer TTL 33" grep -q 'ttl 33,' <<<"$hdr"
+check "outer DF set" grep -q 'flags \[DF\]' <<<"$hdr"
+check_eq "ttl and df read back" "33 set" "$($G1 rvti -j show | jq -r '.[0] | "\(.ttl) \(.df)"')"
+check "tunnel set ttl inherit df clear" $G1 rvti tunnel set dev rvti0 ttl inherit df clear
+hdr=$(outer_hdr)
+echo "# $hdr"
+check "outer TTL back to the route default (64)" grep -q 'ttl 64,' <<<"$hdr"
+check "outer DF clear although ping sets DF" grep -q 'flags \[none\]' <<<"$hdr"
+check_fails "df mode out of range (kernel policy)" 'maximum|range|Invalid|invalid' \
+	$G1 python3 "$RVTI_REPO/tests/lib/genl.py" set ifname=str:rvti0 10=hex:03
+
 for ns in gw1 r gw4 h4; do ip netns del $ns; done
 rmmod rvti
 finish

@@ -45,7 +45,7 @@ t() {
 	fi
 }
 
-USET='^Usage: rvti tunnel set dev NAME \[local ADDR\|any\] \[remote ADDR\|any\]$'
+USET='^Usage: rvti tunnel set dev NAME \[local ADDR\|any\] \[remote ADDR\|any\] \[ttl 1-255\|inherit\] \[df copy\|set\|clear\]$'
 
 t help 0 '^Usage: rvti \[OPTIONS\] COMMAND' '' -- help
 t help_option 0 '^  rvti tunnel set dev NAME' '' -- --help
@@ -66,6 +66,14 @@ t set_bad_address 2 '' 'invalid remote address "2001:db8::zz"' -- \
 t set_unknown_keyword 2 '' 'unknown keyword "peer"' -- \
 	tunnel set dev rvti0 peer 192.0.2.1
 t set_missing_value 2 '' "$USET" -- -j tunnel set dev rvti0 local
+t set_ttl_zero 2 '' 'invalid ttl "0"' -- tunnel set dev rvti0 ttl 0
+t set_ttl_256 2 '' 'invalid ttl "256"' -- tunnel set dev rvti0 ttl 256
+t set_ttl_garbage 2 '' "$USET" -- tunnel set dev rvti0 ttl 64x
+t set_ttl_missing 2 '' 'missing argument after "ttl"' -- tunnel set dev rvti0 ttl
+t set_ttl_twice 2 '' '"ttl" given twice' -- \
+	tunnel set dev rvti0 ttl 64 ttl inherit
+t set_bad_df 2 '' 'invalid df "on"' -- tunnel set dev rvti0 df on
+t set_df_twice 2 '' '"df" given twice' -- tunnel set dev rvti0 df set df copy
 t show_bad_dev 2 '' 'invalid device name' -- show dev 0123456789abcdef
 t show_extra 2 '' '^Usage: rvti tunnel show \[dev NAME\]$' -- \
 	tunnel show dev rvti0 dev rvti1
@@ -106,6 +114,8 @@ elif grep -q 'generic netlink family "rvti" not found' "$tmp/probe"; then
 	t show_no_family 1 '' "$msg" -- show
 	t json_show_no_family 1 '' "$msg" -- -j -p show
 	t set_no_family 1 '' "$msg" -- tunnel set dev rvti0 local any
+	t set_ttl_no_family 1 '' "$msg" -- tunnel set dev rvti0 ttl 64
+	t set_df_no_family 1 '' "$msg" -- tunnel set dev rvti0 df clear
 	t sa_add_no_family 1 '' "$msg" -- sa add dev rvti0 dir in spi 1 $AEAD
 	t sa_del_no_family 1 '' "$msg" -- sa del dev rvti0 dir in spi 1
 	t sa_list_no_family 1 '' "$msg" -- -j sa list

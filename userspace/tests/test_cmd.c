@@ -161,7 +161,8 @@ static void help_top(void)
 	CHECK_CONTAINS(r.out, "  rvti alpha ARGS\n"
 		       "  rvti beta one [X]\n"
 		       "  rvti beta two\n"
-		       "  rvti tunnel set dev NAME [local ADDR|any] [remote ADDR|any]\n"
+		       "  rvti tunnel set dev NAME [local ADDR|any] [remote ADDR|any] "
+		       "[ttl 1-255|inherit] [df copy|set|clear]\n"
 		       "  rvti tunnel show [dev NAME]\n"
 		       "  rvti show [dev NAME]\n"
 		       "  rvti help\n"
@@ -224,7 +225,8 @@ static void tunnel_help(void)
 	run("tunnel help", &r);
 	CHECK_INT(r.ret, 0);
 	CHECK_CONTAINS(r.out,
-		       "Usage: rvti tunnel set dev NAME [local ADDR|any] [remote ADDR|any]\n"
+		       "Usage: rvti tunnel set dev NAME [local ADDR|any] [remote ADDR|any] "
+		       "[ttl 1-255|inherit] [df copy|set|clear]\n"
 		       "       rvti tunnel show [dev NAME]\n"
 		       "       rvti tunnel help\n");
 	CHECK_CONTAINS(r.out, "ADDR := ");
@@ -234,6 +236,8 @@ static void tunnel_help(void)
 	run("tunnel set help", &r);
 	CHECK_INT(r.ret, 0);
 	CHECK_CONTAINS(r.out, "Usage: rvti tunnel set dev NAME");
+	CHECK_CONTAINS(r.out, "\nttl: ");
+	CHECK_CONTAINS(r.out, "\ndf: ");
 	run_free(&r);
 
 	run("show help", &r);
@@ -259,6 +263,13 @@ static void tunnel_usage_errors(void)
 		"tunnel set dev rvti0 local",
 		"tunnel set dev rvti0 frob 1",
 		"tunnel set dev 0123456789abcdef local any",
+		"tunnel set dev rvti0 ttl 0",
+		"tunnel set dev rvti0 ttl 256",
+		"tunnel set dev rvti0 ttl many",
+		"tunnel set dev rvti0 ttl",
+		"tunnel set dev rvti0 df maybe",
+		"tunnel set dev rvti0 ttl 64 ttl 64",
+		"tunnel set dev rvti0 df set df clear",
 	};
 	struct run_result r;
 	size_t i;
@@ -270,7 +281,8 @@ static void tunnel_usage_errors(void)
 		CHECK_INT(r.ret, RVTI_EXIT_USAGE);
 		CHECK(!r.opened_nl);
 		CHECK_CONTAINS(r.err,
-			       "\nUsage: rvti tunnel set dev NAME [local ADDR|any] [remote ADDR|any]\n");
+			       "\nUsage: rvti tunnel set dev NAME [local ADDR|any] [remote ADDR|any] "
+			       "[ttl 1-255|inherit] [df copy|set|clear]\n");
 		CHECK(r.err && !strncmp(r.err, "rvti: ", 6));
 		CHECK_STR(r.out, "");
 		run_free(&r);

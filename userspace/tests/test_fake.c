@@ -46,6 +46,12 @@ struct fake_tunnel {
 	bool extra_attrs;	/* add attributes the tool does not know */
 };
 
+/* A tunnel's RVTI_A_TTL and RVTI_A_DF (sent by newer kernels only). */
+struct fake_ttl_df {
+	uint8_t ttl;
+	uint8_t df;
+};
+
 /* A tunnel's RVTI_A_STATS and RVTI_A_SAS. */
 struct fake_state {
 	uint64_t tstats[RVTI_TSTAT_WRONG_SOURCE];
@@ -59,6 +65,7 @@ struct fake {
 	const struct fake_tunnel *tunnels;
 	unsigned int ntunnels;
 	const struct fake_state *states;	/* NULL, or one per tunnel */
+	const struct fake_ttl_df *ttl_df;	/* NULL, or one per tunnel */
 	bool one_per_read;	/* each dump message in its own read */
 	int error;		/* errno for SET, or for a failed dump */
 	const char *msg;	/* extack message with it (or a warning) */
@@ -196,6 +203,10 @@ static void fake_tunnel_msg(struct fake *f, const struct fake_tunnel *t,
 						a.len, a.bytes);
 	if (t->remote && !parse_addr(t->remote, &a))
 		mnl_attr_put(nlh, RVTI_A_REMOTE, a.len, a.bytes);
+	if (f->ttl_df) {
+		mnl_attr_put_u8(nlh, RVTI_A_TTL, f->ttl_df[t - f->tunnels].ttl);
+		mnl_attr_put_u8(nlh, RVTI_A_DF, f->ttl_df[t - f->tunnels].df);
+	}
 	if (t->extra_attrs)
 		mnl_attr_put_u64(nlh, 300, 1);
 	if (f->states)
@@ -630,6 +641,142 @@ static void fake_set_errors(void)
 	free(f);
 }
 
+static void fake_set_ttl_df(void)
+{
+	struct fake *f = fake_new(two, 2);
+	struct run_result r;
+
+	fake_run(f, "tunnel set dev rvti0 ttl 64 df set", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out, "");
+	CHECK_STR(r.err, "");
+	CHECK_INT(f->nreq, 1);
+	CHECK(f->tb[RVTI_A_IFNAME] &&
+	      !strcmp(mnl_attr_get_str(f->tb[RVTI_A_IFNAME]), "rvti0"));
+	CHECK(!f->tb[RVTI_A_LOCAL] && !f->tb[RVTI_A_REMOTE]);
+	CHECK(f->tb[RVTI_A_TTL] &&
+	      mnl_attr_get_payload_len(f->tb[RVTI_A_TTL]) == 1 &&
+	      mnl_attr_get_u8(f->tb[RVTI_A_TTL]) == 64);
+	CHECK(f->tb[RVTI_A_DF] &&
+	      mnl_attr_get_payload_len(f->tb[RVTI_A_DF]) == 1 &&
+	      mnl_attr_get_u8(f->tb[RVTI_A_DF]) == RVTI_DF_SET);
+	run_free(&r);
+
+	/* back to the defaults: explicit zeros */
+	fake_run(f, "tunnel set dev rvti1 ttl inherit df copy", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK(f->tb[RVTI_A_TTL] && mnl_attr_get_u8(f->tb[RVTI_A_TTL]) == 0);
+	CHECK(f->tb[RVTI_A_DF] &&
+	      mnl_attr_get_u8(f->tb[RVTI_A_DF]) == RVTI_DF_COPY);
+	run_free(&r);
+
+	/* only what is given is sent */
+	fake_run(f, "tunnel set dev rvti1 df clear", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK(!f->tb[RVTI_A_TTL] && !f->tb[RVTI_A_LOCAL] &&
+	      !f->tb[RVTI_A_REMOTE]);
+	CHECK(f->tb[RVTI_A_DF] &&
+	      mnl_attr_get_u8(f->tb[RVTI_A_DF]) == RVTI_DF_CLEAR);
+	run_free(&r);
+
+	fake_run(f, "tunnel set dev rvti1 local any ttl 1", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK(f->tb[RVTI_A_LOCAL] && !f->tb[RVTI_A_REMOTE] && !f->tb[RVTI_A_DF]);
+	CHECK(f->tb[RVTI_A_TTL] && mnl_attr_get_u8(f->tb[RVTI_A_TTL]) == 1);
+	run_free(&r);
+
+	/* a kernel error */
+	f->error = EINVAL;
+	f->msg = "invalid DF mode";
+	fake_run(f, "tunnel set dev rvti0 df set", &r);
+	CHECK_INT(r.ret, RVTI_EXIT_ERROR);
+	CHECK_STR(r.err, "rvti: Error: invalid DF mode (Invalid argument)\n");
+	run_free(&r);
+
+	/* usage errors never reach the kernel */
+	f->nreq = 0;
+	fake_run(f, "tunnel set dev rvti0 ttl 0", &r);
+	CHECK_INT(r.ret, RVTI_EXIT_USAGE);
+	CHECK_STR(r.err, "rvti: invalid ttl \"0\" (expected 1 to 255, or "
+		  "\"inherit\")\n"
+		  "Usage: rvti tunnel set " TUNNEL_SET_HELP "\n");
+	run_free(&r);
+	fake_run(f, "tunnel set dev rvti0 ttl 256", &r);
+	CHECK_INT(r.ret, RVTI_EXIT_USAGE);
+	run_free(&r);
+	fake_run(f, "tunnel set dev rvti0 ttl x", &r);
+	CHECK_INT(r.ret, RVTI_EXIT_USAGE);
+	run_free(&r);
+	fake_run(f, "tunnel set dev rvti0 df yes", &r);
+	CHECK_INT(r.ret, RVTI_EXIT_USAGE);
+	CHECK_STR(r.err, "rvti: invalid df \"yes\" (expected \"copy\", "
+		  "\"set\" or \"clear\")\n"
+		  "Usage: rvti tunnel set " TUNNEL_SET_HELP "\n");
+	run_free(&r);
+	fake_run(f, "tunnel set dev rvti0 df set df set", &r);
+	CHECK_INT(r.ret, RVTI_EXIT_USAGE);
+	run_free(&r);
+	CHECK_INT(f->nreq, 0);
+	free(f);
+}
+
+/* A kernel that sends RVTI_A_TTL and RVTI_A_DF. */
+static void fake_show_ttl_df(void)
+{
+	static const struct fake_tunnel t[] = {
+		{ "rvti0", 5, "192.0.2.1", "192.0.2.2", 0, false },
+		{ "rvti1", 6, NULL, "2001:db8::2", 0, false },
+		{ "rvti2", 7, NULL, NULL, 0, true },
+		{ "rvti3", 8, NULL, NULL, 0, false },
+	};
+	static const struct fake_ttl_df td[] = {
+		{ 0, RVTI_DF_COPY },
+		{ 64, RVTI_DF_SET },
+		{ 0, RVTI_DF_CLEAR },
+		{ 255, 42 },		/* a DF value of a newer kernel */
+	};
+	struct fake *f = fake_new(t, 4);
+	struct run_result r;
+
+	f->ttl_df = td;
+
+	fake_run(f, "show", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out, "rvti0: local 192.0.2.1 remote 192.0.2.2\n"
+		  "rvti1: local any remote 2001:db8::2 ttl 64 df set\n"
+		  "rvti2: local any remote none df clear\n"
+		  "rvti3: local any remote none ttl 255 df 42\n");
+	CHECK_STR(r.err, "");
+	run_free(&r);
+
+	/* the default line stays exactly as it was */
+	fake_run(f, "tunnel show dev rvti0", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out, "rvti0: local 192.0.2.1 remote 192.0.2.2\n");
+	run_free(&r);
+
+	fake_run(f, "-j show", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out,
+		  "[{\"ifname\":\"rvti0\",\"ifindex\":5,\"local\":\"192.0.2.1\","
+		  "\"remote\":\"192.0.2.2\",\"ttl\":0,\"df\":\"copy\"},"
+		  "{\"ifname\":\"rvti1\",\"ifindex\":6,\"local\":null,"
+		  "\"remote\":\"2001:db8::2\",\"ttl\":64,\"df\":\"set\"},"
+		  "{\"ifname\":\"rvti2\",\"ifindex\":7,\"local\":null,"
+		  "\"remote\":null,\"ttl\":0,\"df\":\"clear\"},"
+		  "{\"ifname\":\"rvti3\",\"ifindex\":8,\"local\":null,"
+		  "\"remote\":null,\"ttl\":255,\"df\":42}]\n");
+	CHECK_STR(r.err, "");
+	run_free(&r);
+
+	/* "sa list" prints no tunnel line */
+	fake_run(f, "sa list", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out, "");
+	run_free(&r);
+	free(f);
+}
+
 /* --- SAs --- */
 
 static const struct fake_sa sas0[] = {
@@ -814,6 +961,46 @@ static void fake_sa_list(void)
 	CHECK_STR(r.err, "rvti: unknown keyword \"rvti0\"\n"
 		  "Usage: rvti sa list [dev NAME]\n");
 	CHECK_INT(f->nreq, 0);
+	run_free(&r);
+	free(f);
+}
+
+/* TTL and DF on the tunnel's own line, before its SAs and counters. */
+static void fake_show_sas_ttl_df(void)
+{
+	static const struct fake_ttl_df td[] = {
+		{ 64, RVTI_DF_SET },
+		{ 0, RVTI_DF_COPY },
+	};
+	struct fake *f = fake_new_sas();
+	struct run_result r;
+
+	f->ttl_df = td;
+	fake_run(f, "-s show", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out,
+		  "rvti0: local 192.0.2.1 remote 192.0.2.2 ttl 64 df set\n"
+		  "    " SA_IN_LINE
+		  "        " SA_IN_STATS
+		  "    " SA_OUT_LINE
+		  "        " SA_OUT_STATS
+		  "    drops: no-tx-sa 3 no-endpoint 0 wrong-source 18446744073709551615\n"
+		  "rvti1: local any remote none\n"
+		  "    drops: no-tx-sa 0 no-endpoint 0 wrong-source 0\n");
+	CHECK_STR(r.err, "");
+	run_free(&r);
+
+	fake_run(f, "sa list", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out, "rvti0: " SA_IN_LINE "rvti0: " SA_OUT_LINE);
+	run_free(&r);
+
+	fake_run(f, "-j show", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_CONTAINS(r.out, "\"remote\":\"192.0.2.2\",\"ttl\":64,"
+		       "\"df\":\"set\",\"stats\":{");
+	CHECK_CONTAINS(r.out, "\"remote\":null,\"ttl\":0,\"df\":\"copy\","
+		       "\"stats\":{");
 	run_free(&r);
 	free(f);
 }
@@ -1129,10 +1316,13 @@ const struct test_case fake_tests[] = {
 	TEST_CASE(fake_wrong_seq),
 	TEST_CASE(fake_set),
 	TEST_CASE(fake_set_errors),
+	TEST_CASE(fake_set_ttl_df),
+	TEST_CASE(fake_show_ttl_df),
 	TEST_CASE(fake_show_sas),
 	TEST_CASE(fake_show_sas_json),
 	TEST_CASE(fake_sa_list),
 	TEST_CASE(fake_show_sas_unknown_attrs),
+	TEST_CASE(fake_show_sas_ttl_df),
 	TEST_CASE(fake_show_sas_malformed),
 	TEST_CASE(fake_sa_add),
 	TEST_CASE(fake_sa_add_errors),

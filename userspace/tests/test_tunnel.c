@@ -144,6 +144,8 @@ static void set_parse_nothing_to_set(void)
 
 	CHECK_INT(set_parse("dev rvti0", &req, err, sizeof(err)), -EINVAL);
 	CHECK_CONTAINS(err, "local and/or remote");
+	CHECK_CONTAINS(err, "ttl");
+	CHECK_CONTAINS(err, "df");
 }
 
 static void set_parse_mixed_families(void)
@@ -182,6 +184,137 @@ static void set_parse_bad_keyword_or_value(void)
 	CHECK_INT(set_parse("dev a dev b local any", &req, err, sizeof(err)),
 		  -EINVAL);
 	CHECK_CONTAINS(err, "twice");
+}
+
+static void set_parse_ttl_df(void)
+{
+	struct tunnel_set_req req;
+	char err[160];
+
+	/* either one alone is enough */
+	CHECK_INT(set_parse("dev rvti0 ttl 64", &req, err, sizeof(err)), 0);
+	CHECK(req.has_ttl);
+	CHECK_INT(req.ttl, 64);
+	CHECK(!req.has_df && !req.has_local && !req.has_remote);
+
+	CHECK_INT(set_parse("dev rvti0 df set", &req, err, sizeof(err)), 0);
+	CHECK(req.has_df);
+	CHECK_INT(req.df, RVTI_DF_SET);
+	CHECK(!req.has_ttl && !req.has_local && !req.has_remote);
+
+	/* the bounds, hex, and "inherit" (0) */
+	CHECK_INT(set_parse("dev rvti0 ttl 1", &req, err, sizeof(err)), 0);
+	CHECK_INT(req.ttl, 1);
+	CHECK_INT(set_parse("dev rvti0 ttl 255", &req, err, sizeof(err)), 0);
+	CHECK_INT(req.ttl, 255);
+	CHECK_INT(set_parse("dev rvti0 ttl 0x40", &req, err, sizeof(err)), 0);
+	CHECK_INT(req.ttl, 64);
+	req.ttl = 7;
+	CHECK_INT(set_parse("dev rvti0 ttl inherit", &req, err, sizeof(err)),
+		  0);
+	CHECK(req.has_ttl);
+	CHECK_INT(req.ttl, 0);
+
+	CHECK_INT(set_parse("dev rvti0 df copy", &req, err, sizeof(err)), 0);
+	CHECK(req.has_df);
+	CHECK_INT(req.df, RVTI_DF_COPY);
+	CHECK_INT(set_parse("dev rvti0 df clear", &req, err, sizeof(err)), 0);
+	CHECK_INT(req.df, RVTI_DF_CLEAR);
+
+	/* with everything else, in any order */
+	CHECK_INT(set_parse("df clear remote 2001:db8::2 ttl 200 dev rvti3 "
+			    "local any", &req, err, sizeof(err)), 0);
+	CHECK_STR(req.ifname, "rvti3");
+	CHECK(req.has_local && req.has_remote && req.has_ttl && req.has_df);
+	CHECK_INT(req.remote.family, AF_INET6);
+	CHECK_INT(req.ttl, 200);
+	CHECK_INT(req.df, RVTI_DF_CLEAR);
+}
+
+static void set_parse_ttl_df_abbrev(void)
+{
+	struct tunnel_set_req req;
+	char err[160];
+
+	/* "d" is still "dev", "df" is exact, "t" is "ttl" */
+	CHECK_INT(set_parse("d rvti0 df s t inh", &req, err, sizeof(err)), 0);
+	CHECK_STR(req.ifname, "rvti0");
+	CHECK(req.has_df);
+	CHECK_INT(req.df, RVTI_DF_SET);
+	CHECK(req.has_ttl);
+	CHECK_INT(req.ttl, 0);
+	CHECK_INT(set_parse("de rvti0 df cl", &req, err, sizeof(err)), 0);
+	CHECK_STR(req.ifname, "rvti0");
+	CHECK_INT(req.df, RVTI_DF_CLEAR);
+	CHECK_INT(set_parse("dev rvti0 df co", &req, err, sizeof(err)), 0);
+	CHECK_INT(req.df, RVTI_DF_COPY);
+	/* "c" is copy or clear */
+	CHECK_INT(set_parse("dev rvti0 df c", &req, err, sizeof(err)), -EINVAL);
+	CHECK_CONTAINS(err, "invalid df \"c\"");
+}
+
+static void set_parse_ttl_df_errors(void)
+{
+	static const char *const bad_ttls[] = {
+		"0", "256", "1000", "-1", "+5", "64x", "many", "0x",
+		"0x100", "4294967296", "inheritance",
+	};
+	struct tunnel_set_req req;
+	char line[64], err[160];
+	size_t i;
+
+	char a0[] = "dev", a1[] = "rvti0", a2[] = "ttl", a3[] = " 5", a4[] = "";
+	char *argv[] = { a0, a1, a2, a3, NULL };
+
+	for (i = 0; i < sizeof(bad_ttls) / sizeof(bad_ttls[0]); i++) {
+		snprintf(line, sizeof(line), "dev rvti0 ttl %s", bad_ttls[i]);
+		CHECK_INT(set_parse(line, &req, err, sizeof(err)), -EINVAL);
+		CHECK_CONTAINS(err, "invalid ttl");
+		CHECK_CONTAINS(err, "1 to 255");
+	}
+	/* words split_line() cannot make */
+	err[0] = '\0';
+	CHECK_INT(tunnel_set_parse(4, argv, &req, err, sizeof(err)), -EINVAL);
+	CHECK_CONTAINS(err, "invalid ttl \" 5\"");
+	argv[3] = a4;
+	err[0] = '\0';
+	CHECK_INT(tunnel_set_parse(4, argv, &req, err, sizeof(err)), -EINVAL);
+	CHECK_CONTAINS(err, "invalid ttl \"\"");
+	CHECK_INT(set_parse("dev rvti0 ttl 0", &req, err, sizeof(err)),
+		  -EINVAL);
+	CHECK_CONTAINS(err, "invalid ttl \"0\"");
+
+	CHECK_INT(set_parse("dev rvti0 df on", &req, err, sizeof(err)),
+		  -EINVAL);
+	CHECK_CONTAINS(err, "invalid df \"on\"");
+	CHECK_CONTAINS(err, "\"copy\", \"set\" or \"clear\"");
+	CHECK_INT(set_parse("dev rvti0 df 1", &req, err, sizeof(err)),
+		  -EINVAL);
+	CHECK_CONTAINS(err, "invalid df");
+	CHECK_INT(set_parse("dev rvti0 df SET", &req, err, sizeof(err)),
+		  -EINVAL);
+
+	CHECK_INT(set_parse("dev rvti0 ttl", &req, err, sizeof(err)), -EINVAL);
+	CHECK_CONTAINS(err, "missing argument after \"ttl\"");
+	CHECK_INT(set_parse("dev rvti0 df", &req, err, sizeof(err)), -EINVAL);
+	CHECK_CONTAINS(err, "missing argument after \"df\"");
+
+	CHECK_INT(set_parse("dev rvti0 ttl 64 ttl 64", &req, err, sizeof(err)),
+		  -EINVAL);
+	CHECK_CONTAINS(err, "\"ttl\" given twice");
+	CHECK_INT(set_parse("dev rvti0 ttl inherit t 3", &req, err,
+			    sizeof(err)), -EINVAL);
+	CHECK_CONTAINS(err, "\"ttl\" given twice");
+	CHECK_INT(set_parse("dev rvti0 df set df set", &req, err, sizeof(err)),
+		  -EINVAL);
+	CHECK_CONTAINS(err, "\"df\" given twice");
+
+	/* still needs a device, and the address checks still apply */
+	CHECK_INT(set_parse("ttl 64 df set", &req, err, sizeof(err)), -EINVAL);
+	CHECK_CONTAINS(err, "dev");
+	CHECK_INT(set_parse("dev rvti0 ttl 64 local 192.0.2.1 remote 2001:db8::1",
+			    &req, err, sizeof(err)), -EINVAL);
+	CHECK_CONTAINS(err, "same family");
 }
 
 static void set_parse_help(void)
@@ -262,6 +395,56 @@ static void set_build_attrs(void)
 		CHECK_INT(mnl_attr_get_payload_len(tb[RVTI_A_REMOTE]), 0);
 }
 
+static void set_build_ttl_df(void)
+{
+	const struct nlattr *tb[RVTI_A_MAX + 1];
+	char buf[1024];
+
+	/* absent unless given */
+	CHECK_INT(set_build("dev rvti0 local 192.0.2.1", buf, sizeof(buf), tb),
+		  0);
+	CHECK(tb[RVTI_A_TTL] == NULL);
+	CHECK(tb[RVTI_A_DF] == NULL);
+
+	CHECK_INT(set_build("dev rvti0 ttl 64", buf, sizeof(buf), tb), 0);
+	CHECK(tb[RVTI_A_IFNAME] != NULL);
+	CHECK(tb[RVTI_A_LOCAL] == NULL && tb[RVTI_A_REMOTE] == NULL);
+	CHECK(tb[RVTI_A_DF] == NULL);
+	CHECK(tb[RVTI_A_TTL] != NULL);
+	if (tb[RVTI_A_TTL]) {
+		CHECK_INT(mnl_attr_validate(tb[RVTI_A_TTL], MNL_TYPE_U8), 0);
+		CHECK_INT(mnl_attr_get_payload_len(tb[RVTI_A_TTL]), 1);
+		CHECK_INT(mnl_attr_get_u8(tb[RVTI_A_TTL]), 64);
+	}
+
+	/* "inherit" is an explicit 0, not an absent attribute */
+	CHECK_INT(set_build("dev rvti0 ttl inherit", buf, sizeof(buf), tb), 0);
+	CHECK(tb[RVTI_A_TTL] != NULL);
+	if (tb[RVTI_A_TTL]) {
+		CHECK_INT(mnl_attr_get_payload_len(tb[RVTI_A_TTL]), 1);
+		CHECK_INT(mnl_attr_get_u8(tb[RVTI_A_TTL]), 0);
+	}
+
+	/* so is "copy" */
+	CHECK_INT(set_build("dev rvti0 df copy", buf, sizeof(buf), tb), 0);
+	CHECK(tb[RVTI_A_TTL] == NULL);
+	CHECK(tb[RVTI_A_DF] != NULL);
+	if (tb[RVTI_A_DF]) {
+		CHECK_INT(mnl_attr_validate(tb[RVTI_A_DF], MNL_TYPE_U8), 0);
+		CHECK_INT(mnl_attr_get_u8(tb[RVTI_A_DF]), RVTI_DF_COPY);
+	}
+
+	CHECK_INT(set_build("dev rvti0 remote any ttl 255 df clear", buf,
+			    sizeof(buf), tb), 0);
+	CHECK(tb[RVTI_A_REMOTE] != NULL && tb[RVTI_A_LOCAL] == NULL);
+	CHECK(tb[RVTI_A_TTL] && mnl_attr_get_u8(tb[RVTI_A_TTL]) == 255);
+	CHECK(tb[RVTI_A_DF] &&
+	      mnl_attr_get_u8(tb[RVTI_A_DF]) == RVTI_DF_CLEAR);
+
+	CHECK_INT(set_build("dev rvti0 df set", buf, sizeof(buf), tb), 0);
+	CHECK(tb[RVTI_A_DF] && mnl_attr_get_u8(tb[RVTI_A_DF]) == RVTI_DF_SET);
+}
+
 static void set_build_too_small(void)
 {
 	struct tunnel_set_req req;
@@ -274,6 +457,22 @@ static void set_build_too_small(void)
 			      RVTI_GENL_VERSION, NLM_F_REQUEST, 1);
 	CHECK_INT(tunnel_set_build(nlh, sizeof(buf), &req), -EMSGSIZE);
 	CHECK(nlh->nlmsg_len <= sizeof(buf));
+
+	/* room for the name and the addresses, not for TTL and DF */
+	CHECK_INT(set_parse("dev rvti0 local 192.0.2.1 ttl 9 df set", &req,
+			    err, sizeof(err)), 0);
+	nlh = nl_put_genl_hdr(buf, FAMILY_ID, RVTI_CMD_SET_TUNNEL,
+			      RVTI_GENL_VERSION, NLM_F_REQUEST, 1);
+	CHECK_INT(tunnel_set_build(nlh, nlh->nlmsg_len + 12 + 8, &req),
+		  -EMSGSIZE);
+	nlh = nl_put_genl_hdr(buf, FAMILY_ID, RVTI_CMD_SET_TUNNEL,
+			      RVTI_GENL_VERSION, NLM_F_REQUEST, 1);
+	CHECK_INT(tunnel_set_build(nlh, nlh->nlmsg_len + 12 + 8 + 8, &req),
+		  -EMSGSIZE);
+	nlh = nl_put_genl_hdr(buf, FAMILY_ID, RVTI_CMD_SET_TUNNEL,
+			      RVTI_GENL_VERSION, NLM_F_REQUEST, 1);
+	CHECK_INT(tunnel_set_build(nlh, nlh->nlmsg_len + 12 + 8 + 8 + 8,
+				   &req), 0);
 }
 
 /* --- show: command line and attributes --- */
@@ -378,6 +577,71 @@ static void reply_unknown_attrs_ignored(void)
 	CHECK(!addr_is_set(&t.local));
 	CHECK_INT(t.remote.family, AF_INET6);
 	CHECK_MEM(t.remote.bytes, r, 16);
+}
+
+static void reply_ttl_df(void)
+{
+	char buf[512];
+	struct nlmsghdr *nlh;
+	struct rvti_tunnel t;
+	const char *why;
+
+	/* the defaults, as a current kernel sends them */
+	nlh = reply_start(buf);
+	mnl_attr_put_strz(nlh, RVTI_A_IFNAME, "rvti0");
+	mnl_attr_put_u8(nlh, RVTI_A_TTL, 0);
+	mnl_attr_put_u8(nlh, RVTI_A_DF, RVTI_DF_COPY);
+	CHECK_INT(tunnel_from_msg(nlh, &t, NULL), 0);
+	CHECK(t.has_ttl);
+	CHECK_INT(t.ttl, 0);
+	CHECK(t.has_df);
+	CHECK_INT(t.df, RVTI_DF_COPY);
+
+	nlh = reply_start(buf);
+	mnl_attr_put_u8(nlh, RVTI_A_DF, RVTI_DF_CLEAR);
+	mnl_attr_put_strz(nlh, RVTI_A_IFNAME, "rvti0");
+	mnl_attr_put_u8(nlh, RVTI_A_TTL, 255);
+	CHECK_INT(tunnel_from_msg(nlh, &t, NULL), 0);
+	CHECK(t.has_ttl && t.has_df);
+	CHECK_INT(t.ttl, 255);
+	CHECK_INT(t.df, RVTI_DF_CLEAR);
+
+	/* a DF value of a newer kernel is kept as it is */
+	nlh = reply_start(buf);
+	mnl_attr_put_strz(nlh, RVTI_A_IFNAME, "rvti0");
+	mnl_attr_put_u8(nlh, RVTI_A_DF, 200);
+	CHECK_INT(tunnel_from_msg(nlh, &t, NULL), 0);
+	CHECK(!t.has_ttl);
+	CHECK(t.has_df);
+	CHECK_INT(t.df, 200);
+
+	/* an older kernel sends neither */
+	nlh = reply_start(buf);
+	mnl_attr_put_strz(nlh, RVTI_A_IFNAME, "rvti0");
+	CHECK_INT(tunnel_from_msg(nlh, &t, NULL), 0);
+	CHECK(!t.has_ttl && !t.has_df);
+
+	/* not u8s */
+	nlh = reply_start(buf);
+	mnl_attr_put_strz(nlh, RVTI_A_IFNAME, "rvti0");
+	mnl_attr_put_u16(nlh, RVTI_A_TTL, 64);
+	why = NULL;
+	CHECK_INT(tunnel_from_msg(nlh, &t, &why), -EBADMSG);
+	CHECK_CONTAINS(why, "RVTI_A_TTL");
+
+	nlh = reply_start(buf);
+	mnl_attr_put_strz(nlh, RVTI_A_IFNAME, "rvti0");
+	mnl_attr_put_u32(nlh, RVTI_A_DF, RVTI_DF_SET);
+	why = NULL;
+	CHECK_INT(tunnel_from_msg(nlh, &t, &why), -EBADMSG);
+	CHECK_CONTAINS(why, "RVTI_A_DF");
+
+	nlh = reply_start(buf);
+	mnl_attr_put_strz(nlh, RVTI_A_IFNAME, "rvti0");
+	mnl_attr_put(nlh, RVTI_A_TTL, 0, "");
+	why = NULL;
+	CHECK_INT(tunnel_from_msg(nlh, &t, &why), -EBADMSG);
+	CHECK_CONTAINS(why, "RVTI_A_TTL");
 }
 
 static void reply_malformed(void)
@@ -494,6 +758,107 @@ static void output_human(void)
 	free(s);
 }
 
+static void tunnel_set_ttl_df(struct rvti_tunnel *t, uint8_t ttl,
+			      uint8_t df)
+{
+	t->has_ttl = true;
+	t->ttl = ttl;
+	t->has_df = true;
+	t->df = df;
+}
+
+static void output_human_ttl_df(void)
+{
+	struct rvti_tunnel t[2];
+	char *s;
+
+	/* the defaults add nothing: the line is the one an old kernel gives */
+	tunnel_init(&t[0], "rvti0", 5, "192.0.2.1", "192.0.2.2");
+	tunnel_set_ttl_df(&t[0], 0, RVTI_DF_COPY);
+	s = print_tunnels(t, 1, false, false);
+	CHECK_STR(s, "rvti0: local 192.0.2.1 remote 192.0.2.2\n");
+	free(s);
+
+	tunnel_set_ttl_df(&t[0], 64, RVTI_DF_SET);
+	tunnel_init(&t[1], "rvti1", 6, NULL, NULL);
+	tunnel_set_ttl_df(&t[1], 0, RVTI_DF_CLEAR);
+	s = print_tunnels(t, 2, false, false);
+	CHECK_STR(s,
+		  "rvti0: local 192.0.2.1 remote 192.0.2.2 ttl 64 df set\n"
+		  "rvti1: local any remote none df clear\n");
+	free(s);
+
+	tunnel_set_ttl_df(&t[0], 255, RVTI_DF_COPY);
+	tunnel_set_ttl_df(&t[1], 1, 9);		/* a DF of a newer kernel */
+	s = print_tunnels(t, 2, false, false);
+	CHECK_STR(s,
+		  "rvti0: local 192.0.2.1 remote 192.0.2.2 ttl 255\n"
+		  "rvti1: local any remote none ttl 1 df 9\n");
+	free(s);
+
+	/* absent (older kernel): nothing, whatever the fields hold */
+	t[0].has_ttl = false;
+	t[0].has_df = false;
+	s = print_tunnels(t, 1, false, false);
+	CHECK_STR(s, "rvti0: local 192.0.2.1 remote 192.0.2.2\n");
+	free(s);
+}
+
+static void output_json_ttl_df(void)
+{
+	struct rvti_tunnel t[2];
+	char *s;
+
+	tunnel_init(&t[0], "rvti0", 5, "192.0.2.1", "192.0.2.2");
+	tunnel_set_ttl_df(&t[0], 0, RVTI_DF_COPY);
+	tunnel_init(&t[1], "rvti1", 6, NULL, NULL);
+	tunnel_set_ttl_df(&t[1], 64, RVTI_DF_SET);
+	s = print_tunnels(t, 2, true, false);
+	CHECK_STR(s,
+		  "[{\"ifname\":\"rvti0\",\"ifindex\":5,\"local\":\"192.0.2.1\","
+		  "\"remote\":\"192.0.2.2\",\"ttl\":0,\"df\":\"copy\"},"
+		  "{\"ifname\":\"rvti1\",\"ifindex\":6,\"local\":null,"
+		  "\"remote\":null,\"ttl\":64,\"df\":\"set\"}]\n");
+	free(s);
+
+	tunnel_set_ttl_df(&t[0], 255, RVTI_DF_CLEAR);
+	tunnel_set_ttl_df(&t[1], 1, 7);		/* unknown: its number */
+	s = print_tunnels(t, 2, true, false);
+	CHECK_STR(s,
+		  "[{\"ifname\":\"rvti0\",\"ifindex\":5,\"local\":\"192.0.2.1\","
+		  "\"remote\":\"192.0.2.2\",\"ttl\":255,\"df\":\"clear\"},"
+		  "{\"ifname\":\"rvti1\",\"ifindex\":6,\"local\":null,"
+		  "\"remote\":null,\"ttl\":1,\"df\":7}]\n");
+	free(s);
+
+	/* one without the other; none */
+	t[0].has_df = false;
+	t[1].has_ttl = false;
+	t[1].df = RVTI_DF_SET;
+	s = print_tunnels(t, 2, true, false);
+	CHECK_STR(s,
+		  "[{\"ifname\":\"rvti0\",\"ifindex\":5,\"local\":\"192.0.2.1\","
+		  "\"remote\":\"192.0.2.2\",\"ttl\":255},"
+		  "{\"ifname\":\"rvti1\",\"ifindex\":6,\"local\":null,"
+		  "\"remote\":null,\"df\":\"set\"}]\n");
+	free(s);
+	t[0].has_ttl = false;
+	s = print_tunnels(t, 1, true, false);
+	CHECK_STR(s,
+		  "[{\"ifname\":\"rvti0\",\"ifindex\":5,\"local\":\"192.0.2.1\","
+		  "\"remote\":\"192.0.2.2\"}]\n");
+	free(s);
+}
+
+static void df_names(void)
+{
+	CHECK_STR(tunnel_df_str(RVTI_DF_COPY), "copy");
+	CHECK_STR(tunnel_df_str(RVTI_DF_SET), "set");
+	CHECK_STR(tunnel_df_str(RVTI_DF_CLEAR), "clear");
+	CHECK(tunnel_df_str(RVTI_DF_MAX + 1) == NULL);
+	CHECK(tunnel_df_str(255) == NULL);
+}
+
 static void output_json(void)
 {
 	struct rvti_tunnel t[2];
@@ -578,16 +943,24 @@ const struct test_case tunnel_tests[] = {
 	TEST_CASE(set_parse_nothing_to_set),
 	TEST_CASE(set_parse_mixed_families),
 	TEST_CASE(set_parse_bad_keyword_or_value),
+	TEST_CASE(set_parse_ttl_df),
+	TEST_CASE(set_parse_ttl_df_abbrev),
+	TEST_CASE(set_parse_ttl_df_errors),
 	TEST_CASE(set_parse_help),
 	TEST_CASE(set_build_attrs),
+	TEST_CASE(set_build_ttl_df),
 	TEST_CASE(set_build_too_small),
 	TEST_CASE(show_parse_args),
 	TEST_CASE(reply_full),
 	TEST_CASE(reply_minimal),
 	TEST_CASE(reply_unknown_attrs_ignored),
+	TEST_CASE(reply_ttl_df),
 	TEST_CASE(reply_malformed),
 	TEST_CASE(output_human),
+	TEST_CASE(output_human_ttl_df),
 	TEST_CASE(output_json),
+	TEST_CASE(output_json_ttl_df),
+	TEST_CASE(df_names),
 	TEST_CASE(output_json_escaping),
 	TEST_CASE(output_json_pretty),
 	{ NULL, NULL }
