@@ -237,8 +237,10 @@ static int rvti_sa_doit(struct sk_buff *skb, struct genl_info *info)
 	struct rvti_device *rvti;
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, RVTI_A_SA))
+	if (!info->attrs[RVTI_A_SA]) {
+		NL_SET_ERR_MSG(info->extack, "the SA attributes (RVTI_A_SA) are missing");
 		return -EINVAL;
+	}
 	ret = nla_parse_nested(tb, RVTI_SA_A_MAX, info->attrs[RVTI_A_SA],
 			       rvti_sa_policy, info->extack);
 	if (ret)

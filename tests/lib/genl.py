@@ -6,8 +6,9 @@ are driven from here:
 
   genl.py CMD [ATTR=VALUE ...]
 
-CMD is a number or get/set. ATTR is a number or a name (ifindex, ifname,
-local, remote); VALUE is u32:N, str:TEXT, hex:HEX or raw:"" (empty).
+CMD is a number or get/set/newsa/delsa. ATTR is a number or a name
+(ifindex, ifname, local, remote); sa.N puts attribute N into the RVTI_A_SA
+nest. VALUE is u8:N, u32:N, str:TEXT, hex:HEX or raw:"" (empty).
 Prints "ok" or "error ERRNO: EXTACK-MESSAGE" and exits 0 / 1.
 """
 import os
@@ -28,7 +29,9 @@ NLMSGERR_ATTR_MSG = 1
 NLM_F_ACK_TLVS = 0x200
 NLM_F_CAPPED = 0x100
 
-CMDS = {"get": 1, "set": 2}
+CMDS = {"get": 1, "set": 2, "newsa": 3, "delsa": 4}
+RVTI_A_SA = 5
+NLA_F_NESTED = 0x8000
 ATTRS = {"ifindex": 1, "ifname": 2, "local": 3, "remote": 4}
 
 
@@ -90,11 +93,17 @@ def main():
 
     cmd = CMDS.get(sys.argv[1]) or int(sys.argv[1])
     payload = b""
+    nest = b""
     for arg in sys.argv[2:]:
         name, value = arg.split("=", 1)
+        nested = name.startswith("sa.")
+        if nested:
+            name = name[3:]
         atype = ATTRS.get(name) or int(name)
         kind, _, val = value.partition(":")
-        if kind == "u32":
+        if kind == "u8":
+            data = struct.pack("B", int(val, 0))
+        elif kind == "u32":
             data = struct.pack("I", int(val, 0))
         elif kind == "str":
             data = val.encode() + b"\0"
@@ -104,7 +113,12 @@ def main():
             data = b""
         else:
             raise SystemExit("bad value " + value)
-        payload += attr(atype, data)
+        if nested:
+            nest += attr(atype, data)
+        else:
+            payload += attr(atype, data)
+    if nest:
+        payload += attr(NLA_F_NESTED | RVTI_A_SA, nest)
     err, ext, _ = request(sock, fid, cmd, payload)
     if err:
         print("error %d: %s" % (-err, ext))
