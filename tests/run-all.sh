@@ -11,7 +11,7 @@ stages=${*:-tool headers checkpatch kunit netns}
 log=$(mktemp /tmp/rvti-check.XXXXXX)
 trap 'rm -f "$log"' EXIT
 
-rvti_need_pkgs make gcc pkg-config libmnl-dev libjson-c-dev python3 jq \
+rvti_need_pkgs make gcc pkg-config libmnl-dev libjson-c-dev python3 python3-cryptography jq \
 	iproute2 iputils-ping tcpdump iperf3 util-linux kmod
 
 stage() { echo "# === $* ===" >&2; }
