@@ -279,3 +279,31 @@ struct nl_ctx *rvti_nl(struct rvti_ctx *ctx)
 	ctx->nl->err = ctx->err;
 	return ctx->nl;
 }
+
+int rvti_parse_failed(struct rvti_ctx *ctx, int ret, const char *err)
+{
+	if (ret == PARSE_HELP)
+		return rvti_help(ctx);
+	if (ret == -EINVAL)
+		return rvti_usage_error(ctx, "%s", err);
+	fprintf(ctx->err, "rvti: %s\n", err);
+	return RVTI_EXIT_ERROR;
+}
+
+struct nlmsghdr *rvti_req(struct rvti_ctx *ctx, uint8_t cmd, uint16_t flags)
+{
+	struct nl_ctx *nl = rvti_nl(ctx);
+
+	return nl ? nl_req(nl, cmd, flags) : NULL;
+}
+
+int rvti_talk(struct rvti_ctx *ctx, struct nlmsghdr *nlh, int ret)
+{
+	if (!ret)
+		ret = nl_talk(ctx->nl, nlh, NULL, NULL);
+	if (ret) {
+		nl_perror(ctx->nl, ret, ctx->err);
+		return RVTI_EXIT_ERROR;
+	}
+	return RVTI_EXIT_OK;
+}

@@ -83,4 +83,23 @@ int rvti_help(struct rvti_ctx *ctx);
  */
 struct nl_ctx *rvti_nl(struct rvti_ctx *ctx);
 
+/*
+ * For handlers, when their command-line parser returned @ret, not 0: print
+ * the help (PARSE_HELP), the usage error @err (-EINVAL) or the error @err
+ * (any other errno, not a usage error), and return the exit status.
+ */
+int rvti_parse_failed(struct rvti_ctx *ctx, int ret, const char *err);
+
+/*
+ * Start a request for @cmd (see nl_req()) in the send buffer of rvti_nl(),
+ * NL_SEND_BUF_SIZE bytes; NULL, with why printed, when there is no socket.
+ */
+struct nlmsghdr *rvti_req(struct rvti_ctx *ctx, uint8_t cmd, uint16_t flags);
+
+/*
+ * Send @nlh, started by rvti_req(), unless building it failed with @ret,
+ * and wait for the kernel's ack; print any error. Returns the exit status.
+ */
+int rvti_talk(struct rvti_ctx *ctx, struct nlmsghdr *nlh, int ret);
+
 #endif /* RVTI_CMD_H */

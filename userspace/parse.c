@@ -304,3 +304,34 @@ int parse_keyword(const char *arg, const char *const *words)
 		kw_match_try(&m, words[i], i);
 	return kw_match_result(&m);
 }
+
+int parse_kw(const char *arg, const char *const *kws, int *kw, char *err,
+	     size_t errlen)
+{
+	*kw = parse_keyword(arg, kws);
+	if (*kw == KW_NONE)
+		return parse_errf(err, errlen, "unknown keyword \"%s\"", arg);
+	if (*kw == KW_AMBIGUOUS)
+		return parse_errf(err, errlen, "ambiguous keyword \"%s\"", arg);
+	if (!strcmp(kws[*kw], "help"))
+		return PARSE_HELP;
+	return 0;
+}
+
+int parse_kw_val(int argc, char **argv, int *i, const char *kw,
+		 const char **val, char *err, size_t errlen)
+{
+	if (*i + 1 >= argc)
+		return parse_errf(err, errlen, "missing argument after \"%s\"",
+				  kw);
+	*val = argv[++*i];
+	return 0;
+}
+
+int parse_kw_once(bool *seen, const char *kw, char *err, size_t errlen)
+{
+	if (*seen)
+		return parse_errf(err, errlen, "\"%s\" given twice", kw);
+	*seen = true;
+	return 0;
+}

@@ -115,4 +115,24 @@ int kw_match_result(const struct kw_match *m);
 /* Look @arg up in the NULL-terminated @words; see kw_match_result(). */
 int parse_keyword(const char *arg, const char *const *words);
 
+/*
+ * The steps of a "KEYWORD VALUE ..." loop of a command-line parser; each
+ * returns 0 or -EINVAL with a message for the user in @err (@errlen bytes).
+ *
+ * parse_kw() looks @arg up in the NULL-terminated @kws and stores its index
+ * in *@kw; it returns PARSE_HELP when that keyword is "help".
+ */
+int parse_kw(const char *arg, const char *const *kws, int *kw, char *err,
+	     size_t errlen);
+
+/*
+ * The value after the keyword @kw at argv[*@i]: *@val, with *@i moved on to
+ * it; an error when @kw is the last argument.
+ */
+int parse_kw_val(int argc, char **argv, int *i, const char *kw,
+		 const char **val, char *err, size_t errlen);
+
+/* Set *@seen for the keyword @kw; an error when it was set already. */
+int parse_kw_once(bool *seen, const char *kw, char *err, size_t errlen);
+
 #endif /* RVTI_PARSE_H */

@@ -85,8 +85,39 @@ static int arg_alg(const char *kw, const char *val, char *alg, char *err,
 	return 0;
 }
 
+/*
+ * "dev", "dir" and "spi" name an SA: they come first in the keywords of
+ * both "add" and "del", and both need all three.
+ */
+enum { SA_KW_DEV, SA_KW_DIR, SA_KW_SPI };
+
+static int sa_id_arg(int kw, const char *val, char *ifname, uint8_t *dir,
+		     uint32_t *spi, char *err, size_t errlen)
+{
+	switch (kw) {
+	case SA_KW_DEV:
+		return parse_dev_arg(val, ifname, err, errlen);
+	case SA_KW_DIR:
+		return arg_dir(val, dir, err, errlen);
+	default:
+		return arg_spi(val, spi, err, errlen);
+	}
+}
+
+static int sa_id_check(const bool *seen, char *err, size_t errlen)
+{
+	if (!seen[SA_KW_DEV])
+		return parse_errf(err, errlen, "missing \"dev NAME\"");
+	if (!seen[SA_KW_DIR])
+		return parse_errf(err, errlen, "missing \"dir in|out\"");
+	if (!seen[SA_KW_SPI])
+		return parse_errf(err, errlen, "missing \"spi SPI\"");
+	return 0;
+}
+
 enum {
-	ADD_DEV, ADD_DIR, ADD_SPI, ADD_AEAD, ADD_ENC, ADD_AUTH, ADD_KEY,
+	ADD_DEV = SA_KW_DEV, ADD_DIR = SA_KW_DIR, ADD_SPI = SA_KW_SPI,
+	ADD_AEAD, ADD_ENC, ADD_AUTH, ADD_KEY,
 	ADD_ICV, ADD_ESN, ADD_REPLAY, ADD_HELP, ADD_NKW
 };
 static const char *const add_kws[] = {
@@ -132,13 +163,11 @@ static int sa_add_check(const struct sa_add_req *req, const bool *seen,
 	static const int algs[] = { ADD_AEAD, ADD_ENC, ADD_AUTH };
 	bool has_key[ADD_NKW] = { false };
 	unsigned int i;
+	int ret;
 
-	if (!seen[ADD_DEV])
-		return parse_errf(err, errlen, "missing \"dev NAME\"");
-	if (!seen[ADD_DIR])
-		return parse_errf(err, errlen, "missing \"dir in|out\"");
-	if (!seen[ADD_SPI])
-		return parse_errf(err, errlen, "missing \"spi SPI\"");
+	ret = sa_id_check(seen, err, errlen);
+	if (ret)
+		return ret;
 	if (seen[ADD_AEAD] && (seen[ADD_ENC] || seen[ADD_AUTH]))
 		return parse_errf(err, errlen,
 				  "\"aead\" cannot be combined with \"enc\" or \"auth\"");
@@ -170,41 +199,27 @@ static int sa_add_parse_args(int argc, char **argv, struct sa_add_req *req,
 	const char *val;
 
 	for (i = 0; i < argc; i++) {
-		kw = parse_keyword(argv[i], add_kws);
-		if (kw == KW_NONE)
-			return parse_errf(err, errlen, "unknown keyword \"%s\"",
-					  argv[i]);
-		if (kw == KW_AMBIGUOUS)
-			return parse_errf(err, errlen,
-					  "ambiguous keyword \"%s\"", argv[i]);
-		if (kw == ADD_HELP)
-			return PARSE_HELP;
-		if (kw != ADD_KEY) {
-			if (seen[kw])
-				return parse_errf(err, errlen,
-						  "\"%s\" given twice",
-						  add_kws[kw]);
-			seen[kw] = true;
-		}
+		ret = parse_kw(argv[i], add_kws, &kw, err, errlen);
+		if (!ret && kw != ADD_KEY)
+			ret = parse_kw_once(&seen[kw], add_kws[kw], err,
+					    errlen);
+		if (ret)
+			return ret;
 		if (kw == ADD_ESN) {
 			req->flags |= RVTI_SA_F_ESN;
 			continue;
 		}
-		if (i + 1 >= argc)
-			return parse_errf(err, errlen,
-					  "missing argument after \"%s\"",
-					  add_kws[kw]);
-		val = argv[++i];
+		ret = parse_kw_val(argc, argv, &i, add_kws[kw], &val, err,
+				   errlen);
+		if (ret)
+			return ret;
 
 		switch (kw) {
 		case ADD_DEV:
-			ret = parse_dev_arg(val, req->ifname, err, errlen);
-			break;
 		case ADD_DIR:
-			ret = arg_dir(val, &req->dir, err, errlen);
-			break;
 		case ADD_SPI:
-			ret = arg_spi(val, &req->spi, err, errlen);
+			ret = sa_id_arg(kw, val, req->ifname, &req->dir,
+					&req->spi, err, errlen);
 			break;
 		case ADD_AEAD:
 			ret = arg_alg("aead", val, req->aead, err, errlen);
@@ -259,7 +274,10 @@ int sa_add_parse(int argc, char **argv, struct sa_add_req *req, char *err,
 	return ret;
 }
 
-enum { DEL_DEV, DEL_DIR, DEL_SPI, DEL_HELP, DEL_NKW };
+enum {
+	DEL_DEV = SA_KW_DEV, DEL_DIR = SA_KW_DIR, DEL_SPI = SA_KW_SPI,
+	DEL_HELP, DEL_NKW
+};
 static const char *const del_kws[] = {
 	[DEL_DEV] = "dev",
 	[DEL_DIR] = "dir",
@@ -277,45 +295,20 @@ int sa_del_parse(int argc, char **argv, struct sa_del_req *req, char *err,
 
 	memset(req, 0, sizeof(*req));
 	for (i = 0; i < argc; i++) {
-		kw = parse_keyword(argv[i], del_kws);
-		if (kw == KW_NONE)
-			return parse_errf(err, errlen, "unknown keyword \"%s\"",
-					  argv[i]);
-		if (kw == KW_AMBIGUOUS)
-			return parse_errf(err, errlen,
-					  "ambiguous keyword \"%s\"", argv[i]);
-		if (kw == DEL_HELP)
-			return PARSE_HELP;
-		if (seen[kw])
-			return parse_errf(err, errlen, "\"%s\" given twice",
-					  del_kws[kw]);
-		seen[kw] = true;
-		if (i + 1 >= argc)
-			return parse_errf(err, errlen,
-					  "missing argument after \"%s\"",
-					  del_kws[kw]);
-		val = argv[++i];
-		switch (kw) {
-		case DEL_DEV:
-			ret = parse_dev_arg(val, req->ifname, err, errlen);
-			break;
-		case DEL_DIR:
-			ret = arg_dir(val, &req->dir, err, errlen);
-			break;
-		default:
-			ret = arg_spi(val, &req->spi, err, errlen);
-			break;
-		}
+		ret = parse_kw(argv[i], del_kws, &kw, err, errlen);
+		if (!ret)
+			ret = parse_kw_once(&seen[kw], del_kws[kw], err,
+					    errlen);
+		if (!ret)
+			ret = parse_kw_val(argc, argv, &i, del_kws[kw], &val,
+					   err, errlen);
+		if (!ret)
+			ret = sa_id_arg(kw, val, req->ifname, &req->dir,
+					&req->spi, err, errlen);
 		if (ret)
 			return ret;
 	}
-	if (!seen[DEL_DEV])
-		return parse_errf(err, errlen, "missing \"dev NAME\"");
-	if (!seen[DEL_DIR])
-		return parse_errf(err, errlen, "missing \"dir in|out\"");
-	if (!seen[DEL_SPI])
-		return parse_errf(err, errlen, "missing \"spi SPI\"");
-	return 0;
+	return sa_id_check(seen, err, errlen);
 }
 
 /* --- requests --- */
@@ -326,20 +319,50 @@ static bool put_strz(struct nlmsghdr *nlh, size_t buflen, uint16_t type,
 	return mnl_attr_put_strz_check(nlh, buflen, type, s);
 }
 
+/*
+ * What names the SA in both requests: the device name, then the RVTI_A_SA
+ * nest that sa_nest_end() closes, with the direction and the SPI in it.
+ */
+static struct nlattr *sa_nest_start(struct nlmsghdr *nlh, size_t buflen,
+				     const char *ifname, uint8_t dir,
+				     uint32_t spi)
+{
+	struct nlattr *nest;
+
+	if (!put_strz(nlh, buflen, RVTI_A_IFNAME, ifname))
+		return NULL;
+	nest = mnl_attr_nest_start_check(nlh, buflen, RVTI_A_SA);
+	if (!nest)
+		return NULL;
+	if (!mnl_attr_put_u8_check(nlh, buflen, RVTI_SA_A_DIR, dir) ||
+	    !mnl_attr_put_u32_check(nlh, buflen, RVTI_SA_A_SPI, spi)) {
+		mnl_attr_nest_cancel(nlh, nest);
+		return NULL;
+	}
+	return nest;
+}
+
+/* Close @nest, or take it back when not all of it fitted (!@ok). */
+static int sa_nest_end(struct nlmsghdr *nlh, struct nlattr *nest, bool ok)
+{
+	if (!ok) {
+		mnl_attr_nest_cancel(nlh, nest);
+		return -EMSGSIZE;
+	}
+	mnl_attr_nest_end(nlh, nest);
+	return 0;
+}
+
 int sa_add_build(struct nlmsghdr *nlh, size_t buflen,
 		 const struct sa_add_req *req)
 {
 	struct nlattr *nest;
-	bool ok;
+	bool ok = true;
 
-	if (!put_strz(nlh, buflen, RVTI_A_IFNAME, req->ifname))
-		return -EMSGSIZE;
-	nest = mnl_attr_nest_start_check(nlh, buflen, RVTI_A_SA);
+	nest = sa_nest_start(nlh, buflen, req->ifname, req->dir, req->spi);
 	if (!nest)
 		return -EMSGSIZE;
-	ok = mnl_attr_put_u8_check(nlh, buflen, RVTI_SA_A_DIR, req->dir) &&
-	     mnl_attr_put_u32_check(nlh, buflen, RVTI_SA_A_SPI, req->spi);
-	if (ok && req->aead[0])
+	if (req->aead[0])
 		ok = put_strz(nlh, buflen, RVTI_SA_A_AEAD_ALG, req->aead);
 	if (ok && req->enc[0])
 		ok = put_strz(nlh, buflen, RVTI_SA_A_ENC_ALG, req->enc);
@@ -361,12 +384,7 @@ int sa_add_build(struct nlmsghdr *nlh, size_t buflen,
 		ok = mnl_attr_put_u32_check(nlh, buflen,
 					    RVTI_SA_A_REPLAY_WINDOW,
 					    req->replay_window);
-	if (!ok) {
-		mnl_attr_nest_cancel(nlh, nest);
-		return -EMSGSIZE;
-	}
-	mnl_attr_nest_end(nlh, nest);
-	return 0;
+	return sa_nest_end(nlh, nest, ok);
 }
 
 int sa_del_build(struct nlmsghdr *nlh, size_t buflen,
@@ -374,18 +392,10 @@ int sa_del_build(struct nlmsghdr *nlh, size_t buflen,
 {
 	struct nlattr *nest;
 
-	if (!put_strz(nlh, buflen, RVTI_A_IFNAME, req->ifname))
-		return -EMSGSIZE;
-	nest = mnl_attr_nest_start_check(nlh, buflen, RVTI_A_SA);
+	nest = sa_nest_start(nlh, buflen, req->ifname, req->dir, req->spi);
 	if (!nest)
 		return -EMSGSIZE;
-	if (!mnl_attr_put_u8_check(nlh, buflen, RVTI_SA_A_DIR, req->dir) ||
-	    !mnl_attr_put_u32_check(nlh, buflen, RVTI_SA_A_SPI, req->spi)) {
-		mnl_attr_nest_cancel(nlh, nest);
-		return -EMSGSIZE;
-	}
-	mnl_attr_nest_end(nlh, nest);
-	return 0;
+	return sa_nest_end(nlh, nest, true);
 }
 
 /* --- replies --- */
@@ -642,83 +652,49 @@ static int sa_do_add(struct rvti_ctx *ctx, int argc, char **argv)
 {
 	struct sa_add_req req;
 	struct nlmsghdr *nlh;
-	struct nl_ctx *nl;
 	char err[256];
 	int ret;
 
 	ret = sa_add_parse(argc, argv, &req, err, sizeof(err));
-	if (ret == PARSE_HELP)
-		return rvti_help(ctx);
-	if (ret == -EINVAL)
-		return rvti_usage_error(ctx, "%s", err);
-	if (ret) {
-		fprintf(ctx->err, "rvti: %s\n", err);
-		return RVTI_EXIT_ERROR;
-	}
+	if (ret)
+		return rvti_parse_failed(ctx, ret, err);
 
-	nl = rvti_nl(ctx);
-	if (!nl) {
-		sa_add_req_wipe(&req);
-		return RVTI_EXIT_ERROR;
-	}
-	nlh = nl_req(nl, RVTI_CMD_NEW_SA, 0);
-	ret = sa_add_build(nlh, sizeof(nl->sbuf), &req);
+	nlh = rvti_req(ctx, RVTI_CMD_NEW_SA, 0);
+	if (nlh)
+		ret = sa_add_build(nlh, NL_SEND_BUF_SIZE, &req);
 	sa_add_req_wipe(&req);
-	if (!ret)
-		ret = nl_talk(nl, nlh, NULL, NULL);
+	if (!nlh)
+		return RVTI_EXIT_ERROR;
+	ret = rvti_talk(ctx, nlh, ret);
 	/*
 	 * The request holds the keys, and an error reply may echo it back:
 	 * wipe both buffers now rather than when the socket closes.
 	 */
-	explicit_bzero(nl->sbuf, sizeof(nl->sbuf));
-	explicit_bzero(nl->rbuf, sizeof(nl->rbuf));
-	if (ret) {
-		nl_perror(nl, ret, ctx->err);
-		return RVTI_EXIT_ERROR;
-	}
-	return RVTI_EXIT_OK;
+	explicit_bzero(ctx->nl->sbuf, sizeof(ctx->nl->sbuf));
+	explicit_bzero(ctx->nl->rbuf, sizeof(ctx->nl->rbuf));
+	return ret;
 }
 
 static int sa_do_del(struct rvti_ctx *ctx, int argc, char **argv)
 {
 	struct sa_del_req req;
 	struct nlmsghdr *nlh;
-	struct nl_ctx *nl;
 	char err[160];
 	int ret;
 
 	ret = sa_del_parse(argc, argv, &req, err, sizeof(err));
-	if (ret == PARSE_HELP)
-		return rvti_help(ctx);
 	if (ret)
-		return rvti_usage_error(ctx, "%s", err);
+		return rvti_parse_failed(ctx, ret, err);
 
-	nl = rvti_nl(ctx);
-	if (!nl)
+	nlh = rvti_req(ctx, RVTI_CMD_DEL_SA, 0);
+	if (!nlh)
 		return RVTI_EXIT_ERROR;
-	nlh = nl_req(nl, RVTI_CMD_DEL_SA, 0);
-	ret = sa_del_build(nlh, sizeof(nl->sbuf), &req);
-	if (!ret)
-		ret = nl_talk(nl, nlh, NULL, NULL);
-	if (ret) {
-		nl_perror(nl, ret, ctx->err);
-		return RVTI_EXIT_ERROR;
-	}
-	return RVTI_EXIT_OK;
+	return rvti_talk(ctx, nlh, sa_del_build(nlh, NL_SEND_BUF_SIZE, &req));
 }
 
 static int sa_do_list(struct rvti_ctx *ctx, int argc, char **argv)
 {
-	struct tunnel_show_req req;
-	char err[160];
-	int ret;
-
-	ret = tunnel_show_parse(argc, argv, &req, err, sizeof(err));
-	if (ret == PARSE_HELP)
-		return rvti_help(ctx);
-	if (ret)
-		return rvti_usage_error(ctx, "%s", err);
-	return tunnel_show_run(ctx, &req, true);
+	return tunnel_show_cmd(ctx, argc, argv, true);
 }
 
 #define SA_ADD_NOTES \

@@ -65,7 +65,7 @@ static int arg_df(const char *val, uint8_t *df, char *err, size_t errlen)
 	return 0;
 }
 
-enum { SET_DEV, SET_LOCAL, SET_REMOTE, SET_TTL, SET_DF, SET_HELP };
+enum { SET_DEV, SET_LOCAL, SET_REMOTE, SET_TTL, SET_DF, SET_HELP, SET_NKW };
 static const char *const set_kws[] = {
 	[SET_DEV] = "dev",
 	[SET_LOCAL] = "local",
@@ -79,51 +79,23 @@ static const char *const set_kws[] = {
 int tunnel_set_parse(int argc, char **argv, struct tunnel_set_req *req,
 		     char *err, size_t errlen)
 {
-	bool has_dev = false, *seen;
+	bool seen[SET_NKW] = { false };
 	const char *val;
 	int i, kw, ret;
 
 	memset(req, 0, sizeof(*req));
 	for (i = 0; i < argc; i++) {
-		kw = parse_keyword(argv[i], set_kws);
 		/* "d" was "dev" before "df" came; it stays "dev". */
-		if (kw == KW_AMBIGUOUS && !strcmp(argv[i], "d"))
-			kw = SET_DEV;
-		if (kw == KW_NONE)
-			return parse_errf(err, errlen, "unknown keyword \"%s\"",
-					  argv[i]);
-		if (kw == KW_AMBIGUOUS)
-			return parse_errf(err, errlen,
-					  "ambiguous keyword \"%s\"", argv[i]);
-		if (kw == SET_HELP)
-			return PARSE_HELP;
-		if (i + 1 >= argc)
-			return parse_errf(err, errlen,
-					  "missing argument after \"%s\"",
-					  set_kws[kw]);
-		val = argv[++i];
-
-		switch (kw) {
-		case SET_DEV:
-			seen = &has_dev;
-			break;
-		case SET_LOCAL:
-			seen = &req->has_local;
-			break;
-		case SET_REMOTE:
-			seen = &req->has_remote;
-			break;
-		case SET_TTL:
-			seen = &req->has_ttl;
-			break;
-		default:
-			seen = &req->has_df;
-			break;
-		}
-		if (*seen)
-			return parse_errf(err, errlen, "\"%s\" given twice",
-					  set_kws[kw]);
-		*seen = true;
+		ret = parse_kw(strcmp(argv[i], "d") ? argv[i] : "dev", set_kws,
+			       &kw, err, errlen);
+		if (!ret)
+			ret = parse_kw_val(argc, argv, &i, set_kws[kw], &val,
+					   err, errlen);
+		if (!ret)
+			ret = parse_kw_once(&seen[kw], set_kws[kw], err,
+					    errlen);
+		if (ret)
+			return ret;
 
 		switch (kw) {
 		case SET_DEV:
@@ -146,8 +118,12 @@ int tunnel_set_parse(int argc, char **argv, struct tunnel_set_req *req,
 		if (ret)
 			return ret;
 	}
+	req->has_local = seen[SET_LOCAL];
+	req->has_remote = seen[SET_REMOTE];
+	req->has_ttl = seen[SET_TTL];
+	req->has_df = seen[SET_DF];
 
-	if (!has_dev)
+	if (!seen[SET_DEV])
 		return parse_errf(err, errlen, "missing \"dev NAME\"");
 	if (!req->has_local && !req->has_remote && !req->has_ttl &&
 	    !req->has_df)
@@ -170,29 +146,22 @@ static const char *const show_kws[] = {
 int tunnel_show_parse(int argc, char **argv, struct tunnel_show_req *req,
 		      char *err, size_t errlen)
 {
+	const char *val;
 	int i, kw, ret;
 
 	memset(req, 0, sizeof(*req));
 	for (i = 0; i < argc; i++) {
-		kw = parse_keyword(argv[i], show_kws);
-		if (kw == KW_NONE)
-			return parse_errf(err, errlen, "unknown keyword \"%s\"",
-					  argv[i]);
-		if (kw == KW_AMBIGUOUS)
-			return parse_errf(err, errlen,
-					  "ambiguous keyword \"%s\"", argv[i]);
-		if (kw == SHOW_HELP)
-			return PARSE_HELP;
-		if (i + 1 >= argc)
-			return parse_errf(err, errlen,
-					  "missing argument after \"%s\"",
-					  show_kws[kw]);
-		if (req->has_dev)
-			return parse_errf(err, errlen, "\"dev\" given twice");
-		ret = parse_dev_arg(argv[++i], req->ifname, err, errlen);
+		ret = parse_kw(argv[i], show_kws, &kw, err, errlen);
+		if (!ret)
+			ret = parse_kw_val(argc, argv, &i, show_kws[kw], &val,
+					   err, errlen);
+		if (!ret)
+			ret = parse_kw_once(&req->has_dev, show_kws[kw], err,
+					    errlen);
+		if (!ret)
+			ret = parse_dev_arg(val, req->ifname, err, errlen);
 		if (ret)
 			return ret;
-		req->has_dev = true;
 	}
 	return 0;
 }
@@ -478,8 +447,8 @@ static int show_cb(const struct nlmsghdr *nlh, void *arg)
 	return err;
 }
 
-int tunnel_show_run(struct rvti_ctx *ctx, const struct tunnel_show_req *req,
-		    bool sas_only)
+static int tunnel_show_run(struct rvti_ctx *ctx,
+			   const struct tunnel_show_req *req, bool sas_only)
 {
 	struct show_state st = { NULL, sas_only, NULL };
 	struct rvti_out out;
@@ -487,10 +456,10 @@ int tunnel_show_run(struct rvti_ctx *ctx, const struct tunnel_show_req *req,
 	struct nl_ctx *nl;
 	int ret;
 
-	nl = rvti_nl(ctx);
-	if (!nl)
+	nlh = rvti_req(ctx, RVTI_CMD_GET_TUNNEL, req->has_dev ? 0 : NLM_F_DUMP);
+	if (!nlh)
 		return RVTI_EXIT_ERROR;
-	nlh = nl_req(nl, RVTI_CMD_GET_TUNNEL, req->has_dev ? 0 : NLM_F_DUMP);
+	nl = ctx->nl;
 	ret = tunnel_show_build(nlh, sizeof(nl->sbuf), req);
 	if (ret) {
 		nl_perror(NULL, ret, ctx->err);
@@ -521,46 +490,40 @@ int tunnel_show_run(struct rvti_ctx *ctx, const struct tunnel_show_req *req,
 	return RVTI_EXIT_OK;
 }
 
-int tunnel_do_show(struct rvti_ctx *ctx, int argc, char **argv)
+int tunnel_show_cmd(struct rvti_ctx *ctx, int argc, char **argv,
+		    bool sas_only)
 {
 	struct tunnel_show_req req;
 	char err[160];
 	int ret;
 
 	ret = tunnel_show_parse(argc, argv, &req, err, sizeof(err));
-	if (ret == PARSE_HELP)
-		return rvti_help(ctx);
 	if (ret)
-		return rvti_usage_error(ctx, "%s", err);
-	return tunnel_show_run(ctx, &req, false);
+		return rvti_parse_failed(ctx, ret, err);
+	return tunnel_show_run(ctx, &req, sas_only);
+}
+
+int tunnel_do_show(struct rvti_ctx *ctx, int argc, char **argv)
+{
+	return tunnel_show_cmd(ctx, argc, argv, false);
 }
 
 static int tunnel_do_set(struct rvti_ctx *ctx, int argc, char **argv)
 {
 	struct tunnel_set_req req;
 	struct nlmsghdr *nlh;
-	struct nl_ctx *nl;
 	char err[160];
 	int ret;
 
 	ret = tunnel_set_parse(argc, argv, &req, err, sizeof(err));
-	if (ret == PARSE_HELP)
-		return rvti_help(ctx);
 	if (ret)
-		return rvti_usage_error(ctx, "%s", err);
+		return rvti_parse_failed(ctx, ret, err);
 
-	nl = rvti_nl(ctx);
-	if (!nl)
+	nlh = rvti_req(ctx, RVTI_CMD_SET_TUNNEL, 0);
+	if (!nlh)
 		return RVTI_EXIT_ERROR;
-	nlh = nl_req(nl, RVTI_CMD_SET_TUNNEL, 0);
-	ret = tunnel_set_build(nlh, sizeof(nl->sbuf), &req);
-	if (!ret)
-		ret = nl_talk(nl, nlh, NULL, NULL);
-	if (ret) {
-		nl_perror(nl, ret, ctx->err);
-		return RVTI_EXIT_ERROR;
-	}
-	return RVTI_EXIT_OK;
+	return rvti_talk(ctx, nlh,
+			 tunnel_set_build(nlh, NL_SEND_BUF_SIZE, &req));
 }
 
 #define SET_NOTES \

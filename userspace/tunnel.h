@@ -136,11 +136,12 @@ int tunnel_print(struct rvti_out *o, const struct rvti_tunnel *t);
 int tunnel_print_sas(struct rvti_out *o, const struct rvti_tunnel *t);
 
 /*
- * Send the GET_TUNNEL request of @req (a dump without a device) and print
- * the replies with tunnel_print(), or tunnel_print_sas() with @sas_only.
+ * Run "show" (or "sa list" with @sas_only) with the arguments that follow
+ * it: send the GET_TUNNEL request (a dump without a device) and print the
+ * replies with tunnel_print(), or tunnel_print_sas() with @sas_only.
  * Returns an exit status.
  */
-int tunnel_show_run(struct rvti_ctx *ctx, const struct tunnel_show_req *req,
+int tunnel_show_cmd(struct rvti_ctx *ctx, int argc, char **argv,
 		    bool sas_only);
 
 /* The "tunnel" command group, and "show" for the top-level alias. */

@@ -37,13 +37,15 @@ for ns in r gw4; do
 done
 
 K=0x0102030405060708090a0b0c0d0e0f1011121314
-for gw in gw1 gw4; do ip -n $gw link add rvti0 type rvti; ip -n $gw link set rvti0 up; done
+for gw in gw1 gw4; do ip -n $gw link add rvti0 type rvti; done
 ip netns exec gw1 rvti tunnel set dev rvti0 local 192.0.2.1 remote 198.51.100.1
 ip netns exec gw4 rvti tunnel set dev rvti0 local 198.51.100.1 remote 192.0.2.1
 ip netns exec gw1 rvti sa add dev rvti0 dir out spi 0x1000 aead aes-gcm key $K
 ip netns exec gw1 rvti sa add dev rvti0 dir in spi 0x2000 aead aes-gcm key $K
 ip netns exec gw4 rvti sa add dev rvti0 dir in spi 0x1000 aead aes-gcm key $K
 ip netns exec gw4 rvti sa add dev rvti0 dir out spi 0x2000 aead aes-gcm key $K
+# Up only now: the kernel's own IPv6 traffic would otherwise meet no SA.
+for gw in gw1 gw4; do ip -n $gw link set rvti0 up; done
 ip -n gw1 addr add 10.1.0.1/32 dev rvti0
 ip -n gw1 addr add 2001:db8:1::1/128 dev rvti0 nodad
 ip -n gw1 route add 10.41.0.0/16 dev rvti0

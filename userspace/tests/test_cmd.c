@@ -251,6 +251,23 @@ static void tunnel_help(void)
 	run_free(&r);
 }
 
+/*
+ * Run @line through @top and check that it is a usage error, reported
+ * before any netlink (no socket is opened), with the Usage: line @usage.
+ * The caller checks more of @r and frees it.
+ */
+static void check_usage_error(const struct rvti_command *top,
+			      const char *line, const char *usage,
+			      struct run_result *r)
+{
+	run_cmdline(top, line, NULL, r);
+	if (r->ret != RVTI_EXIT_USAGE)
+		fprintf(stderr, "# \"%s\" gave %d\n", line, r->ret);
+	CHECK_INT(r->ret, RVTI_EXIT_USAGE);
+	CHECK(!r->opened_nl);
+	CHECK_CONTAINS(r->err, usage);
+}
+
 /* Usage errors come out before any netlink: no socket is opened. */
 static void tunnel_usage_errors(void)
 {
@@ -275,14 +292,10 @@ static void tunnel_usage_errors(void)
 	size_t i;
 
 	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
-		run(lines[i], &r);
-		if (r.ret != RVTI_EXIT_USAGE)
-			fprintf(stderr, "# \"%s\" gave %d\n", lines[i], r.ret);
-		CHECK_INT(r.ret, RVTI_EXIT_USAGE);
-		CHECK(!r.opened_nl);
-		CHECK_CONTAINS(r.err,
-			       "\nUsage: rvti tunnel set dev NAME [local ADDR|any] [remote ADDR|any] "
-			       "[ttl 1-255|inherit] [df copy|set|clear]\n");
+		check_usage_error(top_cmds, lines[i],
+				  "\nUsage: rvti tunnel set dev NAME [local ADDR|any] [remote ADDR|any] "
+				  "[ttl 1-255|inherit] [df copy|set|clear]\n",
+				  &r);
 		CHECK(r.err && !strncmp(r.err, "rvti: ", 6));
 		CHECK_STR(r.out, "");
 		run_free(&r);
@@ -400,23 +413,16 @@ static void sa_usage_errors(void)
 	size_t i;
 
 	for (i = 0; i < sizeof(add) / sizeof(add[0]); i++) {
-		run_cmdline(rvti_cmds, add[i], NULL, &r);
-		if (r.ret != RVTI_EXIT_USAGE)
-			fprintf(stderr, "# \"%s\" gave %d\n", add[i], r.ret);
-		CHECK_INT(r.ret, RVTI_EXIT_USAGE);
-		CHECK(!r.opened_nl);
+		check_usage_error(rvti_cmds, add[i],
+				  "\nUsage: " SA_ADD_USAGE "\n", &r);
 		CHECK(r.err && !strncmp(r.err, "rvti: ", 6));
-		CHECK_CONTAINS(r.err, "\nUsage: " SA_ADD_USAGE "\n");
 		CHECK_STR(r.out, "");
 		run_free(&r);
 	}
 	for (i = 0; i < sizeof(del) / sizeof(del[0]); i++) {
-		run_cmdline(rvti_cmds, del[i], NULL, &r);
-		if (r.ret != RVTI_EXIT_USAGE)
-			fprintf(stderr, "# \"%s\" gave %d\n", del[i], r.ret);
-		CHECK_INT(r.ret, RVTI_EXIT_USAGE);
-		CHECK(!r.opened_nl);
-		CHECK_CONTAINS(r.err, "\nUsage: rvti sa del dev NAME dir in|out spi SPI\n");
+		check_usage_error(rvti_cmds, del[i],
+				  "\nUsage: rvti sa del dev NAME dir in|out spi SPI\n",
+				  &r);
 		run_free(&r);
 	}
 

@@ -345,8 +345,8 @@ static const struct rvti_command top_cmds[] = {
 	{ 0 }
 };
 
-/* Run @line against @f. */
-static void fake_run(struct fake *f, const char *line, struct run_result *r)
+/* A netlink context that talks to @f. */
+static struct nl_ctx *fake_nl(struct fake *f)
 {
 	struct nl_ctx *nl = calloc(1, sizeof(*nl));
 
@@ -357,7 +357,34 @@ static void fake_run(struct fake *f, const char *line, struct run_result *r)
 	nl->family_id = FAKE_FAMILY;
 	nl->version = RVTI_GENL_VERSION;
 	nl->seq = 1000;
-	run_cmdline(top_cmds, line, nl, r);
+	return nl;
+}
+
+/* Run @line against @f. */
+static void fake_run(struct fake *f, const char *line, struct run_result *r)
+{
+	run_cmdline(top_cmds, line, fake_nl(f), r);
+}
+
+/*
+ * Run @line against @f and check its exit status and, unless NULL, what it
+ * printed on stdout and on stderr.
+ */
+static void fake_expect(struct fake *f, const char *line, int ret,
+			const char *out, const char *err)
+{
+	int failures = test_failures;
+	struct run_result r;
+
+	fake_run(f, line, &r);
+	CHECK_INT(r.ret, ret);
+	if (out)
+		CHECK_STR(r.out, out);
+	if (err)
+		CHECK_STR(r.err, err);
+	run_free(&r);
+	if (test_failures != failures)
+		fprintf(stderr, "# ... running \"%s\"\n", line);
 }
 
 static struct fake *fake_new(const struct fake_tunnel *t, unsigned int n)
@@ -376,7 +403,12 @@ static const struct fake_tunnel two[] = {
 	{ "rvti1", 6, NULL, NULL, 0, false },
 };
 
-static void check_get_request(struct fake *f, bool dump, const char *dev)
+/*
+ * Check the request @f holds: the only one since f->nreq was 0, for @cmd,
+ * a dump or not, and with the device name @dev (NULL: none) but no ifindex.
+ */
+static void check_request(struct fake *f, uint8_t cmd, bool dump,
+			  const char *dev)
 {
 	const struct nlmsghdr *req = (const struct nlmsghdr *)f->req;
 	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(req);
@@ -386,10 +418,9 @@ static void check_get_request(struct fake *f, bool dump, const char *dev)
 	CHECK(req->nlmsg_flags & NLM_F_REQUEST);
 	CHECK(req->nlmsg_flags & NLM_F_ACK);
 	CHECK_INT(!!(req->nlmsg_flags & NLM_F_DUMP), dump);
-	CHECK_INT(genl->cmd, RVTI_CMD_GET_TUNNEL);
+	CHECK_INT(genl->cmd, cmd);
 	CHECK_INT(genl->version, RVTI_GENL_VERSION);
-	CHECK(!f->tb[RVTI_A_LOCAL] && !f->tb[RVTI_A_REMOTE] &&
-	      !f->tb[RVTI_A_IFINDEX]);
+	CHECK(!f->tb[RVTI_A_IFINDEX]);
 	if (dev) {
 		CHECK(f->tb[RVTI_A_IFNAME] != NULL);
 		if (f->tb[RVTI_A_IFNAME])
@@ -399,39 +430,33 @@ static void check_get_request(struct fake *f, bool dump, const char *dev)
 	}
 }
 
+static void check_get_request(struct fake *f, bool dump, const char *dev)
+{
+	check_request(f, RVTI_CMD_GET_TUNNEL, dump, dev);
+	CHECK(!f->tb[RVTI_A_LOCAL] && !f->tb[RVTI_A_REMOTE]);
+}
+
 static void fake_show_dump(void)
 {
 	struct fake *f = fake_new(two, 2);
-	struct run_result r;
 
-	fake_run(f, "show", &r);
-	CHECK_INT(r.ret, 0);
-	CHECK_STR(r.out, "rvti0: local 192.0.2.1 remote 198.51.100.1\n"
-		  "rvti1: local any remote none\n");
-	CHECK_STR(r.err, "");
+	fake_expect(f, "show", 0,
+		    "rvti0: local 192.0.2.1 remote 198.51.100.1\n"
+		    "rvti1: local any remote none\n", "");
 	check_get_request(f, true, NULL);
-	run_free(&r);
 
 	/* the same through "tunnel show", one message per read */
 	f->one_per_read = true;
 	f->nreq = 0;
-	fake_run(f, "tunnel show", &r);
-	CHECK_INT(r.ret, 0);
-	CHECK_STR(r.out, "rvti0: local 192.0.2.1 remote 198.51.100.1\n"
-		  "rvti1: local any remote none\n");
+	fake_expect(f, "tunnel show", 0,
+		    "rvti0: local 192.0.2.1 remote 198.51.100.1\n"
+		    "rvti1: local any remote none\n", NULL);
 	CHECK_INT(f->next, 3);
-	run_free(&r);
 
 	/* no tunnels */
 	f->ntunnels = 0;
-	fake_run(f, "show", &r);
-	CHECK_INT(r.ret, 0);
-	CHECK_STR(r.out, "");
-	run_free(&r);
-	fake_run(f, "-j show", &r);
-	CHECK_INT(r.ret, 0);
-	CHECK_STR(r.out, "[]\n");
-	run_free(&r);
+	fake_expect(f, "show", 0, "", NULL);
+	fake_expect(f, "-j show", 0, "[]\n", NULL);
 	free(f);
 }
 
@@ -454,77 +479,56 @@ static void fake_show_json(void)
 	CHECK_STR(r.err, "");
 	run_free(&r);
 
-	fake_run(f, "-j -p show dev rvti6", &r);
-	CHECK_INT(r.ret, 0);
-	CHECK_STR(r.out, "[\n"
-		  "  {\n"
-		  "    \"ifname\": \"rvti6\",\n"
-		  "    \"ifindex\": 9,\n"
-		  "    \"local\": \"2001:db8::1\",\n"
-		  "    \"remote\": null\n"
-		  "  }\n"
-		  "]\n");
-	run_free(&r);
+	fake_expect(f, "-j -p show dev rvti6", 0,
+		    "[\n"
+		    "  {\n"
+		    "    \"ifname\": \"rvti6\",\n"
+		    "    \"ifindex\": 9,\n"
+		    "    \"local\": \"2001:db8::1\",\n"
+		    "    \"remote\": null\n"
+		    "  }\n"
+		    "]\n", NULL);
 
 	/* -p alone changes nothing */
-	fake_run(f, "-p show dev rvti6", &r);
-	CHECK_INT(r.ret, 0);
-	CHECK_STR(r.out, "rvti6: local 2001:db8::1 remote none\n");
-	run_free(&r);
+	fake_expect(f, "-p show dev rvti6", 0,
+		    "rvti6: local 2001:db8::1 remote none\n", NULL);
 	free(f);
 }
 
 static void fake_show_dev(void)
 {
 	struct fake *f = fake_new(two, 2);
-	struct run_result r;
 
-	fake_run(f, "show dev rvti1", &r);
-	CHECK_INT(r.ret, 0);
-	CHECK_STR(r.out, "rvti1: local any remote none\n");
-	CHECK_STR(r.err, "");
+	fake_expect(f, "show dev rvti1", 0, "rvti1: local any remote none\n",
+		    "");
 	check_get_request(f, false, "rvti1");
-	run_free(&r);
 	free(f);
 }
 
 static void fake_show_dev_missing(void)
 {
 	struct fake *f = fake_new(two, 2);
-	struct run_result r;
 
-	fake_run(f, "tunnel show dev rvti9", &r);
-	CHECK_INT(r.ret, RVTI_EXIT_ERROR);
-	CHECK_STR(r.out, "");
-	CHECK_STR(r.err, "rvti: Error: no such rvti device (No such device)\n");
-	run_free(&r);
+	fake_expect(f, "tunnel show dev rvti9", RVTI_EXIT_ERROR, "",
+		    "rvti: Error: no such rvti device (No such device)\n");
 
 	/* no half-made JSON either */
-	fake_run(f, "-j show dev rvti9", &r);
-	CHECK_INT(r.ret, RVTI_EXIT_ERROR);
-	CHECK_STR(r.out, "");
-	run_free(&r);
+	fake_expect(f, "-j show dev rvti9", RVTI_EXIT_ERROR, "", NULL);
 	free(f);
 }
 
 static void fake_show_dump_error(void)
 {
 	struct fake *f = fake_new(two, 2);
-	struct run_result r;
 
 	f->error = ENOBUFS;
 	f->msg = "dump went wrong";
-	fake_run(f, "-j show", &r);
-	CHECK_INT(r.ret, RVTI_EXIT_ERROR);
-	CHECK_STR(r.out, "");
-	CHECK_STR(r.err, "rvti: Error: dump went wrong (No buffer space available)\n");
-	run_free(&r);
+	fake_expect(f, "-j show", RVTI_EXIT_ERROR, "",
+		    "rvti: Error: dump went wrong (No buffer space available)\n");
 
 	f->msg = NULL;
-	fake_run(f, "show", &r);
-	CHECK_INT(r.ret, RVTI_EXIT_ERROR);
-	CHECK_STR(r.err, "rvti: Error: No buffer space available\n");
-	run_free(&r);
+	fake_expect(f, "show", RVTI_EXIT_ERROR, NULL,
+		    "rvti: Error: No buffer space available\n");
 	free(f);
 }
 
@@ -567,89 +571,61 @@ static void fake_set(void)
 	static const uint8_t l4[4] = { 192, 0, 2, 1 };
 	static const uint8_t r6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
 	struct fake *f = fake_new(two, 2);
-	const struct nlmsghdr *req = (const struct nlmsghdr *)f->req;
-	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(req);
-	struct run_result r;
 
-	fake_run(f, "tunnel set dev rvti0 local 192.0.2.1 remote any", &r);
-	CHECK_INT(r.ret, 0);
-	CHECK_STR(r.out, "");
-	CHECK_STR(r.err, "");
-	CHECK_INT(f->nreq, 1);
-	CHECK_INT(req->nlmsg_type, FAKE_FAMILY);
-	CHECK(req->nlmsg_flags & NLM_F_ACK);
-	CHECK(!(req->nlmsg_flags & NLM_F_DUMP));
-	CHECK_INT(genl->cmd, RVTI_CMD_SET_TUNNEL);
-	CHECK_INT(genl->version, RVTI_GENL_VERSION);
-	CHECK(f->tb[RVTI_A_IFNAME] &&
-	      !strcmp(mnl_attr_get_str(f->tb[RVTI_A_IFNAME]), "rvti0"));
-	CHECK(!f->tb[RVTI_A_IFINDEX]);
+	fake_expect(f, "tunnel set dev rvti0 local 192.0.2.1 remote any", 0, "",
+		    "");
+	check_request(f, RVTI_CMD_SET_TUNNEL, false, "rvti0");
 	CHECK(f->tb[RVTI_A_LOCAL] &&
 	      mnl_attr_get_payload_len(f->tb[RVTI_A_LOCAL]) == 4 &&
 	      !memcmp(mnl_attr_get_payload(f->tb[RVTI_A_LOCAL]), l4, 4));
 	CHECK(f->tb[RVTI_A_REMOTE] &&
 	      mnl_attr_get_payload_len(f->tb[RVTI_A_REMOTE]) == 0);
-	run_free(&r);
 
-	fake_run(f, "tunnel set remote 2001:db8::2 dev rvti1", &r);
-	CHECK_INT(r.ret, 0);
+	fake_expect(f, "tunnel set remote 2001:db8::2 dev rvti1", 0, NULL,
+		    NULL);
 	CHECK(f->tb[RVTI_A_IFNAME] &&
 	      !strcmp(mnl_attr_get_str(f->tb[RVTI_A_IFNAME]), "rvti1"));
 	CHECK(!f->tb[RVTI_A_LOCAL]);
 	CHECK(f->tb[RVTI_A_REMOTE] &&
 	      mnl_attr_get_payload_len(f->tb[RVTI_A_REMOTE]) == 16 &&
 	      !memcmp(mnl_attr_get_payload(f->tb[RVTI_A_REMOTE]), r6, 16));
-	run_free(&r);
 	free(f);
 }
 
 static void fake_set_errors(void)
 {
 	struct fake *f = fake_new(two, 2);
-	struct run_result r;
 
 	f->error = EAFNOSUPPORT;
 	f->msg = "local and remote are of different families";
-	fake_run(f, "tunnel set dev rvti0 remote 2001:db8::2", &r);
-	CHECK_INT(r.ret, RVTI_EXIT_ERROR);
-	CHECK_STR(r.out, "");
-	CHECK_STR(r.err, "rvti: Error: local and remote are of different "
-		  "families (Address family not supported by protocol)\n");
-	run_free(&r);
+	fake_expect(f, "tunnel set dev rvti0 remote 2001:db8::2",
+		    RVTI_EXIT_ERROR, "",
+		    "rvti: Error: local and remote are of different "
+		    "families (Address family not supported by protocol)\n");
 
 	f->error = EPERM;
 	f->msg = NULL;
-	fake_run(f, "tunnel set dev rvti0 local any", &r);
-	CHECK_INT(r.ret, RVTI_EXIT_ERROR);
-	CHECK_STR(r.err, "rvti: Error: Operation not permitted\n");
-	run_free(&r);
+	fake_expect(f, "tunnel set dev rvti0 local any", RVTI_EXIT_ERROR, NULL,
+		    "rvti: Error: Operation not permitted\n");
 
 	/* a warning on success is shown, the command succeeds */
 	f->error = 0;
 	f->msg = "remote is unreachable for now";
-	fake_run(f, "tunnel set dev rvti0 local any", &r);
-	CHECK_INT(r.ret, 0);
-	CHECK_STR(r.err, "rvti: Warning: remote is unreachable for now\n");
-	run_free(&r);
+	fake_expect(f, "tunnel set dev rvti0 local any", 0, NULL,
+		    "rvti: Warning: remote is unreachable for now\n");
 
 	/* usage errors never reach the kernel */
 	f->nreq = 0;
-	fake_run(f, "tunnel set dev rvti0", &r);
-	CHECK_INT(r.ret, RVTI_EXIT_USAGE);
+	fake_expect(f, "tunnel set dev rvti0", RVTI_EXIT_USAGE, NULL, NULL);
 	CHECK_INT(f->nreq, 0);
-	run_free(&r);
 	free(f);
 }
 
 static void fake_set_ttl_df(void)
 {
 	struct fake *f = fake_new(two, 2);
-	struct run_result r;
 
-	fake_run(f, "tunnel set dev rvti0 ttl 64 df set", &r);
-	CHECK_INT(r.ret, 0);
-	CHECK_STR(r.out, "");
-	CHECK_STR(r.err, "");
+	fake_expect(f, "tunnel set dev rvti0 ttl 64 df set", 0, "", "");
 	CHECK_INT(f->nreq, 1);
 	CHECK(f->tb[RVTI_A_IFNAME] &&
 	      !strcmp(mnl_attr_get_str(f->tb[RVTI_A_IFNAME]), "rvti0"));
@@ -660,62 +636,47 @@ static void fake_set_ttl_df(void)
 	CHECK(f->tb[RVTI_A_DF] &&
 	      mnl_attr_get_payload_len(f->tb[RVTI_A_DF]) == 1 &&
 	      mnl_attr_get_u8(f->tb[RVTI_A_DF]) == RVTI_DF_SET);
-	run_free(&r);
 
 	/* back to the defaults: explicit zeros */
-	fake_run(f, "tunnel set dev rvti1 ttl inherit df copy", &r);
-	CHECK_INT(r.ret, 0);
+	fake_expect(f, "tunnel set dev rvti1 ttl inherit df copy", 0, NULL,
+		    NULL);
 	CHECK(f->tb[RVTI_A_TTL] && mnl_attr_get_u8(f->tb[RVTI_A_TTL]) == 0);
 	CHECK(f->tb[RVTI_A_DF] &&
 	      mnl_attr_get_u8(f->tb[RVTI_A_DF]) == RVTI_DF_COPY);
-	run_free(&r);
 
 	/* only what is given is sent */
-	fake_run(f, "tunnel set dev rvti1 df clear", &r);
-	CHECK_INT(r.ret, 0);
+	fake_expect(f, "tunnel set dev rvti1 df clear", 0, NULL, NULL);
 	CHECK(!f->tb[RVTI_A_TTL] && !f->tb[RVTI_A_LOCAL] &&
 	      !f->tb[RVTI_A_REMOTE]);
 	CHECK(f->tb[RVTI_A_DF] &&
 	      mnl_attr_get_u8(f->tb[RVTI_A_DF]) == RVTI_DF_CLEAR);
-	run_free(&r);
 
-	fake_run(f, "tunnel set dev rvti1 local any ttl 1", &r);
-	CHECK_INT(r.ret, 0);
+	fake_expect(f, "tunnel set dev rvti1 local any ttl 1", 0, NULL, NULL);
 	CHECK(f->tb[RVTI_A_LOCAL] && !f->tb[RVTI_A_REMOTE] && !f->tb[RVTI_A_DF]);
 	CHECK(f->tb[RVTI_A_TTL] && mnl_attr_get_u8(f->tb[RVTI_A_TTL]) == 1);
-	run_free(&r);
 
 	/* a kernel error */
 	f->error = EINVAL;
 	f->msg = "invalid DF mode";
-	fake_run(f, "tunnel set dev rvti0 df set", &r);
-	CHECK_INT(r.ret, RVTI_EXIT_ERROR);
-	CHECK_STR(r.err, "rvti: Error: invalid DF mode (Invalid argument)\n");
-	run_free(&r);
+	fake_expect(f, "tunnel set dev rvti0 df set", RVTI_EXIT_ERROR, NULL,
+		    "rvti: Error: invalid DF mode (Invalid argument)\n");
 
 	/* usage errors never reach the kernel */
 	f->nreq = 0;
-	fake_run(f, "tunnel set dev rvti0 ttl 0", &r);
-	CHECK_INT(r.ret, RVTI_EXIT_USAGE);
-	CHECK_STR(r.err, "rvti: invalid ttl \"0\" (expected 1 to 255, or "
-		  "\"inherit\")\n"
-		  "Usage: rvti tunnel set " TUNNEL_SET_HELP "\n");
-	run_free(&r);
-	fake_run(f, "tunnel set dev rvti0 ttl 256", &r);
-	CHECK_INT(r.ret, RVTI_EXIT_USAGE);
-	run_free(&r);
-	fake_run(f, "tunnel set dev rvti0 ttl x", &r);
-	CHECK_INT(r.ret, RVTI_EXIT_USAGE);
-	run_free(&r);
-	fake_run(f, "tunnel set dev rvti0 df yes", &r);
-	CHECK_INT(r.ret, RVTI_EXIT_USAGE);
-	CHECK_STR(r.err, "rvti: invalid df \"yes\" (expected \"copy\", "
-		  "\"set\" or \"clear\")\n"
-		  "Usage: rvti tunnel set " TUNNEL_SET_HELP "\n");
-	run_free(&r);
-	fake_run(f, "tunnel set dev rvti0 df set df set", &r);
-	CHECK_INT(r.ret, RVTI_EXIT_USAGE);
-	run_free(&r);
+	fake_expect(f, "tunnel set dev rvti0 ttl 0", RVTI_EXIT_USAGE, NULL,
+		    "rvti: invalid ttl \"0\" (expected 1 to 255, or "
+		    "\"inherit\")\n"
+		    "Usage: rvti tunnel set " TUNNEL_SET_HELP "\n");
+	fake_expect(f, "tunnel set dev rvti0 ttl 256", RVTI_EXIT_USAGE, NULL,
+		    NULL);
+	fake_expect(f, "tunnel set dev rvti0 ttl x", RVTI_EXIT_USAGE, NULL,
+		    NULL);
+	fake_expect(f, "tunnel set dev rvti0 df yes", RVTI_EXIT_USAGE, NULL,
+		    "rvti: invalid df \"yes\" (expected \"copy\", "
+		    "\"set\" or \"clear\")\n"
+		    "Usage: rvti tunnel set " TUNNEL_SET_HELP "\n");
+	fake_expect(f, "tunnel set dev rvti0 df set df set", RVTI_EXIT_USAGE,
+		    NULL, NULL);
 	CHECK_INT(f->nreq, 0);
 	free(f);
 }
@@ -740,20 +701,15 @@ static void fake_show_ttl_df(void)
 
 	f->ttl_df = td;
 
-	fake_run(f, "show", &r);
-	CHECK_INT(r.ret, 0);
-	CHECK_STR(r.out, "rvti0: local 192.0.2.1 remote 192.0.2.2\n"
-		  "rvti1: local any remote 2001:db8::2 ttl 64 df set\n"
-		  "rvti2: local any remote none df clear\n"
-		  "rvti3: local any remote none ttl 255 df 42\n");
-	CHECK_STR(r.err, "");
-	run_free(&r);
+	fake_expect(f, "show", 0,
+		    "rvti0: local 192.0.2.1 remote 192.0.2.2\n"
+		    "rvti1: local any remote 2001:db8::2 ttl 64 df set\n"
+		    "rvti2: local any remote none df clear\n"
+		    "rvti3: local any remote none ttl 255 df 42\n", "");
 
 	/* the default line stays exactly as it was */
-	fake_run(f, "tunnel show dev rvti0", &r);
-	CHECK_INT(r.ret, 0);
-	CHECK_STR(r.out, "rvti0: local 192.0.2.1 remote 192.0.2.2\n");
-	run_free(&r);
+	fake_expect(f, "tunnel show dev rvti0", 0,
+		    "rvti0: local 192.0.2.1 remote 192.0.2.2\n", NULL);
 
 	fake_run(f, "-j show", &r);
 	CHECK_INT(r.ret, 0);
@@ -770,10 +726,7 @@ static void fake_show_ttl_df(void)
 	run_free(&r);
 
 	/* "sa list" prints no tunnel line */
-	fake_run(f, "sa list", &r);
-	CHECK_INT(r.ret, 0);
-	CHECK_STR(r.out, "");
-	run_free(&r);
+	fake_expect(f, "sa list", 0, "", NULL);
 	free(f);
 }
 
@@ -854,27 +807,18 @@ static struct fake *fake_new_sas(void)
 static void fake_show_sas(void)
 {
 	struct fake *f = fake_new_sas();
-	struct run_result r;
 
-	fake_run(f, "show", &r);
-	CHECK_INT(r.ret, 0);
-	CHECK_STR(r.out, SHOW_TEXT);
-	CHECK_STR(r.err, "");
+	fake_expect(f, "show", 0, SHOW_TEXT, "");
 	check_get_request(f, true, NULL);
-	run_free(&r);
 
-	fake_run(f, "-s show", &r);
-	CHECK_INT(r.ret, 0);
-	CHECK_STR(r.out, SHOW_TEXT_STATS);
-	run_free(&r);
+	fake_expect(f, "-s show", 0, SHOW_TEXT_STATS, NULL);
 
 	f->nreq = 0;
-	fake_run(f, "-s tunnel show dev rvti1", &r);
-	CHECK_INT(r.ret, 0);
-	CHECK_STR(r.out, "rvti1: local any remote none\n"
-		  "    drops: no-tx-sa 0 no-endpoint 0 wrong-source 0\n");
+	fake_expect(f, "-s tunnel show dev rvti1", 0,
+		    "rvti1: local any remote none\n"
+		    "    drops: no-tx-sa 0 no-endpoint 0 wrong-source 0\n",
+		    NULL);
 	check_get_request(f, false, "rvti1");
-	run_free(&r);
 	free(f);
 }
 
@@ -885,16 +829,9 @@ static void fake_show_sas_json(void)
 	json_object *arr, *sa, *v;
 
 	/* counters are in the JSON with or without -s */
-	fake_run(f, "-j show", &r);
-	CHECK_INT(r.ret, 0);
-	CHECK_STR(r.out, SHOW_JSON);
-	CHECK_STR(r.err, "");
-	run_free(&r);
+	fake_expect(f, "-j show", 0, SHOW_JSON, "");
 
-	fake_run(f, "-j -s show", &r);
-	CHECK_INT(r.ret, 0);
-	CHECK_STR(r.out, SHOW_JSON);
-	run_free(&r);
+	fake_expect(f, "-j -s show", 0, SHOW_JSON, NULL);
 
 	/* pretty output parses back to the same numbers */
 	fake_run(f, "-j -p show dev rvti0", &r);
@@ -922,46 +859,30 @@ static void fake_show_sas_json(void)
 static void fake_sa_list(void)
 {
 	struct fake *f = fake_new_sas();
-	struct run_result r;
 
-	fake_run(f, "sa list", &r);
-	CHECK_INT(r.ret, 0);
-	CHECK_STR(r.out, "rvti0: " SA_IN_LINE "rvti0: " SA_OUT_LINE);
-	CHECK_STR(r.err, "");
+	fake_expect(f, "sa list", 0, "rvti0: " SA_IN_LINE "rvti0: " SA_OUT_LINE,
+		    "");
 	check_get_request(f, true, NULL);
-	run_free(&r);
 
-	fake_run(f, "-s sa list", &r);
-	CHECK_INT(r.ret, 0);
-	CHECK_STR(r.out, "rvti0: " SA_IN_LINE "    " SA_IN_STATS
-		  "rvti0: " SA_OUT_LINE "    " SA_OUT_STATS);
-	run_free(&r);
+	fake_expect(f, "-s sa list", 0,
+		    "rvti0: " SA_IN_LINE "    " SA_IN_STATS
+		    "rvti0: " SA_OUT_LINE "    " SA_OUT_STATS, NULL);
 
 	/* JSON: the same array as show */
-	fake_run(f, "-j sa list", &r);
-	CHECK_INT(r.ret, 0);
-	CHECK_STR(r.out, SHOW_JSON);
-	run_free(&r);
+	fake_expect(f, "-j sa list", 0, SHOW_JSON, NULL);
 
 	f->nreq = 0;
-	fake_run(f, "sa l dev rvti1", &r);
-	CHECK_INT(r.ret, 0);
-	CHECK_STR(r.out, "");
+	fake_expect(f, "sa l dev rvti1", 0, "", NULL);
 	check_get_request(f, false, "rvti1");
-	run_free(&r);
 
-	fake_run(f, "sa list dev rvti9", &r);
-	CHECK_INT(r.ret, RVTI_EXIT_ERROR);
-	CHECK_STR(r.err, "rvti: Error: no such rvti device (No such device)\n");
-	run_free(&r);
+	fake_expect(f, "sa list dev rvti9", RVTI_EXIT_ERROR, NULL,
+		    "rvti: Error: no such rvti device (No such device)\n");
 
 	f->nreq = 0;
-	fake_run(f, "sa list rvti0", &r);
-	CHECK_INT(r.ret, RVTI_EXIT_USAGE);
-	CHECK_STR(r.err, "rvti: unknown keyword \"rvti0\"\n"
-		  "Usage: rvti sa list [dev NAME]\n");
+	fake_expect(f, "sa list rvti0", RVTI_EXIT_USAGE, NULL,
+		    "rvti: unknown keyword \"rvti0\"\n"
+		    "Usage: rvti sa list [dev NAME]\n");
 	CHECK_INT(f->nreq, 0);
-	run_free(&r);
 	free(f);
 }
 
@@ -990,10 +911,8 @@ static void fake_show_sas_ttl_df(void)
 	CHECK_STR(r.err, "");
 	run_free(&r);
 
-	fake_run(f, "sa list", &r);
-	CHECK_INT(r.ret, 0);
-	CHECK_STR(r.out, "rvti0: " SA_IN_LINE "rvti0: " SA_OUT_LINE);
-	run_free(&r);
+	fake_expect(f, "sa list", 0, "rvti0: " SA_IN_LINE "rvti0: " SA_OUT_LINE,
+		    NULL);
 
 	fake_run(f, "-j show", &r);
 	CHECK_INT(r.ret, 0);
@@ -1013,20 +932,12 @@ static void fake_show_sas_unknown_attrs(void)
 		{ "rvti1", 6, NULL, NULL, 0, true },
 	};
 	struct fake *f = fake_new(t, 2);
-	struct run_result r;
 
 	f->states = with_sas_state;
 
-	fake_run(f, "-s show", &r);
-	CHECK_INT(r.ret, 0);
-	CHECK_STR(r.out, SHOW_TEXT_STATS);
-	CHECK_STR(r.err, "");
-	run_free(&r);
+	fake_expect(f, "-s show", 0, SHOW_TEXT_STATS, "");
 
-	fake_run(f, "-j show", &r);
-	CHECK_INT(r.ret, 0);
-	CHECK_STR(r.out, SHOW_JSON);
-	run_free(&r);
+	fake_expect(f, "-j show", 0, SHOW_JSON, NULL);
 	free(f);
 }
 
@@ -1056,10 +967,7 @@ static void fake_show_sas_malformed(void)
 	CHECK_INT(f->next, f->nchunks);
 	run_free(&r);
 
-	fake_run(f, "-j sa list", &r);
-	CHECK_INT(r.ret, RVTI_EXIT_ERROR);
-	CHECK_STR(r.out, "");
-	run_free(&r);
+	fake_expect(f, "-j sa list", RVTI_EXIT_ERROR, "", NULL);
 	free(f);
 }
 
@@ -1067,21 +975,9 @@ static void fake_show_sas_malformed(void)
 static void check_sa_request(struct fake *f, uint8_t cmd, uint8_t dir,
 			     uint32_t spi)
 {
-	const struct nlmsghdr *req = (const struct nlmsghdr *)f->req;
-	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(req);
-
-	CHECK_INT(f->nreq, 1);
-	CHECK_INT(req->nlmsg_type, FAKE_FAMILY);
-	CHECK(req->nlmsg_flags & NLM_F_REQUEST);
-	CHECK(req->nlmsg_flags & NLM_F_ACK);
-	CHECK(!(req->nlmsg_flags & NLM_F_DUMP));
-	CHECK_INT(genl->cmd, cmd);
-	CHECK_INT(genl->version, RVTI_GENL_VERSION);
-	CHECK(f->tb[RVTI_A_IFNAME] &&
-	      !strcmp(mnl_attr_get_str(f->tb[RVTI_A_IFNAME]), "rvti0"));
-	CHECK(!f->tb[RVTI_A_IFINDEX] && !f->tb[RVTI_A_LOCAL] &&
-	      !f->tb[RVTI_A_REMOTE] && !f->tb[RVTI_A_SAS] &&
-	      !f->tb[RVTI_A_STATS]);
+	check_request(f, cmd, false, "rvti0");
+	CHECK(!f->tb[RVTI_A_LOCAL] && !f->tb[RVTI_A_REMOTE] &&
+	      !f->tb[RVTI_A_SAS] && !f->tb[RVTI_A_STATS]);
 	CHECK(f->tb[RVTI_A_SA] && (f->tb[RVTI_A_SA]->nla_type & NLA_F_NESTED));
 	CHECK(f->sa_tb[RVTI_SA_A_DIR] &&
 	      mnl_attr_get_u8(f->sa_tb[RVTI_SA_A_DIR]) == dir);
@@ -1104,14 +1000,11 @@ static void fake_sa_add(void)
 	static const uint8_t ek[2] = { 0xe1, 0xe2 }, ak[3] = { 0xa1, 0xa2, 0xa3 };
 	struct fake *f = fake_new(two, 2);
 	const struct nlattr **sa = f->sa_tb;
-	struct run_result r;
 
-	fake_run(f, "sa add dev rvti0 dir in spi 0x1000 aead rfc4106(gcm(aes)) "
-		 "key 0x000102030405060708090a0b0c0d0e0fcafebabe icv 128 esn "
-		 "replay-window 1024", &r);
-	CHECK_INT(r.ret, 0);
-	CHECK_STR(r.out, "");
-	CHECK_STR(r.err, "");
+	fake_expect(f,
+		    "sa add dev rvti0 dir in spi 0x1000 aead rfc4106(gcm(aes)) "
+		    "key 0x000102030405060708090a0b0c0d0e0fcafebabe icv 128 esn "
+		    "replay-window 1024", 0, "", "");
 	check_sa_request(f, RVTI_CMD_NEW_SA, RVTI_SA_DIR_IN, 0x1000);
 	CHECK(attr_is(sa[RVTI_SA_A_AEAD_ALG], "rfc4106(gcm(aes))", 18));
 	CHECK(attr_is(sa[RVTI_SA_A_ENC_KEY], k20, 20));
@@ -1123,13 +1016,11 @@ static void fake_sa_add(void)
 	      mnl_attr_get_u32(sa[RVTI_SA_A_FLAGS]) == RVTI_SA_F_ESN);
 	CHECK(sa[RVTI_SA_A_REPLAY_WINDOW] &&
 	      mnl_attr_get_u32(sa[RVTI_SA_A_REPLAY_WINDOW]) == 1024);
-	run_free(&r);
 
 	f->nreq = 0;
-	fake_run(f, "sa add dev rvti0 dir out spi 4294967295 enc cbc(aes) "
-		 "key 0xe1e2 auth hmac(sha256) key 0xa1a2a3", &r);
-	CHECK_INT(r.ret, 0);
-	CHECK_STR(r.err, "");
+	fake_expect(f,
+		    "sa add dev rvti0 dir out spi 4294967295 enc cbc(aes) "
+		    "key 0xe1e2 auth hmac(sha256) key 0xa1a2a3", 0, NULL, "");
 	check_sa_request(f, RVTI_CMD_NEW_SA, RVTI_SA_DIR_OUT, 0xffffffff);
 	CHECK(!sa[RVTI_SA_A_AEAD_ALG]);
 	CHECK(attr_is(sa[RVTI_SA_A_ENC_ALG], "cbc(aes)", 9));
@@ -1138,50 +1029,42 @@ static void fake_sa_add(void)
 	CHECK(attr_is(sa[RVTI_SA_A_AUTH_KEY], ak, 3));
 	CHECK(!sa[RVTI_SA_A_ICV_BITS] && !sa[RVTI_SA_A_FLAGS] &&
 	      !sa[RVTI_SA_A_REPLAY_WINDOW]);
-	run_free(&r);
 	free(f);
 }
 
 static void fake_sa_add_errors(void)
 {
 	struct fake *f = fake_new(two, 2);
-	struct run_result r;
 
 	f->error = EEXIST;
 	f->msg = "an inbound SA with this SPI exists";
-	fake_run(f, "sa add dev rvti0 dir in spi 1 aead aes-gcm key 0x00", &r);
-	CHECK_INT(r.ret, RVTI_EXIT_ERROR);
-	CHECK_STR(r.out, "");
-	CHECK_STR(r.err, "rvti: Error: an inbound SA with this SPI exists "
-		  "(File exists)\n");
-	run_free(&r);
+	fake_expect(f, "sa add dev rvti0 dir in spi 1 aead aes-gcm key 0x00",
+		    RVTI_EXIT_ERROR, "",
+		    "rvti: Error: an inbound SA with this SPI exists "
+		    "(File exists)\n");
 
 	/* a warning on success is shown, the command succeeds */
 	f->error = 0;
 	f->msg = "replacing the outbound SA";
-	fake_run(f, "sa add dev rvti0 dir out spi 1 aead aes-gcm key 0x00", &r);
-	CHECK_INT(r.ret, 0);
-	CHECK_STR(r.err, "rvti: Warning: replacing the outbound SA\n");
-	run_free(&r);
+	fake_expect(f, "sa add dev rvti0 dir out spi 1 aead aes-gcm key 0x00",
+		    0, NULL, "rvti: Warning: replacing the outbound SA\n");
 
 	/* usage errors never reach the kernel */
 	f->nreq = 0;
-	fake_run(f, "sa add dev rvti0 dir in spi 1 aead aes-gcm", &r);
-	CHECK_INT(r.ret, RVTI_EXIT_USAGE);
-	CHECK_STR(r.err, "rvti: missing \"key KEY\" after \"aead ALG\"\n"
-		  "Usage: rvti sa add dev NAME dir in|out spi SPI ALGORITHM "
-		  "[icv BITS] [esn] [replay-window N]\n");
+	fake_expect(f, "sa add dev rvti0 dir in spi 1 aead aes-gcm",
+		    RVTI_EXIT_USAGE, NULL,
+		    "rvti: missing \"key KEY\" after \"aead ALG\"\n"
+		    "Usage: rvti sa add dev NAME dir in|out spi SPI ALGORITHM "
+		    "[icv BITS] [esn] [replay-window N]\n");
 	CHECK_INT(f->nreq, 0);
-	run_free(&r);
 
 	/* nor does a key file that cannot be read; that is exit status 1 */
-	fake_run(f, "sa add dev rvti0 dir in spi 1 aead aes-gcm "
-		 "key @/nonexistent/rvti.key", &r);
-	CHECK_INT(r.ret, RVTI_EXIT_ERROR);
-	CHECK_STR(r.err, "rvti: cannot read the aead key from "
-		  "\"/nonexistent/rvti.key\": No such file or directory\n");
+	fake_expect(f,
+		    "sa add dev rvti0 dir in spi 1 aead aes-gcm "
+		    "key @/nonexistent/rvti.key", RVTI_EXIT_ERROR, NULL,
+		    "rvti: cannot read the aead key from "
+		    "\"/nonexistent/rvti.key\": No such file or directory\n");
 	CHECK_INT(f->nreq, 0);
-	run_free(&r);
 	free(f);
 }
 
@@ -1192,35 +1075,11 @@ static void fake_sa_add_errors(void)
 static int fake_run_keep(struct fake *f, const char *line,
 			 struct nl_ctx **nlp)
 {
-	struct nl_ctx *nl = calloc(1, sizeof(*nl));
-	static char store[1024];
-	char *argv[64], *out = NULL, *err = NULL;
-	size_t out_len, err_len;
-	struct rvti_ctx ctx;
-	int argc, ret;
+	struct run_result r;
 
-	if (!nl)
-		abort();
-	nl->tr = &fake_transport;
-	nl->tr_priv = f;
-	nl->family_id = FAKE_FAMILY;
-	nl->version = RVTI_GENL_VERSION;
-	nl->seq = 1000;
-	argc = split_line(line, store, sizeof(store), argv, 64);
-	rvti_ctx_init(&ctx, top_cmds);
-	ctx.out = open_memstream(&out, &out_len);
-	ctx.err = open_memstream(&err, &err_len);
-	if (!ctx.out || !ctx.err)
-		abort();
-	ctx.nl = nl;
-	nl->err = ctx.err;
-	ret = rvti_run(&ctx, top_cmds, argc, argv);
-	fclose(ctx.out);
-	fclose(ctx.err);
-	free(out);
-	free(err);
-	*nlp = ctx.nl;
-	return ret;
+	*nlp = run_cmdline_keep(top_cmds, line, fake_nl(f), &r);
+	run_free(&r);
+	return r.ret;
 }
 
 static bool holds(const void *buf, size_t len, const uint8_t *key,
@@ -1291,18 +1150,14 @@ static void fake_sa_del(void)
 
 	f->error = ENOENT;
 	f->msg = "no such SA";
-	fake_run(f, "sa del dev rvti0 dir in spi 7", &r);
-	CHECK_INT(r.ret, RVTI_EXIT_ERROR);
-	CHECK_STR(r.err, "rvti: Error: no such SA (No such file or directory)\n");
-	run_free(&r);
+	fake_expect(f, "sa del dev rvti0 dir in spi 7", RVTI_EXIT_ERROR, NULL,
+		    "rvti: Error: no such SA (No such file or directory)\n");
 
 	f->nreq = 0;
-	fake_run(f, "sa del dev rvti0 spi 7", &r);
-	CHECK_INT(r.ret, RVTI_EXIT_USAGE);
-	CHECK_STR(r.err, "rvti: missing \"dir in|out\"\n"
-		  "Usage: rvti sa del dev NAME dir in|out spi SPI\n");
+	fake_expect(f, "sa del dev rvti0 spi 7", RVTI_EXIT_USAGE, NULL,
+		    "rvti: missing \"dir in|out\"\n"
+		    "Usage: rvti sa del dev NAME dir in|out spi SPI\n");
 	CHECK_INT(f->nreq, 0);
-	run_free(&r);
 	free(f);
 }
 

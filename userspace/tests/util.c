@@ -21,8 +21,8 @@ int split_line(const char *line, char *store, size_t size, char **argv,
 	return argc;
 }
 
-void run_cmdline(const struct rvti_command *top, const char *line,
-		 struct nl_ctx *nl, struct run_result *r)
+static struct nl_ctx *run(const struct rvti_command *top, const char *line,
+			  struct nl_ctx *nl, struct run_result *r, bool keep)
 {
 	static char store[1024];
 	static char *argv[64];
@@ -50,9 +50,26 @@ void run_cmdline(const struct rvti_command *top, const char *line,
 		nl->err = r->ctx.err;
 	r->ret = rvti_run(&r->ctx, top, argc - i, argv + i);
 	r->opened_nl = r->ctx.nl != NULL;
+	nl = r->ctx.nl;
+	if (keep)
+		r->ctx.nl = NULL;
 	rvti_ctx_fini(&r->ctx);
 	fclose(r->ctx.out);
 	fclose(r->ctx.err);
+	return keep ? nl : NULL;
+}
+
+void run_cmdline(const struct rvti_command *top, const char *line,
+		 struct nl_ctx *nl, struct run_result *r)
+{
+	run(top, line, nl, r, false);
+}
+
+struct nl_ctx *run_cmdline_keep(const struct rvti_command *top,
+				const char *line, struct nl_ctx *nl,
+				struct run_result *r)
+{
+	return run(top, line, nl, r, true);
 }
 
 void run_free(struct run_result *r)

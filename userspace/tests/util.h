@@ -36,4 +36,13 @@ void run_cmdline(const struct rvti_command *top, const char *line,
 		 struct nl_ctx *nl, struct run_result *r);
 void run_free(struct run_result *r);
 
+/*
+ * As run_cmdline(), but hand back the netlink context the command used
+ * (NULL if none) instead of closing it, to look at its buffers; the caller
+ * closes it with nl_close().
+ */
+struct nl_ctx *run_cmdline_keep(const struct rvti_command *top,
+				const char *line, struct nl_ctx *nl,
+				struct run_result *r);
+
 #endif /* RVTI_TEST_UTIL_H */
