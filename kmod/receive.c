@@ -39,30 +39,24 @@ static void rvti_rx_drop(struct sk_buff *skb, atomic64_t *counter)
 	kfree_skb(skb);
 }
 
-/* Checks padding and next header; returns the inner protocol or 0. */
-static __be16 rvti_rx_strip_trailer(struct rvti_sa *sa, struct sk_buff *skb)
+/* Checks and removes the padding; returns the next header or -EINVAL. */
+static int rvti_rx_strip_trailer(struct rvti_sa *sa, struct sk_buff *skb)
 {
 	unsigned int elen = skb->len - sizeof(struct ip_esp_hdr) - sa->iv_len -
 			    sa->icv_len;
 	u8 trailer[2], pad[255];
 
 	if (skb_copy_bits(skb, skb->len - sa->icv_len - 2, trailer, 2))
-		return 0;
+		return -EINVAL;
 	if (trailer[0] + 2 > elen)
-		return 0;
+		return -EINVAL;
 	if (skb_copy_bits(skb, skb->len - sa->icv_len - 2 - trailer[0], pad,
 			  trailer[0]) ||
 	    !rvti_esp_pad_ok(pad, trailer[0]))
-		return 0;
+		return -EINVAL;
 	if (pskb_trim(skb, skb->len - sa->icv_len - 2 - trailer[0]))
-		return 0;
-	switch (trailer[1]) {
-	case IPPROTO_IPIP:
-		return htons(ETH_P_IP);
-	case IPPROTO_IPV6:
-		return htons(ETH_P_IPV6);
-	}
-	return 0;
+		return -EINVAL;
+	return trailer[1];
 }
 
 /* The inner header must be what the next-header field promised. */
@@ -120,9 +114,23 @@ static void rvti_rx_done(struct sk_buff *skb, int err)
 		goto out;
 	}
 
-	proto = rvti_rx_strip_trailer(sa, skb);
-	if (unlikely(!proto))
+	switch (rvti_rx_strip_trailer(sa, skb)) {
+	case IPPROTO_IPIP:
+		proto = htons(ETH_P_IP);
+		break;
+	case IPPROTO_IPV6:
+		proto = htons(ETH_P_IPV6);
+		break;
+	case IPPROTO_NONE:
+		/*
+		 * RFC 4303 section 2.6: a dummy packet for traffic flow
+		 * confidentiality, authentic and meant to be discarded.
+		 */
+		consume_skb(skb);
+		goto out;
+	default:
 		goto malformed;
+	}
 	skb_pull(skb, sizeof(struct ip_esp_hdr) + sa->iv_len);
 	if (unlikely(!rvti_rx_inner_ok(skb, proto)))
 		goto malformed;

@@ -664,7 +664,7 @@ def echo4(src, dst, ident, seq):
 
 def gcm(keyhex, spi, seq, src, dst, variant):
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-    if variant not in ("good", "badpad", "badpadlen"):
+    if variant not in ("good", "badpad", "badpadlen", "nh41", "dummy"):
         sys.exit("unknown variant " + variant)
     key = bytes.fromhex(keyhex)
     aes, salt = key[:-4], key[-4:]
@@ -678,7 +678,8 @@ def gcm(keyhex, spi, seq, src, dst, variant):
     trailer_len = padlen
     if variant == "badpadlen":
         trailer_len = 250
-    plain = inner + bytes(pad) + bytes([trailer_len, 4])
+    nexthdr = {"nh41": 41, "dummy": 59}.get(variant, 4)
+    plain = inner + bytes(pad) + bytes([trailer_len, nexthdr])
     iv = os.urandom(8)
     hdr = struct.pack("!II", spi, seq)
     ct = AESGCM(aes).encrypt(salt + iv, plain, hdr)
@@ -721,7 +722,9 @@ esp_flip_last() {
 # rfc4106(gcm(aes)) ESP packet (hex, no IP header) per SEQ, each carrying an
 # ICMP echo request INNER_SRC > INNER_DST, ICV 128 bits, no ESN. VARIANT:
 # good (default); badpad: one padding byte is not the RFC 4303 monotonic
-# value; badpadlen: the pad length exceeds the payload. All carry a valid
+# value; badpadlen: the pad length exceeds the payload; nh41: next header
+# says IPv6 for the IPv4 packet inside; dummy: next header 59, a dummy
+# packet (RFC 4303 section 2.6). All carry a valid
 # ICV. Importing the crypto module takes seconds: build them all at once.
 esp_gcm() { esp_py gcm "$@"; }
 
