@@ -398,8 +398,13 @@ static int rvti_sa_nla_put_stats(struct sk_buff *skb, struct rvti_sa *sa)
 		packets += p;
 		bytes += b;
 	}
-	seq = sa->dir == RVTI_SA_DIR_OUT ? atomic64_read(&sa->tx_seq) :
-	      READ_ONCE(sa->replay.top);
+	seq = READ_ONCE(sa->replay.top);
+	if (sa->dir == RVTI_SA_DIR_OUT) {
+		seq = atomic64_read(&sa->tx_seq);
+		/* Past the end, the counter runs on; the last sent does not. */
+		if (!(sa->flags & RVTI_SA_F_ESN))
+			seq = min_t(u64, seq, U32_MAX);
+	}
 
 	nest = nla_nest_start(skb, RVTI_SA_A_STATS);
 	if (!nest)

@@ -76,6 +76,22 @@ static inline void rvti_sa_hold(struct rvti_sa *sa)
 
 void rvti_sa_put(struct rvti_sa *sa);
 
+/*
+ * The next outbound sequence number, or 0 once the SA's space is used up:
+ * a 32-bit SA never wraps, which would also repeat a GCM nonce under its
+ * key. The SA then drops and counts every packet until it is replaced.
+ */
+static inline u64 rvti_sa_next_seq(struct rvti_sa *sa)
+{
+	u64 seq = atomic64_inc_return(&sa->tx_seq);
+
+	if (unlikely(!(sa->flags & RVTI_SA_F_ESN) && seq > U32_MAX)) {
+		atomic64_inc(&sa->seq_exhausted);
+		return 0;
+	}
+	return seq;
+}
+
 static inline void rvti_sa_count(struct rvti_sa *sa, unsigned int len)
 {
 	struct rvti_sa_pcpu_stats *s = get_cpu_ptr(sa->stats);

@@ -267,10 +267,8 @@ static int rvti_xmit_one(struct net *net, struct sock *sk, struct sk_buff *skb)
 		return ret == -EINPROGRESS ? 0 : ret;
 	}
 
-	seq = atomic64_inc_return(&sa->tx_seq);
-	/* Never wrap: a reused sequence number would reuse a GCM nonce. */
-	if (unlikely(!(sa->flags & RVTI_SA_F_ESN) && seq > U32_MAX)) {
-		atomic64_inc(&sa->seq_exhausted);
+	seq = rvti_sa_next_seq(sa);
+	if (unlikely(!seq)) {
 		dst_release(dst);
 		goto drop;
 	}

@@ -6,6 +6,7 @@
 #include <kunit/test.h>
 
 #include "../esp.h"
+#include "../sa.h"
 #include "kunit.h"
 
 static void rvti_esp_test_pad_len(struct kunit *test)
@@ -62,10 +63,36 @@ static void rvti_esp_test_pad_check(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, rvti_esp_pad_ok(pad, 1));
 }
 
+static void rvti_esp_test_seq_exhausted(struct kunit *test)
+{
+	struct rvti_sa *sa = kunit_kzalloc(test, sizeof(*sa), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, sa);
+	KUNIT_EXPECT_EQ(test, rvti_sa_next_seq(sa), 1);
+	KUNIT_EXPECT_EQ(test, rvti_sa_next_seq(sa), 2);
+
+	/* 32-bit: the last number is 2^32 - 1, then nothing, never 0 or 1. */
+	atomic64_set(&sa->tx_seq, U32_MAX - 2);
+	KUNIT_EXPECT_EQ(test, rvti_sa_next_seq(sa), U32_MAX - 1);
+	KUNIT_EXPECT_EQ(test, rvti_sa_next_seq(sa), U32_MAX);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&sa->seq_exhausted), 0);
+	KUNIT_EXPECT_EQ(test, rvti_sa_next_seq(sa), 0);
+	KUNIT_EXPECT_EQ(test, rvti_sa_next_seq(sa), 0);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&sa->seq_exhausted), 2);
+
+	/* ESN: the count goes on into the high 32 bits. */
+	sa->flags = RVTI_SA_F_ESN;
+	atomic64_set(&sa->tx_seq, U32_MAX - 1);
+	KUNIT_EXPECT_EQ(test, rvti_sa_next_seq(sa), U32_MAX);
+	KUNIT_EXPECT_EQ(test, rvti_sa_next_seq(sa), 1ULL << 32);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&sa->seq_exhausted), 2);
+}
+
 static struct kunit_case rvti_esp_test_cases[] = {
 	KUNIT_CASE(rvti_esp_test_pad_len),
 	KUNIT_CASE(rvti_esp_test_trailer),
 	KUNIT_CASE(rvti_esp_test_pad_check),
+	KUNIT_CASE(rvti_esp_test_seq_exhausted),
 	{}
 };
 
