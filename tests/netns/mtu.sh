@@ -87,7 +87,7 @@ check_eq "no packet was dropped for lack of an SA" 0 \
 outer_hdr() {
 	ip netns exec r timeout 5 tcpdump -c 1 -nvi to1 esp 2>/dev/null >/tmp/cap &
 	sleep 1
-	$G1 ping -c 1 -W 1 -I 10.1.0.1 10.41.0.10 >/dev/null 2>&1
+	$G1 ping -c 1 -W 1 "$@" -I 10.1.0.1 10.41.0.10 >/dev/null 2>&1
 	wait
 	head -1 /tmp/cap
 }
@@ -102,6 +102,12 @@ hdr=$(outer_hdr)
 echo "# $hdr"
 check "outer TTL back to the route default (64)" grep -q 'ttl 64,' <<<"$hdr"
 check "outer DF clear although ping sets DF" grep -q 'flags \[none\]' <<<"$hdr"
+hdr=$(outer_hdr -Q 0xba)
+echo "# $hdr"
+check "outer DSCP copied from the inner packet (EF), ECN ECT(0) kept" grep -q 'tos 0xba,' <<<"$hdr"
+hdr=$(outer_hdr -Q 0xbb)
+echo "# $hdr"
+check "inner ECN CE becomes ECT(0) outside (RFC 6040)" grep -q 'tos 0xba,' <<<"$hdr"
 check_fails "df mode out of range (kernel policy)" 'maximum|range|Invalid|invalid' \
 	$G1 python3 "$RVTI_REPO/tests/lib/genl.py" set ifname=str:rvti0 10=hex:03
 
