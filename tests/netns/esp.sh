@@ -163,6 +163,12 @@ for suite in gcm256 cbc-sha256; do
 	for esn in "" esn; do
 		tag="async $suite${esn:+ esn}"
 		check "$tag: tunnel up" tunnel_up rvti rvti 6 $suite $esn
+		case $suite in
+		gcm*) drv='cryptd(seqiv(rfc4106(gcm_base' ;;
+		*) drv="cryptd(echainiv(authenc${esn:+esn}(hmac(sha256-generic),cbc(aes-generic)))" ;;
+		esac
+		check "$tag: the SAs' transform is the cryptd instance $drv..." \
+			grep -qF "driver       : $drv" /proc/crypto
 		check "$tag: ping host1 -> host4" ping_ok host1 $HOST4_V4 3
 		check "$tag: ping host4 -> host1 (IPv6 inner)" ping_ok host4 $HOST1_V6 3
 		check "$tag: TCP host1 -> host4" tcp_xfer host1 $HOST4_V4
