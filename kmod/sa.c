@@ -324,10 +324,12 @@ int rvti_sa_add(struct rvti_device *rvti, struct nlattr **tb,
 
 		ret = rhashtable_lookup_insert_fast(&sn->sa_in, &sa->node,
 						    rvti_sa_params);
-		if (ret) {
-			if (ret == -EEXIST)
-				NL_SET_ERR_MSG_ATTR(extack, tb[RVTI_SA_A_SPI],
-						    "another rvti device of this network namespace has an inbound SA with this SPI");
+		if (ret == -EEXIST) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[RVTI_SA_A_SPI],
+					    "another rvti device of this network namespace has an inbound SA with this SPI");
+			goto err;
+		} else if (ret) {
+			NL_SET_ERR_MSG(extack, "cannot add the SA to the SPI table");
 			goto err;
 		}
 		list_add_tail_rcu(&sa->list, &rvti->sas);
