@@ -83,6 +83,24 @@ check "IPv6: a packet of that MTU passes" \
 check_eq "no packet was dropped for lack of an SA" 0 \
 	"$($G1 rvti -j show | jq '.[0].stats.no_tx_sa')"
 
+# The same over an IPv6 outer path: ICMPv6 packet-too-big from the router
+# shrinks it, the inner MTU is 1400 - 40 - 8 - 8 - 16, to 4 bytes, - 2.
+ip -n gw1 -6 route add 2001:db8:b::/64 via 2001:db8:a::fe
+ip -n gw4 -6 route add 2001:db8:a::/64 via 2001:db8:b::fe
+check "switch the tunnel to IPv6 outer" bash -c "
+	$G1 rvti tunnel set dev rvti0 local 2001:db8:a::1 remote 2001:db8:b::1 &&
+	ip netns exec gw4 rvti tunnel set dev rvti0 local 2001:db8:b::1 remote 2001:db8:a::1"
+check "IPv6 outer: small packets pass" $G1 ping -c 2 -W 2 -I 10.1.0.1 10.41.0.10
+# 1310 + 28 = 1338 bytes: below the MTU learned over IPv4, above the new one.
+$G1 ping -c 4 -i 0.3 -W 1 -M do -s 1310 -I 10.1.0.1 10.41.0.10 >/tmp/ping.out 2>&1
+sed 's/^/# /' /tmp/ping.out
+check "IPv6 outer: the sender learns the inner MTU 1326" grep -Eq 'mtu ?= ?1326' /tmp/ping.out
+check "IPv6 outer: a packet of exactly that MTU passes" \
+	$G1 ping -c 2 -W 2 -M do -s $((1326 - 28)) -I 10.1.0.1 10.41.0.10
+check "back to IPv4 outer" bash -c "
+	$G1 rvti tunnel set dev rvti0 local 192.0.2.1 remote 198.51.100.1 &&
+	ip netns exec gw4 rvti tunnel set dev rvti0 local 198.51.100.1 remote 192.0.2.1"
+
 # Outer header settings, as seen on the wire at the router.
 outer_hdr() {
 	ip netns exec r timeout 5 tcpdump -c 1 -nvi to1 esp 2>/dev/null >/tmp/cap &
