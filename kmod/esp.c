@@ -130,10 +130,10 @@ static void rvti_esp_cb_init(struct sk_buff *skb, struct rvti_sa *sa, u64 seq,
 	cb->pushed = 0;
 }
 
+/* Runs after rvti_esp_cb_init(): the sequence number and @done are in cb. */
 static int rvti_esp_crypt(struct rvti_sa *sa, struct sk_buff *skb,
 			  struct ip_esp_hdr *esph, unsigned int crypt_len,
-			  int nfrags, bool encrypt, u64 seq,
-			  void (*done)(struct sk_buff *skb, int err))
+			  int nfrags, bool encrypt)
 {
 	struct rvti_esp_cb *cb = rvti_esp_cb(skb);
 	bool esn = sa->flags & RVTI_SA_F_ESN;
@@ -148,7 +148,7 @@ static int rvti_esp_crypt(struct rvti_sa *sa, struct sk_buff *skb,
 
 	cb->tmp = rvti_esp_alloc_tmp(sa->aead, nfrags, &saved, &iv, &req, &sg);
 	if (!cb->tmp) {
-		done(skb, -ENOMEM);
+		cb->done(skb, -ENOMEM);
 		return 0;
 	}
 	cb->esph_off = (u8 *)esph - skb->head;
@@ -182,7 +182,7 @@ static int rvti_esp_crypt(struct rvti_sa *sa, struct sk_buff *skb,
 		 * The IV generator (seqiv, echainiv) derives the IV from
 		 * the sequence number, which is unique under the key.
 		 */
-		seqiv = cpu_to_be64(seq);
+		seqiv = cpu_to_be64(cb->seq);
 		memset(iv, 0, sa->iv_len);
 		memcpy(iv + sa->iv_len - min_t(int, sa->iv_len, 8),
 		       (u8 *)&seqiv + 8 - min_t(int, sa->iv_len, 8),
@@ -202,19 +202,10 @@ static int rvti_esp_crypt(struct rvti_sa *sa, struct sk_buff *skb,
 
 int rvti_esp_encrypt(struct rvti_sa *sa, struct sk_buff *skb,
 		     struct ip_esp_hdr *esph, u64 seq, unsigned int clen,
-		     void (*done)(struct sk_buff *skb, int err))
+		     int nfrags, void (*done)(struct sk_buff *skb, int err))
 {
-	struct sk_buff *trailer;
-	int nfrags;
-
 	rvti_esp_cb_init(skb, sa, seq, done);
-	/* Writable in place; the tail was added by the caller. */
-	nfrags = skb_cow_data(skb, 0, &trailer);
-	if (nfrags < 0) {
-		done(skb, nfrags);
-		return 0;
-	}
-	return rvti_esp_crypt(sa, skb, esph, clen, nfrags, true, seq, done);
+	return rvti_esp_crypt(sa, skb, esph, clen, nfrags, true);
 }
 
 int rvti_esp_decrypt(struct rvti_sa *sa, struct sk_buff *skb, u64 seq,
@@ -233,5 +224,5 @@ int rvti_esp_decrypt(struct rvti_sa *sa, struct sk_buff *skb, u64 seq,
 	}
 	skb->ip_summed = CHECKSUM_NONE;
 	return rvti_esp_crypt(sa, skb, (struct ip_esp_hdr *)skb->data,
-			      crypt_len, nfrags, false, seq, done);
+			      crypt_len, nfrags, false);
 }

@@ -44,15 +44,15 @@ void rvti_esp_fill_trailer(u8 *tail, unsigned int pad_len, u8 next_hdr);
 bool rvti_esp_pad_ok(const u8 *pad, unsigned int pad_len);
 
 /*
- * Encrypts @skb, whose data starts at the ESP header followed by room for
- * the IV, the payload and a tail already padded by the caller; the outer
- * header is in front. @done runs when encryption finished, maybe later on
- * another CPU; the return value is 0 if @done ran already, -EINPROGRESS if
- * it will.
+ * Encrypts @skb in place: @esph is followed by room for the IV, @clen
+ * bytes of payload and trailer, and room for the ICV; @nfrags is what
+ * skb_cow_data() returned when the caller made room for the tail. @done
+ * runs when encryption finished, maybe later on another CPU; the return
+ * value is 0 if @done ran already, -EINPROGRESS if it will.
  */
 int rvti_esp_encrypt(struct rvti_sa *sa, struct sk_buff *skb,
 		     struct ip_esp_hdr *esph, u64 seq, unsigned int clen,
-		     void (*done)(struct sk_buff *skb, int err));
+		     int nfrags, void (*done)(struct sk_buff *skb, int err));
 /*
  * Decrypts and authenticates @skb, whose data starts at the ESP header;
  * @seq is the full sequence number (for ESN). @done runs as above and

@@ -224,9 +224,9 @@ static int rvti_xmit_one(struct net *net, struct sock *sk, struct sk_buff *skb)
 	struct rvti_addr saddr;
 	struct rvti_sa *sa;
 	u8 next_hdr, dsfield;
+	int nfrags, ret;
 	bool df;
 	u64 seq;
-	int ret;
 
 	rcu_read_lock_bh();
 	ep = rcu_dereference_bh(rvti->endpoints);
@@ -283,7 +283,8 @@ static int rvti_xmit_one(struct net *net, struct sock *sk, struct sk_buff *skb)
 	if (skb_cow_head(skb, rvti_outer_hlen(ep->remote.family) +
 			 sizeof(*esph) + sa->iv_len + LL_RESERVED_SPACE(dst->dev)))
 		goto err_dst;
-	if (skb_cow_data(skb, pad_len + 2 + sa->icv_len, &trailer) < 0)
+	nfrags = skb_cow_data(skb, pad_len + 2 + sa->icv_len, &trailer);
+	if (nfrags < 0)
 		goto err_dst;
 	rvti_esp_fill_trailer(skb_tail_pointer(trailer), pad_len, next_hdr);
 	pskb_put(skb, trailer, pad_len + 2 + sa->icv_len);
@@ -300,7 +301,7 @@ static int rvti_xmit_one(struct net *net, struct sock *sk, struct sk_buff *skb)
 	rvti_sa_hold(sa);
 	dev_hold(dev);
 	rcu_read_unlock_bh();
-	rvti_esp_encrypt(sa, skb, esph, seq, clen, rvti_tx_done);
+	rvti_esp_encrypt(sa, skb, esph, seq, clen, nfrags, rvti_tx_done);
 	return 0;
 
 err_dst:
