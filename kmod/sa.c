@@ -274,6 +274,13 @@ int rvti_sa_add(struct rvti_device *rvti, struct nlattr **tb,
 		return -EINVAL;
 	}
 
+	/* Before the costly part: the transform is not needed to say no. */
+	if (rvti_sa_find(rvti, dir, htonl(nla_get_u32(tb[RVTI_SA_A_SPI])))) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[RVTI_SA_A_SPI],
+				    "this device already has an SA with this direction and SPI");
+		return -EEXIST;
+	}
+
 	sa = kzalloc(sizeof(*sa), GFP_KERNEL);
 	if (!sa)
 		return -ENOMEM;
@@ -312,12 +319,6 @@ int rvti_sa_add(struct rvti_device *rvti, struct nlattr **tb,
 	if (ret)
 		goto err;
 
-	if (rvti_sa_find(rvti, dir, sa->spi)) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[RVTI_SA_A_SPI],
-				    "this device already has an SA with this direction and SPI");
-		ret = -EEXIST;
-		goto err;
-	}
 	if (dir == RVTI_SA_DIR_IN) {
 		struct rvti_sa_net *sn = net_generic(rvti->creating_net,
 						     rvti_sa_net_id);
