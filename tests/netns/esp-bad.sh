@@ -101,11 +101,12 @@ attack "packet 7, now below the replay window" $GW1_OUT4 "${Q[3]:-}" in "$SPI_14
 # whose ICV is valid but whose trailer is wrong.
 if have_crypto; then
 	mapfile -t C < <(esp_gcm "$KEY_14" "$SPI_14" $HOST1_V4 $HOST4_V4 \
-		1000:good 1001:badpad 1002:badpadlen 1003:nh41 1004:dummy)
+		1000:good 1001:badpad 1002:badpadlen 1003:nh41 1004:dummy 0:good)
 	attack "packet built with the SA's key (sequence 1000)" $GW1_OUT4 "${C[0]:-}" deliver
 	attack "padding bytes not 1, 2, 3... (valid ICV)" $GW1_OUT4 "${C[1]:-}" in "$SPI_14" malformed
 	attack "pad length beyond the payload (valid ICV)" $GW1_OUT4 "${C[2]:-}" in "$SPI_14" malformed
 	attack "next header IPv6 over an IPv4 packet (valid ICV)" $GW1_OUT4 "${C[3]:-}" in "$SPI_14" malformed
+	attack "sequence number 0, never sent (valid ICV)" $GW1_OUT4 "${C[5]:-}" in "$SPI_14" malformed
 	# A dummy packet is discarded without being an error.
 	rvti_snap gw4
 	mb=$(snap gw4 rvti0 in "$SPI_14" malformed)
