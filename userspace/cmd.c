@@ -199,6 +199,26 @@ int rvti_help(struct rvti_ctx *ctx)
 }
 
 /*
+ * A usage error about @word, the word after the current command: @word is
+ * repeated only when it is known not to be a key (parse_word_is_known()).
+ */
+static int unknown_word(struct rvti_ctx *ctx, const char *what,
+			const char *word)
+{
+	char path[128];
+
+	if (parse_word_is_known(word))
+		return rvti_usage_error(ctx, "%s \"%s\"", what, word);
+	if (!ctx->depth)
+		return rvti_usage_error(ctx, "%s (not shown: it could be a key)",
+					what);
+	path_str(ctx, ctx->depth, path, sizeof(path));
+	return rvti_usage_error(ctx,
+				"%s after \"%s\" (not shown: it could be a key)",
+				what, path);
+}
+
+/*
  * Run the command @argv[0] of @tbl with the rest of @argv. With @want_help
  * (after "help"), print the help of the command @argv names instead.
  */
@@ -222,8 +242,8 @@ static int run(struct rvti_ctx *ctx, const struct rvti_command *tbl, int argc,
 	kw_match_try(&m, "help", n);
 	idx = kw_match_result(&m);
 	if (idx == KW_NONE)
-		return rvti_usage_error(ctx, "unknown command \"%s\"",
-					argv[0]);
+		return unknown_word(ctx, "unknown command", argv[0]);
+	/* A prefix of several command names: safe to repeat. */
 	if (idx == KW_AMBIGUOUS)
 		return rvti_usage_error(ctx, "ambiguous command \"%s\"",
 					argv[0]);
@@ -245,8 +265,8 @@ static int run(struct rvti_ctx *ctx, const struct rvti_command *tbl, int argc,
 		return run(ctx, c->sub, argc - 1, argv + 1, want_help);
 	if (want_help) {
 		if (argc > 1)
-			return rvti_usage_error(ctx, "unexpected \"%s\"",
-						argv[1]);
+			return unknown_word(ctx, "unexpected argument",
+					    argv[1]);
 		return rvti_help(ctx);
 	}
 	return c->fn(ctx, argc - 1, argv + 1);

@@ -29,6 +29,50 @@ int parse_errf(char *buf, size_t len, const char *fmt, ...)
 	return -EINVAL;
 }
 
+int parse_err_hint(char *buf, size_t len, const char *hint)
+{
+	size_t n;
+
+	if (buf && len) {
+		n = strnlen(buf, len);
+		if (n < len)
+			snprintf(buf + n, len - n, ": %s", hint);
+	}
+	return -EINVAL;
+}
+
+/*
+ * The words a message may repeat: plain lowercase words, none of them key
+ * material. Keep it a fixed list; never add a pattern.
+ */
+static const char *const known_words[] = {
+	/* rvti's commands, keywords and value words */
+	"tunnel", "sa", "show", "set", "add", "del", "list", "help",
+	"dev", "local", "remote", "ttl", "df", "dir", "spi", "aead", "enc",
+	"auth", "key", "icv", "esn", "replay-window", "in", "out", "any",
+	"inherit", "copy", "clear",
+	/* ip link / ip xfrm keywords typed by habit */
+	"link", "name", "type", "peer", "mtu", "up", "down", "state",
+	"policy", "src", "dst", "proto", "esp", "ah", "mode", "transport",
+	"reqid", "seq", "auth-trunc", "comp", "encap", "flag", "sel",
+	"mark", "if_id", "replay-seq", "replay-oseq", "limit", "tmpl",
+	"ipsec", "ipv4", "ipv6", "inet", "inet6",
+	NULL
+};
+
+bool parse_word_is_known(const char *word)
+{
+	unsigned int i;
+
+	if (!word)
+		return false;
+	for (i = 0; known_words[i]; i++) {
+		if (!strcmp(word, known_words[i]))
+			return true;
+	}
+	return false;
+}
+
 int parse_addr(const char *s, struct rvti_addr *addr)
 {
 	memset(addr, 0, sizeof(*addr));
@@ -106,9 +150,9 @@ int parse_dev_arg(const char *val, char *ifname, char *err, size_t errlen)
 {
 	const char *why = "invalid";
 
+	/* Not repeated: it could be a key shifted into its place. */
 	if (parse_ifname(val, &why))
-		return parse_errf(err, errlen, "invalid device name \"%s\": %s",
-				  val, why);
+		return parse_errf(err, errlen, "invalid device name: %s", why);
 	strcpy(ifname, val);	/* parse_ifname() checked the length */
 	return 0;
 }
@@ -305,12 +349,21 @@ int parse_keyword(const char *arg, const char *const *words)
 	return kw_match_result(&m);
 }
 
-int parse_kw(const char *arg, const char *const *kws, int *kw, char *err,
-	     size_t errlen)
+int parse_kw(const char *arg, int pos, const char *after,
+	     const char *const *kws, int *kw, char *err, size_t errlen)
 {
 	*kw = parse_keyword(arg, kws);
-	if (*kw == KW_NONE)
+	if (*kw == KW_NONE && parse_word_is_known(arg))
 		return parse_errf(err, errlen, "unknown keyword \"%s\"", arg);
+	if (*kw == KW_NONE && after)
+		return parse_errf(err, errlen,
+				  "unknown keyword after \"%s\" (argument %d, not shown: it could be a key)",
+				  after, pos);
+	if (*kw == KW_NONE)
+		return parse_errf(err, errlen,
+				  "unknown keyword (argument %d, not shown: it could be a key)",
+				  pos);
+	/* A prefix of several of our keywords: safe to repeat. */
 	if (*kw == KW_AMBIGUOUS)
 		return parse_errf(err, errlen, "ambiguous keyword \"%s\"", arg);
 	if (!strcmp(kws[*kw], "help"))

@@ -21,6 +21,24 @@
 int parse_errf(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Append ": @hint" to the message in @buf (@len bytes); return -EINVAL. */
+int parse_err_hint(char *buf, size_t len, const char *hint);
+
+/*
+ * What messages may repeat of the command line. A word the tool does not
+ * understand could be key material typed in the wrong place (ip xfrm's
+ * positional "aead ALG KEY BITS", a value shifted by a missing word), and
+ * messages end up on terminals and in logs. So a message repeats a word of
+ * the command line only when parse_word_is_known() says it is one of a
+ * fixed vocabulary (rvti's own keywords and commands, and the keywords of
+ * ip and ip xfrm that users type by habit), or when it is a prefix of
+ * several of the tool's own keywords ("ambiguous"). Any other word, and any
+ * invalid value, is named by its position or by the keyword before it. The
+ * one exception is the FILE of "key @FILE", which the grammar makes a file
+ * name.
+ */
+bool parse_word_is_known(const char *word);
+
 /* Longest key accepted by parse_hex_key(), in bytes. */
 #define PARSE_KEY_MAX 512
 
@@ -119,11 +137,14 @@ int parse_keyword(const char *arg, const char *const *words);
  * The steps of a "KEYWORD VALUE ..." loop of a command-line parser; each
  * returns 0 or -EINVAL with a message for the user in @err (@errlen bytes).
  *
- * parse_kw() looks @arg up in the NULL-terminated @kws and stores its index
- * in *@kw; it returns PARSE_HELP when that keyword is "help".
+ * parse_kw() looks @arg, argument number @pos (from 1) of the command, up
+ * in the NULL-terminated @kws and stores its index, KW_NONE or
+ * KW_AMBIGUOUS in *@kw; it returns PARSE_HELP when that keyword is "help".
+ * @after is the keyword before @arg (NULL if none), to say where an unknown
+ * word is without repeating it (see parse_word_is_known()).
  */
-int parse_kw(const char *arg, const char *const *kws, int *kw, char *err,
-	     size_t errlen);
+int parse_kw(const char *arg, int pos, const char *after,
+	     const char *const *kws, int *kw, char *err, size_t errlen);
 
 /*
  * The value after the keyword @kw at argv[*@i]: *@val, with *@i moved on to

@@ -53,12 +53,13 @@ int main(int argc, char **argv)
 		case 'h':
 			return rvti_help(&ctx);
 		default:
+			/* One character is no key; a long option may be. */
 			if (optopt)
 				return rvti_usage_error(&ctx,
 							"unknown option \"-%c\"",
 							optopt);
-			return rvti_usage_error(&ctx, "unknown option \"%s\"",
-						argv[optind - 1]);
+			return rvti_usage_error(&ctx,
+						"unknown long option (not shown: it could be a key)");
 		}
 	}
 

@@ -43,20 +43,23 @@ static int arg_dir(const char *val, uint8_t *dir, char *err, size_t errlen)
 		*dir = RVTI_SA_DIR_OUT;
 		return 0;
 	default:
+		/* Invalid values are not repeated: see parse_word_is_known(). */
 		return parse_errf(err, errlen,
-				  "invalid direction \"%s\" (expected \"in\" or \"out\")",
-				  val);
+				  "invalid direction (expected \"in\" or \"out\")");
 	}
 }
+
+/* RFC 4303 2.1: SPIs 1 to 255 are reserved by IANA, 0 for local use. */
+#define SA_SPI_MIN 256
 
 static int arg_spi(const char *val, uint32_t *spi, char *err, size_t errlen)
 {
 	if (parse_u32(val, spi))
 		return parse_errf(err, errlen,
-				  "invalid SPI \"%s\" (expected a 32-bit number, decimal or 0xHEX)",
-				  val);
-	if (!*spi)
-		return parse_errf(err, errlen, "the SPI must not be 0");
+				  "invalid SPI (expected a 32-bit number, decimal or 0xHEX)");
+	if (*spi < SA_SPI_MIN)
+		return parse_errf(err, errlen,
+				  "SPIs 0 to 255 are reserved (RFC 4303): use 256 to 4294967295");
 	return 0;
 }
 
@@ -65,8 +68,7 @@ static int arg_u32(const char *kw, const char *val, uint32_t *v, char *err,
 {
 	if (parse_u32(val, v))
 		return parse_errf(err, errlen,
-				  "invalid %s \"%s\" (expected a 32-bit number)",
-				  kw, val);
+				  "invalid %s (expected a 32-bit number)", kw);
 	return 0;
 }
 
@@ -191,15 +193,42 @@ static int sa_add_check(const struct sa_add_req *req, const bool *seen,
 	return 0;
 }
 
+/*
+ * parse_kw() refused @arg, which follows the keyword @prev (-1: none) and
+ * its value: if it is what ip xfrm takes there without a keyword, say where
+ * it goes in rvti (still without repeating it).
+ */
+static int add_kw_hint(int prev, int kw, const char *arg, char *err,
+		       size_t errlen)
+{
+	uint32_t v;
+
+	if (kw != KW_NONE || parse_word_is_known(arg))
+		return -EINVAL;
+	/* ip xfrm: "aead ALG KEY BITS", "enc ALG KEY", "auth ALG KEY" */
+	if (prev == ADD_AEAD || prev == ADD_ENC || prev == ADD_AUTH)
+		return parse_err_hint(err, errlen,
+				      "the key goes after the keyword \"key\" (key 0xHEX or key @FILE)");
+	if (prev == ADD_KEY && !arg[strspn(arg, "0123456789")] &&
+	    !parse_u32(arg, &v))
+		return parse_err_hint(err, errlen,
+				      "the ICV length goes after the keyword \"icv\" (icv BITS)");
+	return -EINVAL;
+}
+
 static int sa_add_parse_args(int argc, char **argv, struct sa_add_req *req,
 			     char *err, size_t errlen)
 {
 	bool seen[ADD_NKW] = { false }, key_seen[ADD_NKW] = { false };
-	int i, kw, alg = -1, ret;
+	int i, kw, prev = -1, alg = -1, ret;
 	const char *val;
 
 	for (i = 0; i < argc; i++) {
-		ret = parse_kw(argv[i], add_kws, &kw, err, errlen);
+		ret = parse_kw(argv[i], i + 1, prev < 0 ? NULL : add_kws[prev],
+			       add_kws, &kw, err, errlen);
+		if (ret == -EINVAL)
+			return add_kw_hint(prev, kw, argv[i], err, errlen);
+		prev = kw;
 		if (!ret && kw != ADD_KEY)
 			ret = parse_kw_once(&seen[kw], add_kws[kw], err,
 					    errlen);
@@ -290,12 +319,15 @@ int sa_del_parse(int argc, char **argv, struct sa_del_req *req, char *err,
 		 size_t errlen)
 {
 	bool seen[DEL_NKW] = { false };
-	const char *val;
+	const char *val, *after = NULL;
 	int i, kw, ret;
 
 	memset(req, 0, sizeof(*req));
 	for (i = 0; i < argc; i++) {
-		ret = parse_kw(argv[i], del_kws, &kw, err, errlen);
+		ret = parse_kw(argv[i], i + 1, after, del_kws, &kw, err,
+			       errlen);
+		if (!ret)
+			after = del_kws[kw];
 		if (!ret)
 			ret = parse_kw_once(&seen[kw], del_kws[kw], err,
 					    errlen);
@@ -705,7 +737,7 @@ static int sa_do_list(struct rvti_ctx *ctx, int argc, char **argv)
 	"       sha1, sha256, sha384, sha512\n" \
 	"KEY := { 0xHEX | @FILE }, FILE holding the hex digits; an AEAD key\n" \
 	"       has its 4-byte salt appended\n" \
-	"SPI := a 32-bit number other than 0, decimal or 0xHEX\n" \
+	"SPI := 256 to 4294967295, decimal or 0xHEX (0 to 255 are reserved)\n" \
 	"BITS := the ICV length (default: the algorithm's)\n" \
 	"esn: 64-bit extended sequence numbers\n" \
 	"N := the replay window of an inbound SA, 32 to 4096 (default 1024)"

@@ -16,10 +16,11 @@
 static int arg_addr(const char *kw, const char *val, struct rvti_addr *addr,
 		    char *err, size_t errlen)
 {
+	/* Invalid values are not repeated: see parse_word_is_known(). */
 	if (parse_addr(val, addr))
 		return parse_errf(err, errlen,
-				  "invalid %s address \"%s\" (expected an IPv4 or IPv6 address, or \"any\")",
-				  kw, val);
+				  "invalid %s address (expected an IPv4 or IPv6 address, or \"any\")",
+				  kw);
 	return 0;
 }
 
@@ -47,8 +48,7 @@ static int arg_ttl(const char *val, uint8_t *ttl, char *err, size_t errlen)
 	}
 	if (parse_u32(val, &v) || v < 1 || v > 255)
 		return parse_errf(err, errlen,
-				  "invalid ttl \"%s\" (expected 1 to 255, or \"inherit\")",
-				  val);
+				  "invalid ttl (expected 1 to 255, or \"inherit\")");
 	*ttl = (uint8_t)v;
 	return 0;
 }
@@ -59,8 +59,7 @@ static int arg_df(const char *val, uint8_t *df, char *err, size_t errlen)
 
 	if (kw < 0)
 		return parse_errf(err, errlen,
-				  "invalid df \"%s\" (expected \"copy\", \"set\" or \"clear\")",
-				  val);
+				  "invalid df (expected \"copy\", \"set\" or \"clear\")");
 	*df = (uint8_t)kw;
 	return 0;
 }
@@ -80,14 +79,16 @@ int tunnel_set_parse(int argc, char **argv, struct tunnel_set_req *req,
 		     char *err, size_t errlen)
 {
 	bool seen[SET_NKW] = { false };
-	const char *val;
+	const char *val, *after = NULL;
 	int i, kw, ret;
 
 	memset(req, 0, sizeof(*req));
 	for (i = 0; i < argc; i++) {
 		/* "d" was "dev" before "df" came; it stays "dev". */
-		ret = parse_kw(strcmp(argv[i], "d") ? argv[i] : "dev", set_kws,
-			       &kw, err, errlen);
+		ret = parse_kw(strcmp(argv[i], "d") ? argv[i] : "dev", i + 1,
+			       after, set_kws, &kw, err, errlen);
+		if (!ret)
+			after = set_kws[kw];
 		if (!ret)
 			ret = parse_kw_val(argc, argv, &i, set_kws[kw], &val,
 					   err, errlen);
@@ -151,7 +152,13 @@ int tunnel_show_parse(int argc, char **argv, struct tunnel_show_req *req,
 
 	memset(req, 0, sizeof(*req));
 	for (i = 0; i < argc; i++) {
-		ret = parse_kw(argv[i], show_kws, &kw, err, errlen);
+		ret = parse_kw(argv[i], i + 1, i ? "dev" : NULL, show_kws, &kw,
+			       err, errlen);
+		/* "show rvti0", as with ip link */
+		if (ret == -EINVAL && kw == KW_NONE &&
+		    !parse_word_is_known(argv[i]))
+			return parse_err_hint(err, errlen,
+					      "a device goes after the keyword \"dev\" (dev NAME)");
 		if (!ret)
 			ret = parse_kw_val(argc, argv, &i, show_kws[kw], &val,
 					   err, errlen);

@@ -54,25 +54,26 @@ t tunnel_help 0 '^       rvti tunnel show \[dev NAME\]$' '' -- tunnel help
 t tunnel_set_help 0 "$USET" '' -- tunnel set help
 t show_help 0 '^Usage: rvti show \[dev NAME\]$' '' -- show help
 t no_command 2 '' '^Usage: rvti \[OPTIONS\]' --
-t unknown_command 2 '' '^rvti: unknown command "frobnicate"$' -- frobnicate
+t unknown_command 2 '' '^rvti: unknown command \(not shown: it could be a key\)$' -- frobnicate
+t unknown_known_command 2 '' '^rvti: unknown command "peer"$' -- peer
 t unknown_option 2 '' '^rvti: unknown option "-x"$' -- -x show
-t unknown_long_option 2 '' '^rvti: unknown option "--xml"$' -- --xml show
+t unknown_long_option 2 '' '^rvti: unknown long option \(not shown: it could be a key\)$' -- --xml show
 t set_missing_dev 2 '' "$USET" -- tunnel set local 192.0.2.1
 t set_nothing 2 '' 'local and/or remote' -- tunnel set dev rvti0
 t set_mixed_families 2 '' 'same family' -- \
 	tunnel set dev rvti0 local 192.0.2.1 remote 2001:db8::1
-t set_bad_address 2 '' 'invalid remote address "2001:db8::zz"' -- \
+t set_bad_address 2 '' '^rvti: invalid remote address \(expected' -- \
 	tunnel set dev rvti0 remote 2001:db8::zz
-t set_unknown_keyword 2 '' 'unknown keyword "peer"' -- \
+t set_unknown_keyword 2 '' '^rvti: unknown keyword "peer"$' -- \
 	tunnel set dev rvti0 peer 192.0.2.1
 t set_missing_value 2 '' "$USET" -- -j tunnel set dev rvti0 local
-t set_ttl_zero 2 '' 'invalid ttl "0"' -- tunnel set dev rvti0 ttl 0
-t set_ttl_256 2 '' 'invalid ttl "256"' -- tunnel set dev rvti0 ttl 256
+t set_ttl_zero 2 '' '^rvti: invalid ttl \(expected 1 to 255' -- tunnel set dev rvti0 ttl 0
+t set_ttl_256 2 '' '^rvti: invalid ttl \(expected 1 to 255' -- tunnel set dev rvti0 ttl 256
 t set_ttl_garbage 2 '' "$USET" -- tunnel set dev rvti0 ttl 64x
 t set_ttl_missing 2 '' 'missing argument after "ttl"' -- tunnel set dev rvti0 ttl
 t set_ttl_twice 2 '' '"ttl" given twice' -- \
 	tunnel set dev rvti0 ttl 64 ttl inherit
-t set_bad_df 2 '' 'invalid df "on"' -- tunnel set dev rvti0 df on
+t set_bad_df 2 '' '^rvti: invalid df \(expected "copy"' -- tunnel set dev rvti0 df on
 t set_df_twice 2 '' '"df" given twice' -- tunnel set dev rvti0 df set df copy
 t show_bad_dev 2 '' 'invalid device name' -- show dev 0123456789abcdef
 t show_extra 2 '' '^Usage: rvti tunnel show \[dev NAME\]$' -- \
@@ -86,24 +87,130 @@ t sa_in_top_help 0 '^  rvti sa del dev NAME dir in\|out spi SPI$' '' -- help
 t sa_add_help 0 '^ALGORITHM := ' '' -- sa add help
 t sa_list_help 0 '^Usage: rvti sa list \[dev NAME\]$' '' -- sa list help
 t sa_add_missing_spi 2 '' 'missing "spi SPI"' -- sa add dev rvti0 dir in $AEAD
-t sa_add_no_alg 2 '' 'missing algorithm' -- sa add dev rvti0 dir in spi 1
+t sa_add_no_alg 2 '' 'missing algorithm' -- sa add dev rvti0 dir in spi 256
 t sa_add_mixed 2 '' 'cannot be combined' -- \
-	sa add dev rvti0 dir in spi 1 $AEAD auth sha1 key 0x00
+	sa add dev rvti0 dir in spi 256 $AEAD auth sha1 key 0x00
 t sa_add_enc_only 2 '' '"enc" needs "auth' -- \
-	sa add dev rvti0 dir out spi 1 enc 'cbc(aes)' key 0x0011
+	sa add dev rvti0 dir out spi 256 enc 'cbc(aes)' key 0x0011
 t sa_add_missing_key 2 '' "$SAADD" -- \
-	sa add dev rvti0 dir out spi 1 enc aes-cbc key 0x0011 auth sha1
-t sa_add_bad_dir 2 '' 'invalid direction "up"' -- \
-	sa add dev rvti0 dir up spi 1 $AEAD
-t sa_add_bad_spi 2 '' 'invalid SPI "0x1g"' -- \
+	sa add dev rvti0 dir out spi 256 enc aes-cbc key 0x0011 auth sha1
+t sa_add_bad_dir 2 '' '^rvti: invalid direction \(expected "in" or "out"\)$' -- \
+	sa add dev rvti0 dir up spi 256 $AEAD
+t sa_add_bad_spi 2 '' '^rvti: invalid SPI \(expected' -- \
 	sa add dev rvti0 dir in spi 0x1g $AEAD
 t sa_add_twice 2 '' '"esn" given twice' -- \
-	sa add dev rvti0 dir in spi 1 $AEAD esn esn
+	sa add dev rvti0 dir in spi 256 $AEAD esn esn
 t sa_add_key_file_missing 1 '' '^rvti: cannot read the aead key from "/nonexistent/k": No such file or directory$' -- \
-	sa add dev rvti0 dir in spi 1 aead aes-gcm key @/nonexistent/k
+	sa add dev rvti0 dir in spi 256 aead aes-gcm key @/nonexistent/k
 t sa_del_missing_dir 2 '' '^Usage: rvti sa del dev NAME dir in\|out spi SPI$' -- \
-	sa del dev rvti0 spi 1
-t sa_list_extra 2 '' 'unknown keyword "rvti0"' -- sa list rvti0
+	sa del dev rvti0 spi 256
+t sa_list_extra 2 '' 'a device goes after the keyword "dev"' -- sa list rvti0
+
+# SPIs 0 to 255 are reserved (RFC 4303): refused before any netlink.
+SPIRES='^rvti: SPIs 0 to 255 are reserved \(RFC 4303\): use 256 to 4294967295$'
+t sa_add_spi_255 2 '' "$SPIRES" -- sa add dev rvti0 dir in spi 255 $AEAD
+t sa_add_spi_0xff 2 '' "$SPIRES" -- sa add dev rvti0 dir in spi 0xff $AEAD
+t sa_add_spi_0 2 '' "$SPIRES" -- sa add dev rvti0 dir in spi 0 $AEAD
+t sa_del_spi_1 2 '' "$SPIRES" -- sa del dev rvti0 dir in spi 1
+
+# No message repeats a word that could be key material: for key-like words
+# (hex with and without 0x, base64, an ip xfrm string key) in every place a
+# command takes a word, the output holds neither the word nor a piece of it.
+# ip xfrm's positional form is refused with where the key goes.
+t xfrm_positional_key 2 '' \
+	'^rvti: unknown keyword after "aead" \(argument 9, not shown: it could be a key\): the key goes after the keyword "key" \(key 0xHEX or key @FILE\)$' -- \
+	sa add dev x dir out spi 0x1000 aead 'rfc4106(gcm(aes))' \
+	0x00112233445566778899aabbccddeeff01020304 128
+
+KEYS='0x00112233445566778899aabbccddeeff01020304
+00112233445566778899aabbccddeeff01020304
+0X5EC2E75EC2E75EC2E75EC2E75EC2E701
+ABEiM0RVZneImaq7zN3u/wECAwQ=
+c2VjcmV0LWtleS1tYXRlcmlhbA
+mysecretpassphrase!!'
+
+# NAME|ARGUMENTS, KEY standing for the key. All are usage errors but
+# help_after, where "help" comes before the key.
+NOKEY='xfrm_aead|sa add dev rvti0 dir out spi 0x1000 aead rfc4106(gcm(aes)) KEY 128
+xfrm_enc_auth|sa add dev rvti0 dir out spi 0x1000 enc cbc(aes) KEY auth hmac(sha1) KEY
+add_trailing|sa add dev rvti0 dir out spi 0x1000 aead aes-gcm key 0x00 KEY
+add_first|sa add KEY
+add_key|sa add dev rvti0 dir out spi 0x1000 aead aes-gcm key KEY icv x
+add_alg|sa add dev rvti0 dir out spi 0x1000 aead KEY key 0x00 esn esn
+add_dev|sa add dev KEY dir in spi 0x1000 aead aes-gcm key 0x00
+add_dir|sa add dev rvti0 dir KEY spi 0x1000 aead aes-gcm key 0x00
+add_spi|sa add dev rvti0 dir in spi KEY aead aes-gcm key 0x00
+add_icv|sa add dev rvti0 dir in spi 0x1000 aead aes-gcm key 0x00 icv KEY
+add_replay|sa add dev rvti0 dir in spi 0x1000 aead aes-gcm key 0x00 replay-window KEY
+del_trailing|sa del dev rvti0 dir in spi 0x1000 KEY
+del_first|sa del KEY
+del_dev|sa del dev KEY dir in spi 0x1000
+del_dir|sa del dev rvti0 dir KEY spi 0x1000
+del_spi|sa del dev rvti0 dir in spi KEY
+set_trailing|tunnel set dev rvti0 ttl 64 KEY
+set_first|tunnel set KEY
+set_dev|tunnel set dev KEY ttl 64
+set_local|tunnel set dev rvti0 local KEY
+set_remote|tunnel set dev rvti0 remote KEY
+set_ttl|tunnel set dev rvti0 ttl KEY
+set_df|tunnel set dev rvti0 df KEY
+show_first|show KEY
+show_dev|show dev KEY
+show_trailing|show dev rvti0 KEY
+tunnel_show|tunnel show KEY
+sa_list|sa list KEY
+sa_list_dev|sa list dev KEY
+command|KEY
+subcommand|sa KEY
+tunnel_subcommand|tunnel KEY
+help_extra|help sa add KEY
+help_after|sa del help KEY
+json_option|-j -p sa add KEY
+long_option|--KEY show
+short_option|-KEY show'
+
+# no_key NAME LINE: LINE with each of KEYS for KEY.
+no_key() {
+	name=$1 line=$2 want=2 ok=1
+	[ "$name" = help_after ] && want=0
+	for key in $KEYS; do
+		# a piece from the middle of the key counts as the key
+		piece=$(printf '%s' "$key" | cut -c8-15)
+		# shellcheck disable=SC2046 # the words of the line
+		set -- $(printf '%s\n' "$line" | sed "s|KEY|$key|g")
+		"$RVTI" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+		rc=$?
+		if [ "$rc" != "$want" ]; then
+			echo "# no_key_$name: exit $rc, expected $want ($key)" >&2
+			ok=0
+		fi
+		if grep -qF -e "$key" -e "$piece" "$tmp/out" "$tmp/err"; then
+			echo "# no_key_$name: $key shown:" >&2
+			sed 's/^/#   /' "$tmp/out" "$tmp/err" >&2
+			ok=0
+		fi
+	done
+	if [ $ok = 1 ]; then
+		echo "ok - cli_no_key_$name"
+	else
+		echo "not ok - cli_no_key_$name"
+		failed=1
+	fi
+}
+
+# Split at newlines only, and no globbing of the words.
+set -f
+IFS_SAVED=$IFS
+IFS='
+'
+for entry in $NOKEY; do
+	IFS=$IFS_SAVED
+	no_key "${entry%%|*}" "${entry#*|}"
+	IFS='
+'
+done
+IFS=$IFS_SAVED
+set +f
 
 # Without the module loaded (as on a development host), commands that talk
 # to the kernel say so; with it, they work or fail for another reason.
@@ -116,8 +223,14 @@ elif grep -q 'generic netlink family "rvti" not found' "$tmp/probe"; then
 	t set_no_family 1 '' "$msg" -- tunnel set dev rvti0 local any
 	t set_ttl_no_family 1 '' "$msg" -- tunnel set dev rvti0 ttl 64
 	t set_df_no_family 1 '' "$msg" -- tunnel set dev rvti0 df clear
-	t sa_add_no_family 1 '' "$msg" -- sa add dev rvti0 dir in spi 1 $AEAD
-	t sa_del_no_family 1 '' "$msg" -- sa del dev rvti0 dir in spi 1
+	t sa_add_no_family 1 '' "$msg" -- sa add dev rvti0 dir in spi 256 $AEAD
+	t sa_del_no_family 1 '' "$msg" -- sa del dev rvti0 dir in spi 256
+	# the lowest and the highest SPI get past the tool's checks
+	t sa_add_spi_256_no_family 1 '' "$msg" -- \
+		sa add dev rvti0 dir in spi 256 $AEAD
+	t sa_add_spi_max_no_family 1 '' "$msg" -- \
+		sa add dev rvti0 dir in spi 0xffffffff $AEAD
+	t sa_del_spi_256_no_family 1 '' "$msg" -- sa del dev rvti0 dir in spi 0x100
 	t sa_list_no_family 1 '' "$msg" -- -j sa list
 else
 	echo "ok - cli_show_no_family # SKIP $(head -1 "$tmp/probe")"

@@ -111,10 +111,11 @@ static void dispatch_errors(void)
 {
 	struct run_result r;
 
+	/* a word of no vocabulary is not repeated: it could be a key */
 	run("zzz", &r);
 	CHECK_INT(r.ret, RVTI_EXIT_USAGE);
 	CHECK_INT(called, 0);
-	CHECK_STR(r.err, "rvti: unknown command \"zzz\"\n"
+	CHECK_STR(r.err, "rvti: unknown command (not shown: it could be a key)\n"
 		  "Usage: rvti [OPTIONS] { alpha | beta | tunnel | show | help } ...\n");
 	CHECK_STR(r.out, "");
 	run_free(&r);
@@ -132,11 +133,29 @@ static void dispatch_errors(void)
 
 	run("beta three", &r);
 	CHECK_INT(r.ret, RVTI_EXIT_USAGE);
-	CHECK_CONTAINS(r.err, "unknown command \"three\"");
-	CHECK_CONTAINS(r.err, "Usage: rvti beta {");
+	CHECK_STR(r.err, "rvti: unknown command after \"rvti beta\" (not shown: it could be a key)\n"
+		  "Usage: rvti beta { one | two | help } ...\n");
 	run_free(&r);
 
-	/* "s" is both "set" and "show" */
+	/* a word of the tool's vocabulary is */
+	run("beta sa", &r);
+	CHECK_INT(r.ret, RVTI_EXIT_USAGE);
+	CHECK_CONTAINS(r.err, "rvti: unknown command \"sa\"\n");
+	run_free(&r);
+
+	run("help beta one zzz", &r);
+	CHECK_INT(r.ret, RVTI_EXIT_USAGE);
+	CHECK_STR(r.err, "rvti: unexpected argument after \"rvti beta one\" (not shown: it could be a key)\n"
+		  "Usage: rvti beta one [X]\n");
+	CHECK_STR(r.out, "");
+	run_free(&r);
+
+	run("help beta one dev", &r);
+	CHECK_INT(r.ret, RVTI_EXIT_USAGE);
+	CHECK_CONTAINS(r.err, "rvti: unexpected argument \"dev\"\n");
+	run_free(&r);
+
+	/* "s" is both "set" and "show": a prefix of our words is repeated */
 	run("tunnel s", &r);
 	CHECK_INT(r.ret, RVTI_EXIT_USAGE);
 	CHECK_CONTAINS(r.err, "ambiguous command \"s\"");
@@ -309,7 +328,8 @@ static void tunnel_usage_errors(void)
 
 	run("tunnel show bogus", &r);
 	CHECK_INT(r.ret, RVTI_EXIT_USAGE);
-	CHECK_STR(r.err, "rvti: unknown keyword \"bogus\"\n"
+	CHECK_STR(r.err, "rvti: unknown keyword (argument 1, not shown: it could be a key): "
+		  "a device goes after the keyword \"dev\" (dev NAME)\n"
 		  "Usage: rvti tunnel show [dev NAME]\n");
 	run_free(&r);
 }
@@ -390,24 +410,26 @@ static void sa_usage_errors(void)
 {
 	static const char *const add[] = {
 		"sa add",
-		"sa add dev rvti0 dir in spi 1",
+		"sa add dev rvti0 dir in spi 256",
 		"sa add dev rvti0 dir in aead aes-gcm key 0x00",
-		"sa add dev rvti0 spi 1 aead aes-gcm key 0x00",
-		"sa add dir in spi 1 aead aes-gcm key 0x00",
-		"sa add dev rvti0 dir in spi 1 aead aes-gcm",
-		"sa add dev rvti0 dir in spi 1 enc aes-cbc key 0x00",
-		"sa add dev rvti0 dir in spi 1 aead aes-gcm key 0x00 auth sha1 key 0x00",
-		"sa add dev rvti0 dir both spi 1 aead aes-gcm key 0x00",
+		"sa add dev rvti0 spi 256 aead aes-gcm key 0x00",
+		"sa add dir in spi 256 aead aes-gcm key 0x00",
+		"sa add dev rvti0 dir in spi 256 aead aes-gcm",
+		"sa add dev rvti0 dir in spi 256 enc aes-cbc key 0x00",
+		"sa add dev rvti0 dir in spi 256 aead aes-gcm key 0x00 auth sha1 key 0x00",
+		"sa add dev rvti0 dir both spi 256 aead aes-gcm key 0x00",
 		"sa add dev rvti0 dir in spi 0 aead aes-gcm key 0x00",
-		"sa add dev rvti0 dir in spi 1 aead aes-gcm key 0x00 icv x",
-		"sa add dev rvti0 dir in spi 1 aead aes-gcm key 0x00 esn esn",
-		"sa add dev rvti0 dir in spi 1 aead aes-gcm key 0x0",
+		"sa add dev rvti0 dir in spi 255 aead aes-gcm key 0x00",
+		"sa add dev rvti0 dir in spi 256 aead aes-gcm key 0x00 icv x",
+		"sa add dev rvti0 dir in spi 256 aead aes-gcm key 0x00 esn esn",
+		"sa add dev rvti0 dir in spi 256 aead aes-gcm key 0x0",
 	};
 	static const char *const del[] = {
 		"sa del",
 		"sa del dev rvti0 dir in",
-		"sa del dev rvti0 dir in spi 1 spi 2",
-		"sa del dev rvti0 dir x spi 1",
+		"sa del dev rvti0 dir in spi 256 spi 257",
+		"sa del dev rvti0 dir x spi 256",
+		"sa del dev rvti0 dir in spi 255",
 	};
 	struct run_result r;
 	size_t i;
@@ -434,6 +456,100 @@ static void sa_usage_errors(void)
 	run_free(&r);
 }
 
+/*
+ * No message repeats a word that could be key material (see
+ * parse_word_is_known()): key-like words in every place a command takes a
+ * word are refused before any netlink, and neither they nor a piece of
+ * them is printed.
+ */
+static void no_key_in_messages(void)
+{
+	static const char *const keys[] = {
+		"0x00112233445566778899aabbccddeeff01020304",
+		"00112233445566778899aabbccddeeff01020304",
+		"0X5EC2E75EC2E75EC2E75EC2E75EC2E701",
+		"ABEiM0RVZneImaq7zN3u/wECAwQ=",
+		"c2VjcmV0LWtleS1tYXRlcmlhbA",
+		"mysecretpassphrase!!",
+	};
+	/* %s is the key; every line is a usage error */
+	static const char *const lines[] = {
+		/* ip xfrm's positional forms */
+		"sa add dev rvti0 dir out spi 0x1000 aead rfc4106(gcm(aes)) %s 128",
+		"sa add dev rvti0 dir out spi 0x1000 enc cbc(aes) %s auth sha1 key 0x00",
+		"sa add dev rvti0 dir out spi 0x1000 enc aes-cbc key 0x00 auth sha1 %s",
+		"sa add dev rvti0 dir out spi 0x1000 aead aes-gcm key 0x00 %s",
+		"sa add %s",
+		"sa add dev rvti0 dir out spi 0x1000 aead aes-gcm key %s icv x",
+		"sa add dev rvti0 dir out spi 0x1000 aead %s key 0x00 esn esn",
+		"sa add dev %s dir in spi 0x1000 aead aes-gcm key 0x00",
+		"sa add dev rvti0 dir %s spi 0x1000 aead aes-gcm key 0x00",
+		"sa add dev rvti0 dir in spi %s aead aes-gcm key 0x00",
+		"sa add dev rvti0 dir in spi 0x1000 aead aes-gcm key 0x00 icv %s",
+		"sa add dev rvti0 dir in spi 0x1000 aead aes-gcm key 0x00 replay-window %s",
+		"sa del dev rvti0 dir in spi 0x1000 %s",
+		"sa del %s",
+		"sa del dev %s dir in spi 0x1000",
+		"sa del dev rvti0 dir %s spi 0x1000",
+		"sa del dev rvti0 dir in spi %s",
+		"tunnel set dev rvti0 ttl 64 %s",
+		"tunnel set %s",
+		"tunnel set dev %s ttl 64",
+		"tunnel set dev rvti0 local %s",
+		"tunnel set dev rvti0 remote %s",
+		"tunnel set dev rvti0 ttl %s",
+		"tunnel set dev rvti0 df %s",
+		"tunnel show %s",
+		"tunnel show dev rvti0 %s",
+		"tunnel show dev %s",
+		"show %s",
+		"show dev %s",
+		"sa list %s",
+		"sa list dev %s",
+		"%s",
+		"sa %s",
+		"tunnel %s",
+		"help sa add %s",
+		"help %s",
+		"-j -p sa add dev rvti0 %s",
+	};
+	struct run_result r;
+	char line[256], piece[9];
+	size_t i, k;
+
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		/* eight characters from the middle count as the key */
+		snprintf(piece, sizeof(piece), "%s", keys[k] + 8);
+		for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+			int failures = test_failures;
+
+			snprintf(line, sizeof(line), lines[i], keys[k]);
+			run_cmdline(rvti_cmds, line, NULL, &r);
+			CHECK_INT(r.ret, RVTI_EXIT_USAGE);
+			CHECK(!r.opened_nl);
+			CHECK(r.err && r.err[0]);
+			CHECK(r.out && !strstr(r.out, keys[k]) &&
+			      !strstr(r.out, piece));
+			CHECK(r.err && !strstr(r.err, keys[k]) &&
+			      !strstr(r.err, piece));
+			if (test_failures != failures)
+				fprintf(stderr, "# ... \"%s\": %s", line,
+					r.err ? r.err : "");
+			run_free(&r);
+		}
+	}
+
+	/* the positional key gets a hint, still without the key */
+	run_cmdline(rvti_cmds, "sa add dev x dir out spi 0x1000 aead "
+		    "rfc4106(gcm(aes)) 0x00112233445566778899aabbccddeeff01020304 "
+		    "128", NULL, &r);
+	CHECK_STR(r.err, "rvti: unknown keyword after \"aead\" (argument 9, "
+		  "not shown: it could be a key): the key goes after the "
+		  "keyword \"key\" (key 0xHEX or key @FILE)\n"
+		  "Usage: " SA_ADD_USAGE "\n");
+	run_free(&r);
+}
+
 const struct test_case cmd_tests[] = {
 	TEST_CASE(dispatch_exact_and_abbrev),
 	TEST_CASE(dispatch_errors),
@@ -443,5 +559,6 @@ const struct test_case cmd_tests[] = {
 	TEST_CASE(tunnel_usage_errors),
 	TEST_CASE(sa_help),
 	TEST_CASE(sa_usage_errors),
+	TEST_CASE(no_key_in_messages),
 	{ NULL, NULL }
 };

@@ -664,7 +664,7 @@ static void fake_set_ttl_df(void)
 	/* usage errors never reach the kernel */
 	f->nreq = 0;
 	fake_expect(f, "tunnel set dev rvti0 ttl 0", RVTI_EXIT_USAGE, NULL,
-		    "rvti: invalid ttl \"0\" (expected 1 to 255, or "
+		    "rvti: invalid ttl (expected 1 to 255, or "
 		    "\"inherit\")\n"
 		    "Usage: rvti tunnel set " TUNNEL_SET_HELP "\n");
 	fake_expect(f, "tunnel set dev rvti0 ttl 256", RVTI_EXIT_USAGE, NULL,
@@ -672,7 +672,7 @@ static void fake_set_ttl_df(void)
 	fake_expect(f, "tunnel set dev rvti0 ttl x", RVTI_EXIT_USAGE, NULL,
 		    NULL);
 	fake_expect(f, "tunnel set dev rvti0 df yes", RVTI_EXIT_USAGE, NULL,
-		    "rvti: invalid df \"yes\" (expected \"copy\", "
+		    "rvti: invalid df (expected \"copy\", "
 		    "\"set\" or \"clear\")\n"
 		    "Usage: rvti tunnel set " TUNNEL_SET_HELP "\n");
 	fake_expect(f, "tunnel set dev rvti0 df set df set", RVTI_EXIT_USAGE,
@@ -880,7 +880,9 @@ static void fake_sa_list(void)
 
 	f->nreq = 0;
 	fake_expect(f, "sa list rvti0", RVTI_EXIT_USAGE, NULL,
-		    "rvti: unknown keyword \"rvti0\"\n"
+		    "rvti: unknown keyword (argument 1, not shown: it could "
+		    "be a key): a device goes after the keyword \"dev\" "
+		    "(dev NAME)\n"
 		    "Usage: rvti sa list [dev NAME]\n");
 	CHECK_INT(f->nreq, 0);
 	free(f);
@@ -1032,13 +1034,54 @@ static void fake_sa_add(void)
 	free(f);
 }
 
+/*
+ * SPIs 0 to 255 are reserved (RFC 4303): refused before the kernel is
+ * asked; 256 and 2^32 - 1 are sent as they are.
+ */
+static void fake_sa_spi_bounds(void)
+{
+	static const char *const reserved[] = {
+		"sa add dev rvti0 dir in spi 255 aead aes-gcm key 0x00",
+		"sa add dev rvti0 dir out spi 0 aead aes-gcm key 0x00",
+		"sa add dev rvti0 dir out spi 0xff aead aes-gcm key 0x00",
+		"sa del dev rvti0 dir in spi 255",
+		"sa del dev rvti0 dir in spi 1",
+	};
+	struct fake *f = fake_new(two, 2);
+	size_t i;
+
+	for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
+		f->nreq = 0;
+		fake_expect(f, reserved[i], RVTI_EXIT_USAGE, "", NULL);
+		CHECK_INT(f->nreq, 0);
+	}
+	fake_expect(f, reserved[0], RVTI_EXIT_USAGE, "",
+		    "rvti: SPIs 0 to 255 are reserved (RFC 4303): use 256 to "
+		    "4294967295\n"
+		    "Usage: rvti sa add dev NAME dir in|out spi SPI ALGORITHM "
+		    "[icv BITS] [esn] [replay-window N]\n");
+
+	f->nreq = 0;
+	fake_expect(f, "sa add dev rvti0 dir in spi 256 aead aes-gcm key 0x00",
+		    0, "", "");
+	check_sa_request(f, RVTI_CMD_NEW_SA, RVTI_SA_DIR_IN, 256);
+	f->nreq = 0;
+	fake_expect(f, "sa add dev rvti0 dir out spi 0xffffffff aead aes-gcm "
+		    "key 0x00", 0, "", "");
+	check_sa_request(f, RVTI_CMD_NEW_SA, RVTI_SA_DIR_OUT, 0xffffffff);
+	f->nreq = 0;
+	fake_expect(f, "sa del dev rvti0 dir in spi 0x100", 0, "", "");
+	check_sa_request(f, RVTI_CMD_DEL_SA, RVTI_SA_DIR_IN, 256);
+	free(f);
+}
+
 static void fake_sa_add_errors(void)
 {
 	struct fake *f = fake_new(two, 2);
 
 	f->error = EEXIST;
 	f->msg = "an inbound SA with this SPI exists";
-	fake_expect(f, "sa add dev rvti0 dir in spi 1 aead aes-gcm key 0x00",
+	fake_expect(f, "sa add dev rvti0 dir in spi 256 aead aes-gcm key 0x00",
 		    RVTI_EXIT_ERROR, "",
 		    "rvti: Error: an inbound SA with this SPI exists "
 		    "(File exists)\n");
@@ -1046,12 +1089,12 @@ static void fake_sa_add_errors(void)
 	/* a warning on success is shown, the command succeeds */
 	f->error = 0;
 	f->msg = "replacing the outbound SA";
-	fake_expect(f, "sa add dev rvti0 dir out spi 1 aead aes-gcm key 0x00",
+	fake_expect(f, "sa add dev rvti0 dir out spi 256 aead aes-gcm key 0x00",
 		    0, NULL, "rvti: Warning: replacing the outbound SA\n");
 
 	/* usage errors never reach the kernel */
 	f->nreq = 0;
-	fake_expect(f, "sa add dev rvti0 dir in spi 1 aead aes-gcm",
+	fake_expect(f, "sa add dev rvti0 dir in spi 256 aead aes-gcm",
 		    RVTI_EXIT_USAGE, NULL,
 		    "rvti: missing \"key KEY\" after \"aead ALG\"\n"
 		    "Usage: rvti sa add dev NAME dir in|out spi SPI ALGORITHM "
@@ -1060,7 +1103,7 @@ static void fake_sa_add_errors(void)
 
 	/* nor does a key file that cannot be read; that is exit status 1 */
 	fake_expect(f,
-		    "sa add dev rvti0 dir in spi 1 aead aes-gcm "
+		    "sa add dev rvti0 dir in spi 256 aead aes-gcm "
 		    "key @/nonexistent/rvti.key", RVTI_EXIT_ERROR, NULL,
 		    "rvti: cannot read the aead key from "
 		    "\"/nonexistent/rvti.key\": No such file or directory\n");
@@ -1100,7 +1143,7 @@ static void fake_sa_add_wipes_keys(void)
 	f->error = EINVAL;
 	f->msg = "the crypto API refused the key";
 	f->echo = true;
-	CHECK_INT(fake_run_keep(f, "sa add dev rvti0 dir in spi 1 enc aes-cbc "
+	CHECK_INT(fake_run_keep(f, "sa add dev rvti0 dir in spi 256 enc aes-cbc "
 				"key 0x5ec2e75ec2e7e101 auth sha1 "
 				"key 0x5ec2e75ec2e7a102", &nl),
 		  RVTI_EXIT_ERROR);
@@ -1121,7 +1164,7 @@ static void fake_sa_add_wipes_keys(void)
 	/* success */
 	f->error = 0;
 	f->msg = NULL;
-	CHECK_INT(fake_run_keep(f, "sa add dev rvti0 dir in spi 1 aead aes-gcm "
+	CHECK_INT(fake_run_keep(f, "sa add dev rvti0 dir in spi 256 aead aes-gcm "
 				"key 0x5ec2e75ec2e7e101", &nl), 0);
 	CHECK(attr_is(f->sa_tb[RVTI_SA_A_ENC_KEY], ek, 8));
 	if (nl) {
@@ -1150,11 +1193,11 @@ static void fake_sa_del(void)
 
 	f->error = ENOENT;
 	f->msg = "no such SA";
-	fake_expect(f, "sa del dev rvti0 dir in spi 7", RVTI_EXIT_ERROR, NULL,
+	fake_expect(f, "sa del dev rvti0 dir in spi 0x107", RVTI_EXIT_ERROR, NULL,
 		    "rvti: Error: no such SA (No such file or directory)\n");
 
 	f->nreq = 0;
-	fake_expect(f, "sa del dev rvti0 spi 7", RVTI_EXIT_USAGE, NULL,
+	fake_expect(f, "sa del dev rvti0 spi 0x107", RVTI_EXIT_USAGE, NULL,
 		    "rvti: missing \"dir in|out\"\n"
 		    "Usage: rvti sa del dev NAME dir in|out spi SPI\n");
 	CHECK_INT(f->nreq, 0);
@@ -1180,6 +1223,7 @@ const struct test_case fake_tests[] = {
 	TEST_CASE(fake_show_sas_ttl_df),
 	TEST_CASE(fake_show_sas_malformed),
 	TEST_CASE(fake_sa_add),
+	TEST_CASE(fake_sa_spi_bounds),
 	TEST_CASE(fake_sa_add_errors),
 	TEST_CASE(fake_sa_add_wipes_keys),
 	TEST_CASE(fake_sa_del),

@@ -18,6 +18,8 @@
 #include "util.h"
 
 #define FAMILY_ID 0x20
+#define SPI_RESERVED \
+	"SPIs 0 to 255 are reserved (RFC 4303): use 256 to 4294967295"
 
 static int add_parse(const char *line, struct sa_add_req *req, char *err,
 		     size_t errlen)
@@ -94,6 +96,53 @@ static void sa_add_parse_aead(void)
 	CHECK(!req.has_replay_window);
 }
 
+/* RFC 4303 reserves 0 to 255: the first SPI is 256, the last 2^32 - 1. */
+static void sa_spi_bounds(void)
+{
+	static const struct {
+		const char *spi;
+		uint32_t val;
+	} ok[] = {
+		{ "256", 256 }, { "0x100", 256 }, { "0x00000100", 256 },
+		{ "4294967295", 0xffffffffu }, { "0xffffffff", 0xffffffffu },
+		{ "0xFFFFFFFF", 0xffffffffu },
+	};
+	static const char *const reserved[] = {
+		"0", "1", "255", "0x0", "0xff", "0x00ff", "00255",
+	};
+	struct sa_add_req req;
+	struct sa_del_req del;
+	char line[128], err[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		snprintf(line, sizeof(line),
+			 "dev rvti0 dir in spi %s aead aes-gcm key 0x00",
+			 ok[i].spi);
+		CHECK_INT(add_parse(line, &req, err, sizeof(err)), 0);
+		CHECK_INT(req.spi, ok[i].val);
+		snprintf(line, sizeof(line), "dev rvti0 dir in spi %s",
+			 ok[i].spi);
+		CHECK_INT(del_parse(line, &del, err, sizeof(err)), 0);
+		CHECK_INT(del.spi, ok[i].val);
+	}
+	for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
+		snprintf(line, sizeof(line),
+			 "dev rvti0 dir in spi %s aead aes-gcm key 0x00",
+			 reserved[i]);
+		CHECK_INT(add_parse(line, &req, err, sizeof(err)), -EINVAL);
+		CHECK_STR(err, SPI_RESERVED);
+		snprintf(line, sizeof(line), "dev rvti0 dir in spi %s",
+			 reserved[i]);
+		CHECK_INT(del_parse(line, &del, err, sizeof(err)), -EINVAL);
+		CHECK_STR(err, SPI_RESERVED);
+	}
+	/* one more than 2^32 - 1 is not a 32-bit number */
+	CHECK_INT(add_parse("dev rvti0 dir in spi 4294967296 aead aes-gcm "
+			    "key 0x00", &req, err, sizeof(err)), -EINVAL);
+	CHECK_CONTAINS(err, "invalid SPI");
+}
+
 static void sa_add_parse_enc_auth(void)
 {
 	static const uint8_t ek[16] = { 0x10, [15] = 0x1f };
@@ -118,7 +167,7 @@ static void sa_add_parse_enc_auth(void)
 
 	/* "key" belongs to the algorithm named last: auth first works too */
 	CHECK_INT(add_parse("auth sha1 key 0xaaaa dev rvti0 enc aes-cbc "
-			    "spi 7 key 0xeeee dir in",
+			    "spi 300 key 0xeeee dir in",
 			    &req, err, sizeof(err)), 0);
 	CHECK_STR(req.enc, "aes-cbc");
 	CHECK_STR(req.auth, "sha1");
@@ -126,7 +175,7 @@ static void sa_add_parse_enc_auth(void)
 	CHECK_INT(req.enc_key[0], 0xee);
 	CHECK_INT(req.auth_key_len, 2);
 	CHECK_INT(req.auth_key[0], 0xaa);
-	CHECK_INT(req.spi, 7);
+	CHECK_INT(req.spi, 300);
 }
 
 static void sa_add_parse_abbrev(void)
@@ -134,18 +183,18 @@ static void sa_add_parse_abbrev(void)
 	struct sa_add_req req;
 	char err[256];
 
-	CHECK_INT(add_parse("de rvti0 di o sp 0x10 ae aes-gcm k 0x0102 i 64 "
+	CHECK_INT(add_parse("de rvti0 di o sp 0x110 ae aes-gcm k 0x0102 i 64 "
 			    "es r 128",
 			    &req, err, sizeof(err)), 0);
 	CHECK_STR(req.ifname, "rvti0");
 	CHECK_INT(req.dir, RVTI_SA_DIR_OUT);
-	CHECK_INT(req.spi, 0x10);
+	CHECK_INT(req.spi, 0x110);
 	CHECK_STR(req.aead, "aes-gcm");
 	CHECK_INT(req.icv_bits, 64);
 	CHECK_INT(req.flags, RVTI_SA_F_ESN);
 	CHECK_INT(req.replay_window, 128);
 
-	CHECK_INT(add_parse("dev rvti0 dir i spi 1 en aes-cbc k 0x01 au sha1 "
+	CHECK_INT(add_parse("dev rvti0 dir i spi 256 en aes-cbc k 0x01 au sha1 "
 			    "k 0x02",
 			    &req, err, sizeof(err)), 0);
 	CHECK_INT(req.dir, RVTI_SA_DIR_IN);
@@ -167,7 +216,7 @@ static void sa_add_parse_key_file(void)
 	CHECK_INT(write(fd, text, sizeof(text) - 1), sizeof(text) - 1);
 	close(fd);
 	snprintf(line, sizeof(line),
-		 "dev rvti0 dir in spi 1 enc aes-cbc key @%s auth sha1 key @%s",
+		 "dev rvti0 dir in spi 256 enc aes-cbc key @%s auth sha1 key @%s",
 		 path, path);
 	CHECK_INT(add_parse(line, &req, err, sizeof(err)), 0);
 	CHECK_INT(req.enc_key_len, 8);
@@ -196,8 +245,8 @@ static void sa_add_parse_errors(void)
 {
 	static const struct bad_line bad[] = {
 		{ "", "missing \"dev NAME\"" },
-		{ "dir in spi 1 " AEAD, "missing \"dev NAME\"" },
-		{ "dev rvti0 spi 1 " AEAD, "missing \"dir in|out\"" },
+		{ "dir in spi 256 " AEAD, "missing \"dev NAME\"" },
+		{ "dev rvti0 spi 256 " AEAD, "missing \"dir in|out\"" },
 		{ "dev rvti0 dir in " AEAD, "missing \"spi SPI\"" },
 		{ SA_HEAD, "missing algorithm" },
 		{ SA_HEAD "icv 128 esn", "missing algorithm" },
@@ -222,17 +271,22 @@ static void sa_add_parse_errors(void)
 		  "\"key\" given twice for \"enc\"" },
 		{ SA_HEAD "enc aes-cbc auth sha1 key 0x00 key 0x01",
 		  "\"key\" given twice for \"auth\"" },
-		{ "dev rvti0 dir sideways spi 1 " AEAD,
-		  "invalid direction \"sideways\" (expected \"in\" or \"out\")" },
-		{ "dev rvti0 dir inout spi 1 " AEAD, "invalid direction" },
-		{ "dev rvti0 dir in spi zz " AEAD, "invalid SPI \"zz\"" },
-		{ "dev rvti0 dir in spi -1 " AEAD, "invalid SPI \"-1\"" },
+		{ "dev rvti0 dir sideways spi 256 " AEAD,
+		  "invalid direction (expected \"in\" or \"out\")" },
+		{ "dev rvti0 dir inout spi 256 " AEAD, "invalid direction" },
+		{ "dev rvti0 dir in spi zz " AEAD,
+		  "invalid SPI (expected a 32-bit number, decimal or 0xHEX)" },
+		{ "dev rvti0 dir in spi -1 " AEAD, "invalid SPI" },
 		{ "dev rvti0 dir in spi 0x100000000 " AEAD, "invalid SPI" },
-		{ "dev rvti0 dir in spi 0 " AEAD, "the SPI must not be 0" },
-		{ "dev rvti0 dir in spi 0x0 " AEAD, "the SPI must not be 0" },
-		{ SA_HEAD AEAD "icv 12x", "invalid ICV length \"12x\"" },
-		{ SA_HEAD AEAD "replay-window -5",
-		  "invalid replay window \"-5\"" },
+		{ "dev rvti0 dir in spi 0 " AEAD, SPI_RESERVED },
+		{ "dev rvti0 dir in spi 0x0 " AEAD, SPI_RESERVED },
+		{ "dev rvti0 dir in spi 1 " AEAD, SPI_RESERVED },
+		{ "dev rvti0 dir in spi 255 " AEAD, SPI_RESERVED },
+		{ "dev rvti0 dir in spi 0xff " AEAD, SPI_RESERVED },
+		{ "dev rvti0 dir in spi 0x000000ff " AEAD, SPI_RESERVED },
+		{ SA_HEAD AEAD "icv 12x",
+		  "invalid ICV length (expected a 32-bit number)" },
+		{ SA_HEAD AEAD "replay-window -5", "invalid replay window" },
 		{ SA_HEAD AEAD "replay-window 99999999999",
 		  "invalid replay window" },
 		{ SA_HEAD AEAD "dev rvti1", "\"dev\" given twice" },
@@ -250,7 +304,27 @@ static void sa_add_parse_errors(void)
 		{ SA_HEAD AEAD "proto esp", "unknown keyword \"proto\"" },
 		{ SA_HEAD AEAD "a x", "ambiguous keyword \"a\"" },
 		{ SA_HEAD AEAD "e", "ambiguous keyword \"e\"" },
-		{ "d rvti0 dir in spi 1 " AEAD, "ambiguous keyword \"d\"" },
+		{ "d rvti0 dir in spi 256 " AEAD, "ambiguous keyword \"d\"" },
+		/* words of no vocabulary are located, not repeated */
+		{ SA_HEAD AEAD "bogus",
+		  "unknown keyword after \"key\" (argument 11, not shown: it could be a key)" },
+		{ "bogus",
+		  "unknown keyword (argument 1, not shown: it could be a key)" },
+		{ SA_HEAD AEAD "esn bogus",
+		  "unknown keyword after \"esn\" (argument 12, not shown" },
+		/* ip xfrm's positional key and ICV length */
+		{ SA_HEAD "aead aes-gcm 0x0011 128",
+		  "unknown keyword after \"aead\" (argument 9, not shown: it could be a key): "
+		  "the key goes after the keyword \"key\" (key 0xHEX or key @FILE)" },
+		{ SA_HEAD "enc cbc(aes) 0x0011 auth sha1 key 0x00",
+		  "unknown keyword after \"enc\" (argument 9, not shown: it could be a key): "
+		  "the key goes after the keyword \"key\"" },
+		{ SA_HEAD "enc aes-cbc key 0x00 auth sha1 0x0011",
+		  "after \"auth\" (argument 13, not shown: it could be a key): "
+		  "the key goes after the keyword \"key\"" },
+		{ SA_HEAD AEAD "128",
+		  "unknown keyword after \"key\" (argument 11, not shown: it could be a key): "
+		  "the ICV length goes after the keyword \"icv\" (icv BITS)" },
 		{ SA_HEAD AEAD "icv", "missing argument after \"icv\"" },
 		{ SA_HEAD "aead aes-gcm key", "missing argument after \"key\"" },
 		{ SA_HEAD "aead", "missing argument after \"aead\"" },
@@ -261,8 +335,8 @@ static void sa_add_parse_errors(void)
 		{ SA_HEAD "enc aes-cbc key 0x00 auth sha1 key 0x",
 		  "invalid auth key: no hex digits" },
 		{ SA_HEAD "aead aes-gcm key @", "invalid aead key: missing file name after @" },
-		{ "dev 0123456789abcdef dir in spi 1 " AEAD,
-		  "invalid device name \"0123456789abcdef\"" },
+		{ "dev 0123456789abcdef dir in spi 256 " AEAD,
+		  "invalid device name: device name longer than 15 characters" },
 		{ SA_HEAD "aead "
 		  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 		  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -303,7 +377,7 @@ static void sa_add_parse_longest_alg_and_key(void)
 	argv[2] = "dir";
 	argv[3] = "in";
 	argv[4] = "spi";
-	argv[5] = "1";
+	argv[5] = "256";
 	argv[6] = "aead";
 	argv[7] = alg;
 	argv[8] = "key";
@@ -347,11 +421,11 @@ static void sa_del_parse_ok(void)
 	CHECK_INT(req.dir, RVTI_SA_DIR_IN);
 	CHECK_INT(req.spi, 0x1000);
 
-	CHECK_INT(del_parse("spi 9 di out de rvti3", &req, err, sizeof(err)),
+	CHECK_INT(del_parse("spi 265 di out de rvti3", &req, err, sizeof(err)),
 		  0);
 	CHECK_STR(req.ifname, "rvti3");
 	CHECK_INT(req.dir, RVTI_SA_DIR_OUT);
-	CHECK_INT(req.spi, 9);
+	CHECK_INT(req.spi, 265);
 
 	CHECK_INT(del_parse("help", &req, err, sizeof(err)), PARSE_HELP);
 	CHECK_INT(del_parse("dev rvti0 help", &req, err, sizeof(err)),
@@ -362,19 +436,22 @@ static void sa_del_parse_errors(void)
 {
 	static const struct bad_line bad[] = {
 		{ "", "missing \"dev NAME\"" },
-		{ "dir in spi 1", "missing \"dev NAME\"" },
-		{ "dev rvti0 spi 1", "missing \"dir in|out\"" },
+		{ "dir in spi 256", "missing \"dev NAME\"" },
+		{ "dev rvti0 spi 256", "missing \"dir in|out\"" },
 		{ "dev rvti0 dir out", "missing \"spi SPI\"" },
-		{ "dev rvti0 dir up spi 1", "invalid direction \"up\"" },
-		{ "dev rvti0 dir in spi 0", "the SPI must not be 0" },
-		{ "dev rvti0 dir in spi 1x", "invalid SPI \"1x\"" },
-		{ "dev rvti0 dir in spi 1 spi 2", "\"spi\" given twice" },
-		{ "dev rvti0 dir in dir in spi 1", "\"dir\" given twice" },
-		{ "dev rvti0 dev rvti0 dir in spi 1", "\"dev\" given twice" },
-		{ "dev rvti0 dir in spi 1 key 0x00", "unknown keyword \"key\"" },
+		{ "dev rvti0 dir up spi 256", "invalid direction (expected" },
+		{ "dev rvti0 dir in spi 0", SPI_RESERVED },
+		{ "dev rvti0 dir in spi 255", SPI_RESERVED },
+		{ "dev rvti0 dir in spi 1x", "invalid SPI (expected" },
+		{ "dev rvti0 dir in spi 256 spi 257", "\"spi\" given twice" },
+		{ "dev rvti0 dir in dir in spi 256", "\"dir\" given twice" },
+		{ "dev rvti0 dev rvti0 dir in spi 256", "\"dev\" given twice" },
+		{ "dev rvti0 dir in spi 256 key 0x00", "unknown keyword \"key\"" },
+		{ "dev rvti0 dir in spi 256 0x0011",
+		  "unknown keyword after \"spi\" (argument 7, not shown: it could be a key)" },
 		{ "dev rvti0 dir in spi", "missing argument after \"spi\"" },
-		{ "d rvti0 dir in spi 1", "ambiguous keyword \"d\"" },
-		{ "dev a/b dir in spi 1", "invalid device name" },
+		{ "d rvti0 dir in spi 256", "ambiguous keyword \"d\"" },
+		{ "dev a/b dir in spi 256", "invalid device name" },
 	};
 	struct sa_del_req req;
 	char err[160];
@@ -834,6 +911,7 @@ static void sa_output_json(void)
 
 const struct test_case sa_tests[] = {
 	TEST_CASE(sa_add_parse_aead),
+	TEST_CASE(sa_spi_bounds),
 	TEST_CASE(sa_add_parse_enc_auth),
 	TEST_CASE(sa_add_parse_abbrev),
 	TEST_CASE(sa_add_parse_key_file),

@@ -169,12 +169,19 @@ static void set_parse_bad_keyword_or_value(void)
 	CHECK_INT(set_parse("dev rvti0 peer 192.0.2.1", &req, err,
 			    sizeof(err)), -EINVAL);
 	CHECK_CONTAINS(err, "unknown keyword \"peer\"");
+	/* a word of no vocabulary is located, not repeated */
 	CHECK_INT(set_parse("dev rvti0 local 192.0.2.1 bogus", &req, err,
 			    sizeof(err)), -EINVAL);
-	CHECK_CONTAINS(err, "bogus");
+	CHECK_STR(err, "unknown keyword after \"local\" (argument 5, not shown: it could be a key)");
+	CHECK_INT(set_parse("bogus", &req, err, sizeof(err)), -EINVAL);
+	CHECK_STR(err, "unknown keyword (argument 1, not shown: it could be a key)");
+	/* nor is an invalid value */
 	CHECK_INT(set_parse("dev rvti0 local 192.0.2.300", &req, err,
 			    sizeof(err)), -EINVAL);
-	CHECK_CONTAINS(err, "invalid local address \"192.0.2.300\"");
+	CHECK_STR(err, "invalid local address (expected an IPv4 or IPv6 address, or \"any\")");
+	CHECK_INT(set_parse("dev rvti0 remote 2001:db8::zz", &req, err,
+			    sizeof(err)), -EINVAL);
+	CHECK_STR(err, "invalid remote address (expected an IPv4 or IPv6 address, or \"any\")");
 	CHECK_INT(set_parse("dev rvti0 remote", &req, err, sizeof(err)),
 		  -EINVAL);
 	CHECK_CONTAINS(err, "missing argument after \"remote\"");
@@ -250,7 +257,7 @@ static void set_parse_ttl_df_abbrev(void)
 	CHECK_INT(req.df, RVTI_DF_COPY);
 	/* "c" is copy or clear */
 	CHECK_INT(set_parse("dev rvti0 df c", &req, err, sizeof(err)), -EINVAL);
-	CHECK_CONTAINS(err, "invalid df \"c\"");
+	CHECK_STR(err, "invalid df (expected \"copy\", \"set\" or \"clear\")");
 }
 
 static void set_parse_ttl_df_errors(void)
@@ -275,18 +282,18 @@ static void set_parse_ttl_df_errors(void)
 	/* words split_line() cannot make */
 	err[0] = '\0';
 	CHECK_INT(tunnel_set_parse(4, argv, &req, err, sizeof(err)), -EINVAL);
-	CHECK_CONTAINS(err, "invalid ttl \" 5\"");
+	CHECK_STR(err, "invalid ttl (expected 1 to 255, or \"inherit\")");
 	argv[3] = a4;
 	err[0] = '\0';
 	CHECK_INT(tunnel_set_parse(4, argv, &req, err, sizeof(err)), -EINVAL);
-	CHECK_CONTAINS(err, "invalid ttl \"\"");
+	CHECK_STR(err, "invalid ttl (expected 1 to 255, or \"inherit\")");
 	CHECK_INT(set_parse("dev rvti0 ttl 0", &req, err, sizeof(err)),
 		  -EINVAL);
-	CHECK_CONTAINS(err, "invalid ttl \"0\"");
+	CHECK_STR(err, "invalid ttl (expected 1 to 255, or \"inherit\")");
 
 	CHECK_INT(set_parse("dev rvti0 df on", &req, err, sizeof(err)),
 		  -EINVAL);
-	CHECK_CONTAINS(err, "invalid df \"on\"");
+	CHECK_STR(err, "invalid df (expected \"copy\", \"set\" or \"clear\")");
 	CHECK_CONTAINS(err, "\"copy\", \"set\" or \"clear\"");
 	CHECK_INT(set_parse("dev rvti0 df 1", &req, err, sizeof(err)),
 		  -EINVAL);
@@ -508,7 +515,16 @@ static void show_parse_args(void)
 	CHECK_CONTAINS(err, "missing argument");
 	CHECK_INT(show_parse("dev a dev b", &req, err, sizeof(err)), -EINVAL);
 	CHECK_INT(show_parse("rvti0", &req, err, sizeof(err)), -EINVAL);
-	CHECK_CONTAINS(err, "unknown keyword");
+	CHECK_STR(err, "unknown keyword (argument 1, not shown: it could be a key): "
+		  "a device goes after the keyword \"dev\" (dev NAME)");
+	CHECK_INT(show_parse("dev rvti0 rvti1", &req, err, sizeof(err)),
+		  -EINVAL);
+	CHECK_STR(err, "unknown keyword after \"dev\" (argument 3, not shown: it could be a key): "
+		  "a device goes after the keyword \"dev\" (dev NAME)");
+	/* a known word is repeated, without the hint */
+	CHECK_INT(show_parse("dev rvti0 peer", &req, err, sizeof(err)),
+		  -EINVAL);
+	CHECK_STR(err, "unknown keyword \"peer\"");
 	CHECK_INT(show_parse("dev", &req, err, sizeof(err)), -EINVAL);
 	CHECK_INT(show_parse("dev  ", &req, err, sizeof(err)), -EINVAL);
 }
