@@ -10,6 +10,7 @@
 #include <linux/netlink.h>
 #include <linux/skbuff.h>
 #include <linux/socket.h>
+#include <net/ipv6.h>
 
 struct rvti_addr {
 	/* AF_UNSPEC when unset (wildcard local, no remote). */
@@ -23,6 +24,23 @@ struct rvti_addr {
 static inline bool rvti_addr_is_set(const struct rvti_addr *addr)
 {
 	return addr->family != AF_UNSPEC;
+}
+
+static inline bool rvti_addr_equal(const struct rvti_addr *a,
+				   const struct rvti_addr *b)
+{
+	if (a->family != b->family)
+		return false;
+	if (a->family == AF_INET)
+		return a->ip4 == b->ip4;
+	return a->family != AF_INET6 || ipv6_addr_equal(&a->ip6, &b->ip6);
+}
+
+/* A configured address @conf admits @addr: equal, or @conf is unset. */
+static inline bool rvti_addr_admits(const struct rvti_addr *conf,
+				    const struct rvti_addr *addr)
+{
+	return !rvti_addr_is_set(conf) || rvti_addr_equal(conf, addr);
 }
 
 int rvti_addr_nla_validate(const struct nlattr *nla,

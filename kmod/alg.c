@@ -13,6 +13,45 @@
 
 #include "alg.h"
 
+/*
+ * The extack macros want literals; one small function per message keeps
+ * the messages in the table. They spell out the expected lengths: an
+ * operator who pasted a key without its salt should be told so.
+ */
+#define RVTI_ALG_ERR(fn, msg)						\
+	static void fn(struct netlink_ext_ack *extack,			\
+		       const struct nlattr *nla)			\
+	{								\
+		NL_SET_ERR_MSG_ATTR(extack, nla, msg);			\
+	}
+
+RVTI_ALG_ERR(rvti_alg_gcm_key_err,
+	     "rfc4106(gcm(aes)) key must be 16, 24 or 32 bytes followed by a 4-byte salt")
+RVTI_ALG_ERR(rvti_alg_gcm_icv_err,
+	     "rfc4106(gcm(aes)) ICV must be 128, 96 or 64 bits")
+RVTI_ALG_ERR(rvti_alg_chacha_key_err,
+	     "rfc7539esp(chacha20,poly1305) key must be 32 bytes followed by a 4-byte salt")
+RVTI_ALG_ERR(rvti_alg_chacha_icv_err,
+	     "rfc7539esp(chacha20,poly1305) ICV must be 128 bits")
+RVTI_ALG_ERR(rvti_alg_cbc_key_err,
+	     "cbc(aes) key must be 16, 24 or 32 bytes")
+RVTI_ALG_ERR(rvti_alg_sha1_key_err,
+	     "hmac(sha1) key must be 20 bytes")
+RVTI_ALG_ERR(rvti_alg_sha1_icv_err,
+	     "hmac(sha1) ICV must be 96 bits")
+RVTI_ALG_ERR(rvti_alg_sha256_key_err,
+	     "hmac(sha256) key must be 32 bytes")
+RVTI_ALG_ERR(rvti_alg_sha256_icv_err,
+	     "hmac(sha256) ICV must be 128 bits")
+RVTI_ALG_ERR(rvti_alg_sha384_key_err,
+	     "hmac(sha384) key must be 48 bytes")
+RVTI_ALG_ERR(rvti_alg_sha384_icv_err,
+	     "hmac(sha384) ICV must be 192 bits")
+RVTI_ALG_ERR(rvti_alg_sha512_key_err,
+	     "hmac(sha512) key must be 64 bytes")
+RVTI_ALG_ERR(rvti_alg_sha512_icv_err,
+	     "hmac(sha512) ICV must be 256 bits")
+
 static const struct rvti_alg rvti_algs[] = {
 	{
 		.name = "rfc4106(gcm(aes))", .alias = "aes-gcm",
@@ -21,9 +60,8 @@ static const struct rvti_alg rvti_algs[] = {
 		.icv_bits = { 128, 96, 64 },
 		/* A counter IV, unique under a key: RFC 4106 section 3.1. */
 		.geniv = "seqiv",
-		.key_msg =
-		"rfc4106(gcm(aes)) key must be 16, 24 or 32 bytes followed by a 4-byte salt (160, 224 or 288 bits)",
-		.icv_msg = "rfc4106(gcm(aes)) ICV must be 128, 96 or 64 bits",
+		.key_err = rvti_alg_gcm_key_err,
+		.icv_err = rvti_alg_gcm_icv_err,
 	},
 	{
 		.name = "rfc7539esp(chacha20,poly1305)", .alias = "chacha20-poly1305",
@@ -31,9 +69,8 @@ static const struct rvti_alg rvti_algs[] = {
 		.key_lens = { 32 + 4 },
 		.icv_bits = { 128 },
 		.geniv = "seqiv",
-		.key_msg =
-		"rfc7539esp(chacha20,poly1305) key must be 32 bytes followed by a 4-byte salt (288 bits)",
-		.icv_msg = "rfc7539esp(chacha20,poly1305) ICV must be 128 bits",
+		.key_err = rvti_alg_chacha_key_err,
+		.icv_err = rvti_alg_chacha_icv_err,
 	},
 	{
 		.name = "cbc(aes)", .alias = "aes-cbc",
@@ -41,39 +78,39 @@ static const struct rvti_alg rvti_algs[] = {
 		.key_lens = { 16, 24, 32 },
 		/* CBC needs unpredictable IVs: RFC 3602 section 3. */
 		.geniv = "echainiv",
-		.key_msg = "cbc(aes) key must be 16, 24 or 32 bytes",
+		.key_err = rvti_alg_cbc_key_err,
 	},
 	{
 		.name = "hmac(sha1)", .alias = "sha1",
 		.kind = RVTI_ALG_AUTH,
 		.key_lens = { 20 },
 		.icv_bits = { 96 },
-		.key_msg = "hmac(sha1) key must be 20 bytes",
-		.icv_msg = "hmac(sha1) ICV must be 96 bits",
+		.key_err = rvti_alg_sha1_key_err,
+		.icv_err = rvti_alg_sha1_icv_err,
 	},
 	{
 		.name = "hmac(sha256)", .alias = "sha256",
 		.kind = RVTI_ALG_AUTH,
 		.key_lens = { 32 },
 		.icv_bits = { 128 },
-		.key_msg = "hmac(sha256) key must be 32 bytes",
-		.icv_msg = "hmac(sha256) ICV must be 128 bits",
+		.key_err = rvti_alg_sha256_key_err,
+		.icv_err = rvti_alg_sha256_icv_err,
 	},
 	{
 		.name = "hmac(sha384)", .alias = "sha384",
 		.kind = RVTI_ALG_AUTH,
 		.key_lens = { 48 },
 		.icv_bits = { 192 },
-		.key_msg = "hmac(sha384) key must be 48 bytes",
-		.icv_msg = "hmac(sha384) ICV must be 192 bits",
+		.key_err = rvti_alg_sha384_key_err,
+		.icv_err = rvti_alg_sha384_icv_err,
 	},
 	{
 		.name = "hmac(sha512)", .alias = "sha512",
 		.kind = RVTI_ALG_AUTH,
 		.key_lens = { 64 },
 		.icv_bits = { 256 },
-		.key_msg = "hmac(sha512) key must be 64 bytes",
-		.icv_msg = "hmac(sha512) ICV must be 256 bits",
+		.key_err = rvti_alg_sha512_key_err,
+		.icv_err = rvti_alg_sha512_icv_err,
 	},
 };
 
@@ -92,22 +129,6 @@ const struct rvti_alg *rvti_alg_find(enum rvti_alg_kind kind, const char *name)
 }
 EXPORT_SYMBOL_IF_KUNIT(rvti_alg_find);
 
-/*
- * NL_SET_ERR_MSG_ATTR() wants a literal; the table's messages are literals
- * too, and spell out the expected lengths: an operator who pasted a key
- * without its salt should be told so.
- */
-static int rvti_alg_err(struct netlink_ext_ack *extack,
-			const struct nlattr *nla, const char *msg)
-{
-	do_trace_netlink_extack(msg);
-	if (extack) {
-		extack->_msg = msg;
-		extack->bad_attr = nla;
-	}
-	return -EINVAL;
-}
-
 int rvti_alg_check_key(const struct rvti_alg *alg, unsigned int key_len,
 		       const struct nlattr *nla, struct netlink_ext_ack *extack)
 {
@@ -116,7 +137,8 @@ int rvti_alg_check_key(const struct rvti_alg *alg, unsigned int key_len,
 	for (i = 0; i < ARRAY_SIZE(alg->key_lens) && alg->key_lens[i]; i++)
 		if (key_len == alg->key_lens[i])
 			return 0;
-	return rvti_alg_err(extack, nla, alg->key_msg);
+	alg->key_err(extack, nla);
+	return -EINVAL;
 }
 EXPORT_SYMBOL_IF_KUNIT(rvti_alg_check_key);
 
@@ -128,7 +150,9 @@ int rvti_alg_check_icv(const struct rvti_alg *alg, u32 icv_bits,
 	for (i = 0; i < ARRAY_SIZE(alg->icv_bits) && alg->icv_bits[i]; i++)
 		if (icv_bits == alg->icv_bits[i])
 			return 0;
-	return rvti_alg_err(extack, nla, alg->icv_msg);
+	if (alg->icv_err)
+		alg->icv_err(extack, nla);
+	return -EINVAL;
 }
 EXPORT_SYMBOL_IF_KUNIT(rvti_alg_check_icv);
 

@@ -25,9 +25,9 @@ struct rvti_alg {
 	u16 icv_bits[3];
 	/* The crypto API's IV generator template wrapping this algorithm. */
 	const char *geniv;
-	/* What a wrong key or ICV length is told (extack). */
-	const char *key_msg;
-	const char *icv_msg;
+	/* Tell a wrong key or ICV length what was expected (extack). */
+	void (*key_err)(struct netlink_ext_ack *extack, const struct nlattr *nla);
+	void (*icv_err)(struct netlink_ext_ack *extack, const struct nlattr *nla);
 };
 
 const struct rvti_alg *rvti_alg_find(enum rvti_alg_kind kind, const char *name);

@@ -4,6 +4,7 @@
  * outer packets are routed in the namespace it was created in.
  */
 
+#include <kunit/visibility.h>
 #include <linux/if_arp.h>
 #include <linux/ipv6.h>
 #include <linux/module.h>
@@ -36,19 +37,12 @@ static int rvti_stop(struct net_device *dev)
 static int rvti_dev_init(struct net_device *dev)
 {
 	struct rvti_device *rvti = netdev_priv(dev);
-	int ret;
 
 	rvti->dev = dev;
 	mutex_init(&rvti->conf_lock);
 	INIT_LIST_HEAD(&rvti->list);
 	INIT_LIST_HEAD(&rvti->sas);
-	ret = dst_cache_init(&rvti->dst_cache, GFP_KERNEL);
-	if (ret)
-		return ret;
-	ret = gro_cells_init(&rvti->gro_cells, dev);
-	if (ret)
-		dst_cache_destroy(&rvti->dst_cache);
-	return ret;
+	return gro_cells_init(&rvti->gro_cells, dev);
 }
 
 static void rvti_dev_uninit(struct net_device *dev)
@@ -58,12 +52,54 @@ static void rvti_dev_uninit(struct net_device *dev)
 
 	ASSERT_RTNL();
 	list_del_init(&rvti->list);
+	mutex_lock(&rvti->conf_lock);
 	rvti_sa_flush(rvti);
-	ep = rcu_replace_pointer(rvti->endpoints, NULL, true);
+	ep = rcu_replace_pointer(rvti->endpoints, NULL,
+				 lockdep_is_held(&rvti->conf_lock));
+	mutex_unlock(&rvti->conf_lock);
 	if (ep)
-		kfree_rcu(ep, rcu);
+		rvti_endpoints_free_rcu(ep);
 	gro_cells_destroy(&rvti->gro_cells);
-	dst_cache_destroy(&rvti->dst_cache);
+}
+
+/* A copy of @old (or defaults) with an empty route cache of its own. */
+struct rvti_endpoints *rvti_endpoints_alloc(const struct rvti_endpoints *old)
+{
+	struct rvti_endpoints *ep = kzalloc(sizeof(*ep), GFP_KERNEL_ACCOUNT);
+
+	if (!ep)
+		return NULL;
+	if (old) {
+		ep->local = old->local;
+		ep->remote = old->remote;
+		ep->ttl = old->ttl;
+		ep->df = old->df;
+	}
+	if (dst_cache_init(&ep->dst_cache, GFP_KERNEL_ACCOUNT)) {
+		kfree(ep);
+		return NULL;
+	}
+	return ep;
+}
+
+/* For an object no reader has seen. */
+void rvti_endpoints_free(struct rvti_endpoints *ep)
+{
+	if (!ep)
+		return;
+	dst_cache_destroy(&ep->dst_cache);
+	kfree(ep);
+}
+
+static void rvti_endpoints_free_cb(struct rcu_head *head)
+{
+	rvti_endpoints_free(container_of(head, struct rvti_endpoints, rcu));
+}
+
+/* After every reader, and every dst_cache_set() of one, is done. */
+void rvti_endpoints_free_rcu(struct rvti_endpoints *ep)
+{
+	call_rcu(&ep->rcu, rvti_endpoints_free_cb);
 }
 
 static void rvti_dev_free(struct net_device *dev)
@@ -131,6 +167,7 @@ struct rtnl_link_ops rvti_link_ops __read_mostly = {
 	.newlink = rvti_newlink,
 	.get_link_net = rvti_get_link_net,
 };
+EXPORT_SYMBOL_IF_KUNIT(rvti_link_ops);
 
 /*
  * rtnetlink removes the devices that live in a dying namespace; this also
@@ -161,10 +198,48 @@ static struct pernet_operations rvti_net_ops = {
 	.exit_batch = rvti_net_exit_batch,
 };
 
+static struct rvti_device *rvti_device_check(struct net_device *dev,
+					     const struct nlattr *attr,
+					     struct netlink_ext_ack *extack)
+{
+	if (!dev) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "no such device in this network namespace");
+		return ERR_PTR(-ENODEV);
+	}
+	if (dev->rtnl_link_ops != &rvti_link_ops) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "device is not an rvti device");
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	return netdev_priv(dev);
+}
+
+/*
+ * The named device, for a writer: under RTNL, without a reference. A
+ * device still listed in its namespace has not been uninitialised.
+ */
+struct rvti_device *rvti_device_lookup(struct net *net,
+				       const struct nlattr *ifindex,
+				       const struct nlattr *ifname,
+				       struct netlink_ext_ack *extack)
+{
+	ASSERT_RTNL();
+	if (!ifindex == !ifname) {
+		NL_SET_ERR_MSG(extack,
+			       "exactly one of the device's ifindex and name is required");
+		return ERR_PTR(-EINVAL);
+	}
+	return rvti_device_check(ifindex ?
+				 __dev_get_by_index(net, nla_get_u32(ifindex)) :
+				 __dev_get_by_name(net, nla_data(ifname)),
+				 ifindex ?: ifname, extack);
+}
+
 struct rvti_device *rvti_device_get(struct net *net, const struct nlattr *ifindex,
 				    const struct nlattr *ifname,
 				    struct netlink_ext_ack *extack)
 {
+	struct rvti_device *rvti;
 	struct net_device *dev;
 
 	if (!ifindex == !ifname) {
@@ -176,18 +251,10 @@ struct rvti_device *rvti_device_get(struct net *net, const struct nlattr *ifinde
 		dev = dev_get_by_index(net, nla_get_u32(ifindex));
 	else
 		dev = dev_get_by_name(net, nla_data(ifname));
-	if (!dev) {
-		NL_SET_ERR_MSG_ATTR(extack, ifindex ?: ifname,
-				    "no such device in this network namespace");
-		return ERR_PTR(-ENODEV);
-	}
-	if (dev->rtnl_link_ops != &rvti_link_ops) {
-		NL_SET_ERR_MSG_ATTR(extack, ifindex ?: ifname,
-				    "device is not an rvti device");
+	rvti = rvti_device_check(dev, ifindex ?: ifname, extack);
+	if (IS_ERR(rvti))
 		dev_put(dev);
-		return ERR_PTR(-EOPNOTSUPP);
-	}
-	return netdev_priv(dev);
+	return rvti;
 }
 
 void rvti_device_put(struct rvti_device *rvti)

@@ -16,15 +16,22 @@ struct rvti_sa;
 /*
  * The outer endpoints and header settings, replaced as a whole under RCU
  * so that the transmit path never sees a local address of one
- * configuration with the remote of another.
+ * configuration with the remote of another. The routes cached here were
+ * looked up for exactly these endpoints: a packet that read an older
+ * object fills only that object's cache, which goes with it.
  */
 struct rvti_endpoints {
 	struct rvti_addr local;
 	struct rvti_addr remote;
 	u8 ttl;			/* 0: the route's default hop limit */
 	u8 df;			/* enum rvti_df */
+	struct dst_cache dst_cache;
 	struct rcu_head rcu;
 };
+
+struct rvti_endpoints *rvti_endpoints_alloc(const struct rvti_endpoints *old);
+void rvti_endpoints_free(struct rvti_endpoints *ep);
+void rvti_endpoints_free_rcu(struct rvti_endpoints *ep);
 
 struct rvti_device {
 	struct net_device *dev;
@@ -39,13 +46,17 @@ struct rvti_device {
 	struct rvti_sa __rcu *tx_sa;
 	/* Every SA of the device: RCU list, written under conf_lock. */
 	struct list_head sas;
-	/* Outer routes to the remote; reset when the endpoints change. */
-	struct dst_cache dst_cache;
+	unsigned int n_sas;	/* under conf_lock */
 	struct gro_cells gro_cells;
 	atomic64_t no_tx_sa;
 	atomic64_t no_endpoint;
 	atomic64_t wrong_source;
-	/* Serialises configuration changes coming from netlink. */
+	/*
+	 * Serialises configuration changes. Taken inside RTNL, which every
+	 * writer holds as well: under RTNL a device found in its namespace
+	 * has not gone through ndo_uninit, so nothing lands after the
+	 * flush there; RTNL also orders checks that span devices.
+	 */
 	struct mutex conf_lock;
 	/* On rvti_device_list, under RTNL. */
 	struct list_head list;
@@ -56,6 +67,10 @@ extern struct rtnl_link_ops rvti_link_ops;
 int rvti_device_init(void);
 void rvti_device_uninit(void);
 
+struct rvti_device *rvti_device_lookup(struct net *net,
+				       const struct nlattr *ifindex,
+				       const struct nlattr *ifname,
+				       struct netlink_ext_ack *extack);
 struct rvti_device *rvti_device_get(struct net *net, const struct nlattr *ifindex,
 				    const struct nlattr *ifname,
 				    struct netlink_ext_ack *extack);

@@ -70,6 +70,7 @@ struct rvti_esp_cb {
 	u16 esph_off;		/* ESP header, from skb->head */
 	u8 outer_dsfield;	/* receive: the outer DSCP/ECN, for decap */
 	u8 pushed;		/* ESN AAD went in front of skb->data */
+	u32 len;		/* transmit: the inner length, for counters */
 };
 
 static inline struct rvti_esp_cb *rvti_esp_cb(struct sk_buff *skb)

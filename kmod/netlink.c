@@ -7,6 +7,7 @@
 #include <linux/rtnetlink.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
+#include <kunit/visibility.h>
 #include <linux/rvti.h>
 
 #include "addr.h"
@@ -19,7 +20,8 @@ static struct genl_family rvti_genl_family;
 
 static const struct nla_policy rvti_sa_policy[RVTI_SA_A_MAX + 1] = {
 	[RVTI_SA_A_DIR] = NLA_POLICY_RANGE(NLA_U8, RVTI_SA_DIR_IN, RVTI_SA_DIR_OUT),
-	[RVTI_SA_A_SPI] = { .type = NLA_U32 },
+	/* RFC 4303 section 2.1: 1 to 255 are reserved, 0 is local use. */
+	[RVTI_SA_A_SPI] = NLA_POLICY_MIN(NLA_U32, 256),
 	[RVTI_SA_A_AEAD_ALG] = { .type = NLA_NUL_STRING,
 				 .len = CRYPTO_MAX_ALG_NAME - 1 },
 	[RVTI_SA_A_ENC_ALG] = { .type = NLA_NUL_STRING,
@@ -45,6 +47,19 @@ static const struct nla_policy rvti_policy[RVTI_A_MAX + 1] = {
 	[RVTI_A_SA] = NLA_POLICY_NESTED(rvti_sa_policy),
 	[RVTI_A_TTL] = { .type = NLA_U8 },
 	[RVTI_A_DF] = NLA_POLICY_MAX(NLA_U8, RVTI_DF_MAX),
+};
+
+/*
+ * NEW_SA and DEL_SA take the SA nest unvalidated and parse it with
+ * rvti_sa_policy themselves, so that a request refused for any reason,
+ * even by the policy, passes through rvti_sa_doit(), which zeroes the keys
+ * in it. The family policy above still describes the nest for a policy
+ * dump.
+ */
+static const struct nla_policy rvti_sa_op_policy[RVTI_A_MAX + 1] = {
+	[RVTI_A_IFINDEX] = { .type = NLA_U32 },
+	[RVTI_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[RVTI_A_SA] = { .type = NLA_NESTED },
 };
 
 static int rvti_fill_tunnel_stats(struct sk_buff *skb, struct rvti_device *rvti)
@@ -162,7 +177,7 @@ static int rvti_set_tunnel_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *local_nla = info->attrs[RVTI_A_LOCAL];
 	struct nlattr *remote_nla = info->attrs[RVTI_A_REMOTE];
-	struct rvti_endpoints *ep, *old;
+	struct rvti_endpoints *ep = NULL, *old;
 	struct rvti_device *rvti;
 	int ret;
 
@@ -173,25 +188,21 @@ static int rvti_set_tunnel_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 
-	rvti = rvti_device_get(genl_info_net(info), info->attrs[RVTI_A_IFINDEX],
-			       info->attrs[RVTI_A_IFNAME], info->extack);
-	if (IS_ERR(rvti))
-		return PTR_ERR(rvti);
-
-	ep = kzalloc(sizeof(*ep), GFP_KERNEL);
-	if (!ep) {
-		ret = -ENOMEM;
-		goto out_put;
+	rtnl_lock();
+	rvti = rvti_device_lookup(genl_info_net(info), info->attrs[RVTI_A_IFINDEX],
+				  info->attrs[RVTI_A_IFNAME], info->extack);
+	if (IS_ERR(rvti)) {
+		ret = PTR_ERR(rvti);
+		goto out_rtnl;
 	}
 
 	mutex_lock(&rvti->conf_lock);
 	old = rcu_dereference_protected(rvti->endpoints,
 					lockdep_is_held(&rvti->conf_lock));
-	if (old) {
-		ep->local = old->local;
-		ep->remote = old->remote;
-		ep->ttl = old->ttl;
-		ep->df = old->df;
+	ep = rvti_endpoints_alloc(old);
+	if (!ep) {
+		ret = -ENOMEM;
+		goto out_unlock;
 	}
 	if (info->attrs[RVTI_A_TTL])
 		ep->ttl = nla_get_u8(info->attrs[RVTI_A_TTL]);
@@ -214,51 +225,100 @@ static int rvti_set_tunnel_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = rvti_addr_check_pair(&ep->local, &ep->remote, info->extack);
 	if (ret)
 		goto out_unlock;
+	ret = rvti_sa_check_endpoints(rvti, &ep->local, &ep->remote,
+				      info->extack);
+	if (ret)
+		goto out_unlock;
 
+	/* The new object comes with an empty route cache of its own. */
 	rcu_assign_pointer(rvti->endpoints, ep);
 	ep = NULL;
 	if (old)
-		kfree_rcu(old, rcu);
-	/* Cached outer routes were for the old endpoints. */
-	dst_cache_reset(&rvti->dst_cache);
+		rvti_endpoints_free_rcu(old);
 
 out_unlock:
 	mutex_unlock(&rvti->conf_lock);
-	kfree(ep);
-out_put:
-	rvti_device_put(rvti);
+	rvti_endpoints_free(ep);
+out_rtnl:
+	rtnl_unlock();
+	return ret;
+}
+
+/*
+ * Key material must not outlive the request, whatever became of it: the
+ * buffer is freed, not cleared, once the handler returns.
+ */
+static void rvti_sa_zero_keys(const struct nlattr *nest)
+{
+	const struct nlattr *attr;
+	int rem;
+
+	if (!nest)
+		return;
+	nla_for_each_nested(attr, nest, rem) {
+		if (nla_type(attr) == RVTI_SA_A_ENC_KEY ||
+		    nla_type(attr) == RVTI_SA_A_AUTH_KEY)
+			memzero_explicit(nla_data(attr), nla_len(attr));
+	}
+}
+
+static int rvti_sa_apply(struct genl_info *info, struct nlattr **tb)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct rvti_sa *sa = NULL;
+	struct rvti_device *rvti;
+	int ret;
+
+	/* The costly part, the transform, needs no lock. */
+	if (info->genlhdr->cmd == RVTI_CMD_NEW_SA) {
+		sa = rvti_sa_create(tb, extack);
+		if (IS_ERR(sa))
+			return PTR_ERR(sa);
+	}
+
+	rtnl_lock();
+	rvti = rvti_device_lookup(genl_info_net(info), info->attrs[RVTI_A_IFINDEX],
+				  info->attrs[RVTI_A_IFNAME], extack);
+	if (IS_ERR(rvti)) {
+		ret = PTR_ERR(rvti);
+		goto out;
+	}
+	mutex_lock(&rvti->conf_lock);
+	if (sa) {
+		ret = rvti_sa_insert(rvti, sa, tb[RVTI_SA_A_SPI], extack);
+		if (!ret)
+			sa = NULL;
+	} else {
+		ret = rvti_sa_del(rvti, tb, extack);
+	}
+	mutex_unlock(&rvti->conf_lock);
+out:
+	rtnl_unlock();
+	if (sa)
+		rvti_sa_destroy(sa);
 	return ret;
 }
 
 /* NEW_SA and DEL_SA: the device, and the SA in a nest. */
-static int rvti_sa_doit(struct sk_buff *skb, struct genl_info *info)
+VISIBLE_IF_KUNIT int rvti_sa_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[RVTI_SA_A_MAX + 1];
-	struct rvti_device *rvti;
+	struct nlattr *nest = info->attrs[RVTI_A_SA];
 	int ret;
 
-	if (!info->attrs[RVTI_A_SA]) {
-		NL_SET_ERR_MSG(info->extack, "the SA attributes (RVTI_A_SA) are missing");
+	if (!nest) {
+		NL_SET_ERR_MSG(info->extack,
+			       "the SA attributes (RVTI_A_SA) are missing");
 		return -EINVAL;
 	}
-	ret = nla_parse_nested(tb, RVTI_SA_A_MAX, info->attrs[RVTI_A_SA],
-			       rvti_sa_policy, info->extack);
-	if (ret)
-		return ret;
-
-	rvti = rvti_device_get(genl_info_net(info), info->attrs[RVTI_A_IFINDEX],
-			       info->attrs[RVTI_A_IFNAME], info->extack);
-	if (IS_ERR(rvti))
-		return PTR_ERR(rvti);
-	mutex_lock(&rvti->conf_lock);
-	if (info->genlhdr->cmd == RVTI_CMD_NEW_SA)
-		ret = rvti_sa_add(rvti, tb, info->extack);
-	else
-		ret = rvti_sa_del(rvti, tb, info->extack);
-	mutex_unlock(&rvti->conf_lock);
-	rvti_device_put(rvti);
+	ret = nla_parse_nested(tb, RVTI_SA_A_MAX, nest, rvti_sa_policy,
+			       info->extack);
+	if (!ret)
+		ret = rvti_sa_apply(info, tb);
+	rvti_sa_zero_keys(nest);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(rvti_sa_doit);
 
 static const struct genl_ops rvti_genl_ops[] = {
 	{
@@ -275,11 +335,15 @@ static const struct genl_ops rvti_genl_ops[] = {
 	{
 		.cmd = RVTI_CMD_NEW_SA,
 		.doit = rvti_sa_doit,
+		.policy = rvti_sa_op_policy,
+		.maxattr = RVTI_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = RVTI_CMD_DEL_SA,
 		.doit = rvti_sa_doit,
+		.policy = rvti_sa_op_policy,
+		.maxattr = RVTI_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

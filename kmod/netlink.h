@@ -5,4 +5,10 @@
 int rvti_genl_init(void);
 void rvti_genl_uninit(void);
 
+#if IS_ENABLED(CONFIG_KUNIT)
+struct sk_buff;
+struct genl_info;
+int rvti_sa_doit(struct sk_buff *skb, struct genl_info *info);
+#endif
+
 #endif /* _RVTI_NETLINK_H */

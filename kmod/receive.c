@@ -32,11 +32,12 @@
 /* Above ip_vti (100), xfrm interfaces (10) and esp4/esp6 (0). */
 #define RVTI_XFRM_PRIORITY 200
 
-static void rvti_rx_drop(struct sk_buff *skb, atomic64_t *counter)
+static void rvti_rx_drop(struct sk_buff *skb, atomic64_t *counter,
+			 enum skb_drop_reason reason)
 {
 	if (counter)
 		atomic64_inc(counter);
-	kfree_skb(skb);
+	kfree_skb_reason(skb, reason);
 }
 
 /* Checks and removes the padding; returns the next header or -EINVAL. */
@@ -99,7 +100,9 @@ static void rvti_rx_done(struct sk_buff *skb, int err)
 
 	if (unlikely(err)) {
 		DEV_STATS_INC(dev, rx_errors);
-		rvti_rx_drop(skb, err == -EBADMSG ? &sa->icv_fail : &sa->malformed);
+		rvti_rx_drop(skb, err == -EBADMSG ? &sa->icv_fail : &sa->malformed,
+			     err == -ENOMEM ? SKB_DROP_REASON_NOMEM :
+			     SKB_DROP_REASON_NOT_SPECIFIED);
 		goto out;
 	}
 
@@ -110,7 +113,7 @@ static void rvti_rx_done(struct sk_buff *skb, int err)
 	if (unlikely(verdict != RVTI_REPLAY_OK)) {
 		DEV_STATS_INC(dev, rx_dropped);
 		rvti_rx_drop(skb, verdict == RVTI_REPLAY_DUP ? &sa->replayed :
-				  &sa->outside_window);
+				  &sa->outside_window, SKB_DROP_REASON_NOT_SPECIFIED);
 		goto out;
 	}
 
@@ -131,7 +134,8 @@ static void rvti_rx_done(struct sk_buff *skb, int err)
 	default:
 		goto malformed;
 	}
-	skb_pull(skb, sizeof(struct ip_esp_hdr) + sa->iv_len);
+	/* rvti_esp_rcv() made header and IV linear; the trim kept them. */
+	__skb_pull(skb, sizeof(struct ip_esp_hdr) + sa->iv_len);
 	if (unlikely(!rvti_rx_inner_ok(skb, proto)))
 		goto malformed;
 
@@ -147,7 +151,7 @@ static void rvti_rx_done(struct sk_buff *skb, int err)
 		/* RFC 6040: CE outside, not-ECT inside. */
 		DEV_STATS_INC(dev, rx_frame_errors);
 		DEV_STATS_INC(dev, rx_errors);
-		kfree_skb(skb);
+		kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
 		goto out;
 	}
 
@@ -159,60 +163,74 @@ static void rvti_rx_done(struct sk_buff *skb, int err)
 
 malformed:
 	DEV_STATS_INC(dev, rx_errors);
-	rvti_rx_drop(skb, &sa->malformed);
+	rvti_rx_drop(skb, &sa->malformed, SKB_DROP_REASON_INVALID_PROTO);
 out:
 	rvti_sa_put(sa);
 	dev_put(dev);
 }
 
-static bool rvti_rx_source_ok(const struct rvti_device *rvti,
-			      const struct sk_buff *skb)
+/* The outer packet's addresses, as the SA table wants them. */
+static void rvti_rx_outer_addrs(const struct sk_buff *skb,
+				struct rvti_addr *daddr, struct rvti_addr *saddr)
 {
-	const struct rvti_endpoints *ep = rcu_dereference(rvti->endpoints);
-
-	if (!ep || !rvti_addr_is_set(&ep->remote))
-		return false;
-	if (ip_hdr(skb)->version == 4)
-		return ep->remote.family == AF_INET &&
-		       ip_hdr(skb)->saddr == ep->remote.ip4;
-	return ep->remote.family == AF_INET6 &&
-	       ipv6_addr_equal(&ipv6_hdr(skb)->saddr, &ep->remote.ip6);
+	if (ip_hdr(skb)->version == 4) {
+		daddr->family = AF_INET;
+		daddr->ip4 = ip_hdr(skb)->daddr;
+		saddr->family = AF_INET;
+		saddr->ip4 = ip_hdr(skb)->saddr;
+	} else {
+		daddr->family = AF_INET6;
+		daddr->ip6 = ipv6_hdr(skb)->daddr;
+		saddr->family = AF_INET6;
+		saddr->ip6 = ipv6_hdr(skb)->saddr;
+	}
 }
 
 static int rvti_esp_rcv(struct sk_buff *skb)
 {
 	enum rvti_replay_verdict verdict;
+	struct rvti_addr daddr, saddr;
+	struct rvti_sa *sa, *owner;
 	struct rvti_device *rvti;
 	struct ip_esp_hdr *esph;
-	struct rvti_sa *sa;
 	u64 seq;
 
 	if (!pskb_may_pull(skb, sizeof(*esph)))
 		return -EINVAL;
 	esph = (struct ip_esp_hdr *)skb->data;
+	rvti_rx_outer_addrs(skb, &daddr, &saddr);
 
 	rcu_read_lock();
-	sa = rvti_sa_lookup_in(dev_net(skb->dev), esph->spi);
+	/* RFC 4301 section 4.1: the SA is (destination, SPI); we also
+	 * require the tunnel's remote as the source.
+	 */
+	sa = rvti_sa_lookup(dev_net(skb->dev), RVTI_SA_DIR_IN, esph->spi,
+			    &daddr, &saddr, &owner);
 	if (!sa) {
-		/* Not ours: the next handler (XFRM) gets it untouched. */
+		/*
+		 * Not ours, or one of our SPIs between other addresses:
+		 * an XFRM SA may own it, so XFRM gets it untouched.
+		 */
+		if (owner)
+			atomic64_inc(&owner->rvti->wrong_source);
 		rcu_read_unlock();
 		return -EINVAL;
 	}
 	rvti = sa->rvti;
 
-	if (unlikely(!rvti_rx_source_ok(rvti, skb))) {
-		DEV_STATS_INC(rvti->dev, rx_dropped);
-		rvti_rx_drop(skb, &rvti->wrong_source);
-		goto out;
-	}
 	if (unlikely(skb->len < sizeof(*esph) + sa->iv_len + 2 + sa->icv_len ||
 		     (skb->len - sizeof(*esph) - sa->iv_len - sa->icv_len) %
 		     sa->block_len)) {
 		DEV_STATS_INC(rvti->dev, rx_length_errors);
-		DEV_STATS_INC(rvti->dev, rx_errors);
-		rvti_rx_drop(skb, &sa->malformed);
-		goto out;
+		goto malformed;
 	}
+	/*
+	 * Header and IV into the linear area, as esp4 does: a packet
+	 * reassembled from fragments may have them in its frag list.
+	 */
+	if (unlikely(!pskb_may_pull(skb, sizeof(*esph) + sa->iv_len)))
+		goto malformed;
+	esph = (struct ip_esp_hdr *)skb->data;
 
 	spin_lock_bh(&sa->replay_lock);
 	verdict = rvti_replay_check(&sa->replay, ntohl(esph->seq_no), &seq);
@@ -221,7 +239,7 @@ static int rvti_esp_rcv(struct sk_buff *skb)
 		DEV_STATS_INC(rvti->dev, rx_dropped);
 		rvti_rx_drop(skb, verdict == RVTI_REPLAY_DUP ? &sa->replayed :
 				  verdict == RVTI_REPLAY_OLD ? &sa->outside_window :
-				  &sa->malformed);
+				  &sa->malformed, SKB_DROP_REASON_NOT_SPECIFIED);
 		goto out;
 	}
 
@@ -235,6 +253,9 @@ static int rvti_esp_rcv(struct sk_buff *skb)
 	rvti_esp_decrypt(sa, skb, seq, rvti_rx_done);
 	return 0;
 
+malformed:
+	DEV_STATS_INC(rvti->dev, rx_errors);
+	rvti_rx_drop(skb, &sa->malformed, SKB_DROP_REASON_PKT_TOO_SMALL);
 out:
 	rcu_read_unlock();
 	return 0;
@@ -254,37 +275,62 @@ static int rvti_esp_cb_handler(struct sk_buff *skb, int err)
 
 /*
  * ICMP errors about outer ESP packets: a smaller path MTU, or a redirect,
- * updates the outer route, which the transmit path reads through its dst
- * cache and turns into ICMP for the inner senders. The route is shared
- * state, so XFRM's handlers are still called for their own SAs.
+ * updates the outer route, which the transmit path reads through its route
+ * cache and turns into ICMP for the inner senders. Only errors that quote
+ * one of our outbound SAs, between its tunnel's addresses, are ours (as
+ * esp4_err() looks its state up first): the route is shared, and a forged
+ * error quoting any SPI must not lower everybody's path MTU. Others go on
+ * to XFRM's handler.
  */
+static bool rvti_err_is_ours(struct sk_buff *skb, const struct rvti_addr *saddr,
+			     const struct rvti_addr *daddr, unsigned int esp_off)
+{
+	const struct ip_esp_hdr *esph = (void *)(skb->data + esp_off);
+	struct rvti_sa *owner;
+
+	/* The ICMP layer made the quoted header and 8 bytes linear. */
+	return rvti_sa_lookup(dev_net(skb->dev), RVTI_SA_DIR_OUT, esph->spi,
+			      saddr, daddr, &owner);
+}
+
 static int rvti_esp4_err(struct sk_buff *skb, u32 info)
 {
+	const struct iphdr *iph = (const struct iphdr *)skb->data;
 	struct net *net = dev_net(skb->dev);
+	struct rvti_addr saddr = { .family = AF_INET, .ip4 = iph->saddr };
+	struct rvti_addr daddr = { .family = AF_INET, .ip4 = iph->daddr };
+	u8 type = icmp_hdr(skb)->type, code = icmp_hdr(skb)->code;
 
-	switch (icmp_hdr(skb)->type) {
-	case ICMP_DEST_UNREACH:
-		if (icmp_hdr(skb)->code == ICMP_FRAG_NEEDED)
-			ipv4_update_pmtu(skb, net, info, 0, IPPROTO_ESP);
-		break;
-	case ICMP_REDIRECT:
+	if (!(type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED) &&
+	    type != ICMP_REDIRECT)
+		return -ENOENT;
+	if (!rvti_err_is_ours(skb, &saddr, &daddr, iph->ihl << 2))
+		return -ENOENT;
+	if (type == ICMP_DEST_UNREACH)
+		ipv4_update_pmtu(skb, net, info, 0, IPPROTO_ESP);
+	else
 		ipv4_redirect(skb, net, 0, IPPROTO_ESP);
-		break;
-	}
-	return -ENOENT;
+	return 0;
 }
 
 static int rvti_esp6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
 			 u8 type, u8 code, int offset, __be32 info)
 {
+	const struct ipv6hdr *ip6h = (const struct ipv6hdr *)skb->data;
 	struct net *net = dev_net(skb->dev);
+	struct rvti_addr saddr = { .family = AF_INET6, .ip6 = ip6h->saddr };
+	struct rvti_addr daddr = { .family = AF_INET6, .ip6 = ip6h->daddr };
 
+	if (type != ICMPV6_PKT_TOOBIG && type != NDISC_REDIRECT)
+		return -ENOENT;
+	if (!rvti_err_is_ours(skb, &saddr, &daddr, offset))
+		return -ENOENT;
 	if (type == ICMPV6_PKT_TOOBIG)
 		ip6_update_pmtu(skb, net, info, 0, 0, sock_net_uid(net, NULL));
-	else if (type == NDISC_REDIRECT)
+	else
 		ip6_redirect(skb, net, skb->dev->ifindex, 0,
 			     sock_net_uid(net, NULL));
-	return -ENOENT;
+	return 0;
 }
 
 static struct xfrm4_protocol rvti_esp4_protocol __read_mostly = {

@@ -17,30 +17,77 @@
 #include "device.h"
 #include "sa.h"
 
+/* Read once per new SA; a test-only switch, so not writable at run time. */
 static bool force_async_crypto;
-module_param(force_async_crypto, bool, 0644);
+module_param(force_async_crypto, bool, 0444);
 MODULE_PARM_DESC(force_async_crypto,
-		 "Run new SAs' crypto through cryptd (asynchronous), for testing");
+		 "Run every SA's crypto through cryptd (asynchronous), for testing");
 
 struct rvti_sa_net {
-	struct rhashtable sa_in;
+	struct rhltable sas;
 };
 
 static unsigned int rvti_sa_net_id __read_mostly;
 static struct workqueue_struct *rvti_sa_wq;
 
 static const struct rhashtable_params rvti_sa_params = {
-	.key_len = sizeof(__be32),
-	.key_offset = offsetof(struct rvti_sa, spi),
+	.key_len = sizeof(u64),
+	.key_offset = offsetof(struct rvti_sa, key),
 	.head_offset = offsetof(struct rvti_sa, node),
 	.automatic_shrinking = true,
 };
 
-struct rvti_sa *rvti_sa_lookup_in(struct net *net, __be32 spi)
+static u64 rvti_sa_key(u8 dir, __be32 spi)
+{
+	return (u64)dir << 32 | (__force u32)spi;
+}
+
+static struct rhltable *rvti_sa_table(struct net *net)
 {
 	struct rvti_sa_net *sn = net_generic(net, rvti_sa_net_id);
 
-	return rhashtable_lookup(&sn->sa_in, &spi, rvti_sa_params);
+	return &sn->sas;
+}
+
+/*
+ * Two tunnels whose outer addresses could both match one packet cannot
+ * both own an inbound SPI: the packet would have two owners. A tunnel
+ * without a remote matches nothing.
+ */
+static bool rvti_sa_endpoints_collide(const struct rvti_endpoints *a,
+				      const struct rvti_addr *local,
+				      const struct rvti_addr *remote)
+{
+	if (!a || !rvti_addr_is_set(&a->remote) || !rvti_addr_is_set(remote))
+		return false;
+	return rvti_addr_equal(&a->remote, remote) &&
+	       (!rvti_addr_is_set(&a->local) || !rvti_addr_is_set(local) ||
+		rvti_addr_equal(&a->local, local));
+}
+
+struct rvti_sa *rvti_sa_lookup(struct net *net, u8 dir, __be32 spi,
+			       const struct rvti_addr *local,
+			       const struct rvti_addr *remote,
+			       struct rvti_sa **spi_owner)
+{
+	u64 key = rvti_sa_key(dir, spi);
+	struct rhlist_head *list, *pos;
+	struct rvti_sa *sa;
+
+	*spi_owner = NULL;
+	list = rhltable_lookup(rvti_sa_table(net), &key, rvti_sa_params);
+	rhl_for_each_entry_rcu(sa, pos, list, node) {
+		const struct rvti_endpoints *ep;
+
+		if (!*spi_owner)
+			*spi_owner = sa;
+		ep = rcu_dereference(sa->rvti->endpoints);
+		if (ep && rvti_addr_is_set(&ep->remote) &&
+		    rvti_addr_equal(&ep->remote, remote) &&
+		    rvti_addr_admits(&ep->local, local))
+			return sa;
+	}
+	return NULL;
 }
 
 static void rvti_sa_free_work(struct work_struct *work)
@@ -114,7 +161,7 @@ static int rvti_sa_init_crypto(struct rvti_sa *sa, struct nlattr **tb,
 
 	ret = rvti_alg_tfm_name(name, sizeof(name), sa->aead_alg, sa->enc_alg,
 				sa->auth_alg, esn);
-	if (!ret && READ_ONCE(force_async_crypto))
+	if (!ret && force_async_crypto)
 		ret = rvti_sa_async_name(name, sizeof(name));
 	if (ret) {
 		NL_SET_ERR_MSG(extack,
@@ -236,62 +283,62 @@ static struct rvti_sa *rvti_sa_find(struct rvti_device *rvti, u8 dir,
 static void rvti_sa_unlink(struct rvti_device *rvti, struct rvti_sa *sa)
 {
 	lockdep_assert_held(&rvti->conf_lock);
-	if (sa->dir == RVTI_SA_DIR_IN) {
-		struct rvti_sa_net *sn = net_generic(rvti->creating_net,
-						     rvti_sa_net_id);
-
-		rhashtable_remove_fast(&sn->sa_in, &sa->node, rvti_sa_params);
-	} else if (rcu_access_pointer(rvti->tx_sa) == sa) {
+	rhltable_remove(rvti_sa_table(rvti->creating_net), &sa->node,
+			rvti_sa_params);
+	if (sa->dir == RVTI_SA_DIR_OUT &&
+	    rcu_access_pointer(rvti->tx_sa) == sa)
 		RCU_INIT_POINTER(rvti->tx_sa, NULL);
-	}
 	list_del_rcu(&sa->list);
+	rvti->n_sas--;
 	rvti_sa_put(sa);
 }
 
-int rvti_sa_add(struct rvti_device *rvti, struct nlattr **tb,
-		struct netlink_ext_ack *extack)
+/* Frees an SA that never made it into a device. */
+void rvti_sa_destroy(struct rvti_sa *sa)
 {
-	struct rvti_sa *sa, *old;
+	crypto_free_aead(sa->aead);
+	free_percpu(sa->stats);
+	kfree_sensitive(sa);
+}
+
+/*
+ * Everything about a new SA that does not need the device: the checks of
+ * the request, the allocations and the crypto transform with its key. The
+ * caller zeroes the key attributes afterwards, whatever this returned.
+ */
+struct rvti_sa *rvti_sa_create(struct nlattr **tb,
+			       struct netlink_ext_ack *extack)
+{
+	struct rvti_sa *sa;
 	u32 window;
 	int ret;
 	u8 dir;
 
-	lockdep_assert_held(&rvti->conf_lock);
 	if (!tb[RVTI_SA_A_DIR] || !tb[RVTI_SA_A_SPI]) {
 		NL_SET_ERR_MSG(extack, "an SA needs a direction and an SPI");
-		return -EINVAL;
+		return ERR_PTR(-EINVAL);
 	}
 	dir = nla_get_u8(tb[RVTI_SA_A_DIR]);
-	/* RFC 4303 section 2.1: SPIs 1 to 255 are reserved, 0 is local. */
-	if (nla_get_u32(tb[RVTI_SA_A_SPI]) < 256) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[RVTI_SA_A_SPI],
-				    "SPIs 0 to 255 are reserved (RFC 4303)");
-		return -EINVAL;
-	}
 	if (dir == RVTI_SA_DIR_OUT && tb[RVTI_SA_A_REPLAY_WINDOW]) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[RVTI_SA_A_REPLAY_WINDOW],
 				    "the replay window applies to inbound SAs only");
-		return -EINVAL;
+		return ERR_PTR(-EINVAL);
 	}
 
-	/* Before the costly part: the transform is not needed to say no. */
-	if (rvti_sa_find(rvti, dir, htonl(nla_get_u32(tb[RVTI_SA_A_SPI])))) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[RVTI_SA_A_SPI],
-				    "this device already has an SA with this direction and SPI");
-		return -EEXIST;
-	}
-
-	sa = kzalloc(sizeof(*sa), GFP_KERNEL);
+	/* Charged to the caller: a user namespace's root can create SAs. */
+	sa = kzalloc(sizeof(*sa), GFP_KERNEL_ACCOUNT);
 	if (!sa)
-		return -ENOMEM;
-	sa->stats = netdev_alloc_pcpu_stats(struct rvti_sa_pcpu_stats);
+		return ERR_PTR(-ENOMEM);
+	sa->stats = __netdev_alloc_pcpu_stats(struct rvti_sa_pcpu_stats,
+					      GFP_KERNEL_ACCOUNT);
 	if (!sa->stats) {
 		kfree(sa);
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	}
-	sa->rvti = rvti;
 	sa->dir = dir;
+	/* The policy keeps SPIs 0 to 255 (reserved by RFC 4303) out. */
 	sa->spi = htonl(nla_get_u32(tb[RVTI_SA_A_SPI]));
+	sa->key = rvti_sa_key(dir, sa->spi);
 	if (tb[RVTI_SA_A_FLAGS])
 		sa->flags = nla_get_u32(tb[RVTI_SA_A_FLAGS]);
 	spin_lock_init(&sa->replay_lock);
@@ -310,32 +357,85 @@ int rvti_sa_add(struct rvti_device *rvti, struct nlattr **tb,
 	if (ret < 0)
 		goto err;
 	ret = rvti_sa_init_crypto(sa, tb, ret, extack);
-	/* The key now lives in the transform only. */
-	memzero_explicit(nla_data(tb[RVTI_SA_A_ENC_KEY]),
-			 nla_len(tb[RVTI_SA_A_ENC_KEY]));
-	if (tb[RVTI_SA_A_AUTH_KEY])
-		memzero_explicit(nla_data(tb[RVTI_SA_A_AUTH_KEY]),
-				 nla_len(tb[RVTI_SA_A_AUTH_KEY]));
 	if (ret)
 		goto err;
+	return sa;
 
-	if (dir == RVTI_SA_DIR_IN) {
-		struct rvti_sa_net *sn = net_generic(rvti->creating_net,
-						     rvti_sa_net_id);
+err:
+	rvti_sa_destroy(sa);
+	return ERR_PTR(ret);
+}
 
-		ret = rhashtable_lookup_insert_fast(&sn->sa_in, &sa->node,
-						    rvti_sa_params);
-		if (ret == -EEXIST) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[RVTI_SA_A_SPI],
-					    "another rvti device of this network namespace has an inbound SA with this SPI");
-			goto err;
-		} else if (ret) {
-			NL_SET_ERR_MSG(extack, "cannot add the SA to the SPI table");
-			goto err;
+/* Caller holds RTNL, which serialises the checks across devices. */
+static int rvti_sa_check_collision(struct rvti_device *rvti, u64 key,
+				   const struct rvti_endpoints *ep,
+				   struct netlink_ext_ack *extack)
+{
+	struct rhlist_head *list, *pos;
+	struct rvti_sa *other;
+	int ret = 0;
+
+	ASSERT_RTNL();
+	if (!ep)
+		return 0;
+	rcu_read_lock();
+	list = rhltable_lookup(rvti_sa_table(rvti->creating_net), &key,
+			       rvti_sa_params);
+	rhl_for_each_entry_rcu(other, pos, list, node) {
+		if (other->rvti == rvti)
+			continue;
+		if (rvti_sa_endpoints_collide(rtnl_dereference(other->rvti->endpoints),
+					      &ep->local, &ep->remote)) {
+			NL_SET_ERR_MSG(extack,
+				       "another rvti tunnel with the same outer addresses has an inbound SA with this SPI");
+			ret = -EEXIST;
+			break;
 		}
-		list_add_tail_rcu(&sa->list, &rvti->sas);
-	} else {
-		list_add_tail_rcu(&sa->list, &rvti->sas);
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+/* Takes @sa into @rvti, or leaves it to the caller to destroy. */
+int rvti_sa_insert(struct rvti_device *rvti, struct rvti_sa *sa,
+		   const struct nlattr *spi_attr,
+		   struct netlink_ext_ack *extack)
+{
+	struct rvti_sa *old;
+	int ret;
+
+	ASSERT_RTNL();
+	lockdep_assert_held(&rvti->conf_lock);
+	if (rvti_sa_find(rvti, sa->dir, sa->spi)) {
+		NL_SET_ERR_MSG_ATTR(extack, spi_attr,
+				    "this device already has an SA with this direction and SPI");
+		return -EEXIST;
+	}
+	/* An outbound SA replaces the active one: no growth. */
+	if (rvti->n_sas >= RVTI_SA_MAX_PER_DEVICE &&
+	    !(sa->dir == RVTI_SA_DIR_OUT && rcu_access_pointer(rvti->tx_sa))) {
+		NL_SET_ERR_MSG(extack,
+			       "this device has the maximum number of SAs (256): delete one first");
+		return -ENOSPC;
+	}
+	if (sa->dir == RVTI_SA_DIR_IN) {
+		ret = rvti_sa_check_collision(rvti, sa->key,
+					      rtnl_dereference(rvti->endpoints),
+					      extack);
+		if (ret)
+			return ret;
+	}
+	/* Readers find the SA through the table and follow sa->rvti. */
+	sa->rvti = rvti;
+	ret = rhltable_insert(rvti_sa_table(rvti->creating_net), &sa->node,
+			      rvti_sa_params);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "cannot add the SA to the SA table");
+		return ret;
+	}
+	list_add_tail_rcu(&sa->list, &rvti->sas);
+	rvti->n_sas++;
+	if (sa->dir == RVTI_SA_DIR_OUT) {
 		/* One pointer store: a packet sees the old SA or the new. */
 		old = rcu_replace_pointer(rvti->tx_sa, sa,
 					  lockdep_is_held(&rvti->conf_lock));
@@ -343,12 +443,30 @@ int rvti_sa_add(struct rvti_device *rvti, struct nlattr **tb,
 			rvti_sa_unlink(rvti, old);
 	}
 	return 0;
+}
 
-err:
-	crypto_free_aead(sa->aead);
-	free_percpu(sa->stats);
-	kfree_sensitive(sa);
-	return ret;
+/*
+ * New endpoints for @rvti must not make one of its inbound SPIs ambiguous
+ * with another tunnel's. Caller holds RTNL and the device's conf_lock.
+ */
+int rvti_sa_check_endpoints(struct rvti_device *rvti,
+			    const struct rvti_addr *local,
+			    const struct rvti_addr *remote,
+			    struct netlink_ext_ack *extack)
+{
+	struct rvti_endpoints ep = { .local = *local, .remote = *remote };
+	struct rvti_sa *sa;
+	int ret;
+
+	lockdep_assert_held(&rvti->conf_lock);
+	list_for_each_entry(sa, &rvti->sas, list) {
+		if (sa->dir != RVTI_SA_DIR_IN)
+			continue;
+		ret = rvti_sa_check_collision(rvti, sa->key, &ep, extack);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 int rvti_sa_del(struct rvti_device *rvti, struct nlattr **tb,
@@ -376,10 +494,9 @@ void rvti_sa_flush(struct rvti_device *rvti)
 {
 	struct rvti_sa *sa, *tmp;
 
-	mutex_lock(&rvti->conf_lock);
+	lockdep_assert_held(&rvti->conf_lock);
 	list_for_each_entry_safe(sa, tmp, &rvti->sas, list)
 		rvti_sa_unlink(rvti, sa);
-	mutex_unlock(&rvti->conf_lock);
 }
 
 static int rvti_sa_nla_put_stats(struct sk_buff *skb, struct rvti_sa *sa)
@@ -401,8 +518,12 @@ static int rvti_sa_nla_put_stats(struct sk_buff *skb, struct rvti_sa *sa)
 		packets += p;
 		bytes += b;
 	}
-	seq = READ_ONCE(sa->replay.top);
-	if (sa->dir == RVTI_SA_DIR_OUT) {
+	if (sa->dir == RVTI_SA_DIR_IN) {
+		/* A 64-bit value written under the lock: read it there too. */
+		spin_lock_bh(&sa->replay_lock);
+		seq = sa->replay.top;
+		spin_unlock_bh(&sa->replay_lock);
+	} else {
 		seq = atomic64_read(&sa->tx_seq);
 		/* Past the end, the counter runs on; the last sent does not. */
 		if (!(sa->flags & RVTI_SA_F_ESN))
@@ -478,17 +599,13 @@ int rvti_sa_nla_put_all(struct sk_buff *skb, struct rvti_device *rvti)
 
 static int __net_init rvti_sa_net_init_ns(struct net *net)
 {
-	struct rvti_sa_net *sn = net_generic(net, rvti_sa_net_id);
-
-	return rhashtable_init(&sn->sa_in, &rvti_sa_params);
+	return rhltable_init(rvti_sa_table(net), &rvti_sa_params);
 }
 
 static void __net_exit rvti_sa_net_exit_ns(struct net *net)
 {
-	struct rvti_sa_net *sn = net_generic(net, rvti_sa_net_id);
-
 	/* The devices, and with them every SA, went before this runs. */
-	rhashtable_destroy(&sn->sa_in);
+	rhltable_destroy(rvti_sa_table(net));
 }
 
 static struct pernet_operations rvti_sa_net_ops = {

@@ -10,6 +10,7 @@
 #include <linux/workqueue.h>
 #include <linux/rvti.h>
 
+#include "addr.h"
 #include "alg.h"
 #include "replay.h"
 
@@ -23,16 +24,19 @@ struct rvti_sa_pcpu_stats {
 };
 
 /*
- * A security association. Inbound SAs are found by SPI in the table of the
- * namespace where their ESP arrives; the outbound one is the device's
- * tx_sa. Readers hold RCU, or a reference across asynchronous crypto.
- * The key lives only inside the crypto transform, which the crypto API
- * zeroes when it is freed.
+ * A security association. Every SA is in the table of the namespace where
+ * its ESP arrives and leaves (the device's namespace of creation), keyed by
+ * direction and SPI; several tunnels may use one SPI, and a lookup tells
+ * them apart by the outer addresses (RFC 4301 section 4.1). The active
+ * outbound SA is also the device's tx_sa. Readers hold RCU, or a reference
+ * across asynchronous crypto. The key lives only inside the crypto
+ * transform, which the crypto API zeroes when it is freed.
  */
 struct rvti_sa {
-	struct rhash_head node;		/* inbound: rvti_net.sa_in */
+	struct rhlist_head node;	/* rvti_sa_net.sas, by key */
 	struct list_head list;		/* rvti_device.sas, under conf_lock */
 	struct rvti_device *rvti;
+	u64 key;			/* rvti_sa_key(dir, spi) */
 	__be32 spi;
 	u8 dir;				/* enum rvti_sa_dir */
 	u32 flags;			/* RVTI_SA_F_* */
@@ -60,14 +64,34 @@ struct rvti_sa {
 int rvti_sa_net_init(void);
 void rvti_sa_net_uninit(void);
 
-int rvti_sa_add(struct rvti_device *rvti, struct nlattr **tb,
-		struct netlink_ext_ack *extack);
+/* More would only let one tunnel hold memory for nothing. */
+#define RVTI_SA_MAX_PER_DEVICE	256
+
+struct rvti_sa *rvti_sa_create(struct nlattr **tb,
+			       struct netlink_ext_ack *extack);
+void rvti_sa_destroy(struct rvti_sa *sa);
+int rvti_sa_insert(struct rvti_device *rvti, struct rvti_sa *sa,
+		   const struct nlattr *spi_attr,
+		   struct netlink_ext_ack *extack);
 int rvti_sa_del(struct rvti_device *rvti, struct nlattr **tb,
 		struct netlink_ext_ack *extack);
 void rvti_sa_flush(struct rvti_device *rvti);
+int rvti_sa_check_endpoints(struct rvti_device *rvti,
+			    const struct rvti_addr *local,
+			    const struct rvti_addr *remote,
+			    struct netlink_ext_ack *extack);
 int rvti_sa_nla_put_all(struct sk_buff *skb, struct rvti_device *rvti);
 
-struct rvti_sa *rvti_sa_lookup_in(struct net *net, __be32 spi);
+/*
+ * The SA of @dir and @spi whose tunnel's outer addresses are @local and
+ * @remote as seen on the wire: for inbound ESP its destination and source,
+ * for an outbound packet quoted in an ICMP error its source and
+ * destination. NULL when no tunnel matches. Caller holds RCU.
+ */
+struct rvti_sa *rvti_sa_lookup(struct net *net, u8 dir, __be32 spi,
+			       const struct rvti_addr *local,
+			       const struct rvti_addr *remote,
+			       struct rvti_sa **spi_owner);
 
 static inline void rvti_sa_hold(struct rvti_sa *sa)
 {

@@ -29,8 +29,14 @@
 #include "sa.h"
 #include "send.h"
 
+/*
+ * The outer route, from the endpoints' own cache when the lookup key is the
+ * one the cache was filled with: a packet whose DSCP could select another
+ * route (ip rule ... tos) is routed on its own. IPv6 lookups do not use the
+ * traffic class.
+ */
 static struct dst_entry *rvti_route(struct rvti_device *rvti,
-				    const struct rvti_endpoints *ep,
+				    struct rvti_endpoints *ep,
 				    struct rvti_addr *saddr, u8 dsfield)
 {
 	struct net *net = rvti->creating_net;
@@ -44,18 +50,21 @@ static struct dst_entry *rvti_route(struct rvti_device *rvti,
 			.flowi4_proto = IPPROTO_ESP,
 			.flowi4_tos = RT_TOS(dsfield),
 		};
+		bool cacheable = !fl4.flowi4_tos;
 		struct rtable *rt;
 
-		rt = dst_cache_get_ip4(&rvti->dst_cache, &saddr->ip4);
-		if (rt)
-			return &rt->dst;
+		if (cacheable) {
+			rt = dst_cache_get_ip4(&ep->dst_cache, &saddr->ip4);
+			if (rt)
+				return &rt->dst;
+		}
 		rt = ip_route_output_key(net, &fl4);
 		if (IS_ERR(rt))
 			return ERR_CAST(rt);
 		dst = &rt->dst;
 		saddr->ip4 = fl4.saddr;
-		if (dst->dev != rvti->dev)
-			dst_cache_set_ip4(&rvti->dst_cache, dst, fl4.saddr);
+		if (cacheable && dst->dev != rvti->dev)
+			dst_cache_set_ip4(&ep->dst_cache, dst, fl4.saddr);
 	} else {
 		struct flowi6 fl6 = {
 			.daddr = ep->remote.ip6,
@@ -64,7 +73,7 @@ static struct dst_entry *rvti_route(struct rvti_device *rvti,
 
 		if (rvti_addr_is_set(&ep->local))
 			fl6.saddr = ep->local.ip6;
-		dst = dst_cache_get_ip6(&rvti->dst_cache, &saddr->ip6);
+		dst = dst_cache_get_ip6(&ep->dst_cache, &saddr->ip6);
 		if (dst)
 			return dst;
 		dst = ip6_dst_lookup_flow(net, NULL, &fl6, NULL);
@@ -72,7 +81,7 @@ static struct dst_entry *rvti_route(struct rvti_device *rvti,
 			return dst;
 		saddr->ip6 = fl6.saddr;
 		if (dst->dev != rvti->dev)
-			dst_cache_set_ip6(&rvti->dst_cache, dst, &fl6.saddr);
+			dst_cache_set_ip6(&ep->dst_cache, dst, &fl6.saddr);
 	}
 	/* An outer route through the tunnel itself would loop forever. */
 	if (dst->dev == rvti->dev) {
@@ -92,10 +101,12 @@ static void rvti_tx_done(struct sk_buff *skb, int err)
 
 	if (unlikely(err)) {
 		DEV_STATS_INC(dev, tx_errors);
-		kfree_skb(skb);
+		kfree_skb_reason(skb, err == -ENOMEM ? SKB_DROP_REASON_NOMEM :
+				 SKB_DROP_REASON_NOT_SPECIFIED);
 		goto out;
 	}
-	len = skb->len;
+	/* Like receive, and like the SA counters: inner bytes. */
+	len = rvti_esp_cb(skb)->len;
 	/* The ESP state in skb->cb is spent; the IP layer owns it now. */
 	memset(skb->cb, 0, sizeof(skb->cb));
 	if (skb->protocol == htons(ETH_P_IP))
@@ -114,9 +125,14 @@ out:
 }
 
 /* Pushes the outer IPv4 or IPv6 header in front of the ESP header. */
+/*
+ * @df: the inner packet's wish, which the tunnel's DF mode may override;
+ * @frag_outer: the outer packet may be fragmented whatever either says.
+ */
 static void rvti_push_outer(struct sk_buff *skb, struct dst_entry *dst,
 			    const struct rvti_addr *saddr,
-			    const struct rvti_endpoints *ep, u8 dsfield, bool df)
+			    const struct rvti_endpoints *ep, u8 dsfield, bool df,
+			    bool frag_outer)
 {
 	const struct rvti_addr *daddr = &ep->remote;
 
@@ -129,7 +145,7 @@ static void rvti_push_outer(struct sk_buff *skb, struct dst_entry *dst,
 		iph->tos = dsfield;
 		if (ep->df != RVTI_DF_COPY)
 			df = ep->df == RVTI_DF_SET;
-		iph->frag_off = df ? htons(IP_DF) : 0;
+		iph->frag_off = df && !frag_outer ? htons(IP_DF) : 0;
 		iph->ttl = ep->ttl ?: ip4_dst_hoplimit(dst);
 		iph->protocol = IPPROTO_ESP;
 		iph->saddr = saddr->ip4;
@@ -151,6 +167,8 @@ static void rvti_push_outer(struct sk_buff *skb, struct dst_entry *dst,
 		ip6h->daddr = daddr->ip6;
 		skb->protocol = htons(ETH_P_IPV6);
 	}
+	/* ip6_fragment() fragments a local packet only with ignore_df. */
+	skb->ignore_df = frag_outer;
 }
 
 static unsigned int rvti_outer_hlen(sa_family_t family)
@@ -171,53 +189,105 @@ static int rvti_inner_mtu(const struct rvti_sa *sa, unsigned int mtu,
 	return round_down(room, sa->block_len) - 2;
 }
 
-static int rvti_xmit_one(struct net *net, struct sock *sk, struct sk_buff *skb);
+static int rvti_xmit_fragment(struct net *net, struct sock *sk,
+			      struct sk_buff *skb);
+
+/* What rvti_check_mtu() decided about a packet it did not consume. */
+enum rvti_mtu_verdict {
+	RVTI_MTU_FITS,
+	/* RFC 2473 section 7.1: an IPv6 packet of at most 1280 bytes over a
+	 * tunnel whose inner MTU is smaller goes out in outer fragments.
+	 */
+	RVTI_MTU_FRAG_OUTER,
+};
 
 /*
- * Returns 0 when the packet fits; otherwise it was answered and consumed:
- * ICMP "fragmentation needed" / "packet too big" with the inner MTU, or
- * cut into IPv4 fragments that go round the transmit path again, because
- * cloud gateways neither reassemble outer fragments nor do PMTU discovery.
+ * Cuts an IPv4 packet without DF into fragments of at most @mtu bytes,
+ * each of which goes through rvti_xmit_fragment(), which never fragments
+ * again: a fragment that still does not fit is dropped.
+ */
+static void rvti_fragment4(struct rvti_device *rvti, struct sk_buff *skb,
+			   int mtu)
+{
+	unsigned int ihl = ip_hdr(skb)->ihl * 4;
+
+	/*
+	 * skb->cb is ours (a qdisc may have used it): build the IP control
+	 * block afresh. ip_options_fragment() needs only the options' length
+	 * to blank those not meant for every fragment, and writes the
+	 * header, which must not be shared with a clone.
+	 */
+	if (!pskb_network_may_pull(skb, ihl) || skb_cow_head(skb, 0)) {
+		DEV_STATS_INC(rvti->dev, tx_errors);
+		DEV_STATS_INC(rvti->dev, tx_dropped);
+		kfree_skb_reason(skb, SKB_DROP_REASON_NOMEM);
+		return;
+	}
+	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+	IPCB(skb)->opt.optlen = ihl - sizeof(struct iphdr);
+	IPCB(skb)->frag_max_size = mtu;
+	ip_do_fragment(dev_net(rvti->dev), NULL, skb, rvti_xmit_fragment);
+}
+
+/*
+ * Returns an rvti_mtu_verdict when the packet goes on; otherwise it was
+ * answered and consumed and the return value is negative: ICMP
+ * "fragmentation needed" / "packet too big" with the inner MTU, or cut
+ * into IPv4 fragments before encryption (-EINPROGRESS), because cloud
+ * gateways neither reassemble outer fragments nor do PMTU discovery.
+ * The MTU advertised or fragmented to is never more than the real one.
  */
 static int rvti_check_mtu(struct rvti_device *rvti, struct rvti_sa *sa,
 			  struct sk_buff *skb, struct dst_entry *dst,
-			  sa_family_t family)
+			  sa_family_t family, bool may_frag)
 {
+	/* Signed: a tiny outer MTU leaves negative room. */
 	int mtu = rvti_inner_mtu(sa, dst_mtu(dst), family);
+	enum skb_drop_reason reason = SKB_DROP_REASON_PKT_TOO_BIG;
 
-	if (skb->len <= mtu)
-		return 0;
+	if ((int)skb->len <= mtu)
+		return RVTI_MTU_FITS;
 
 	if (skb->protocol == htons(ETH_P_IP)) {
-		mtu = max(mtu, 576);
+		/*
+		 * Below 68 no IPv4 packet fits. Between 68 and 552 hosts
+		 * lock their path MTU at 552 and stop setting DF, and those
+		 * packets are fragmented here: still the real MTU is the
+		 * one to advertise.
+		 */
+		if (mtu < IPV4_MIN_MTU)
+			goto drop;
 		skb_dst_update_pmtu_no_confirm(skb, mtu);
-		if (!(ip_hdr(skb)->frag_off & htons(IP_DF)) && skb_dst(skb)) {
-			memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
-			IPCB(skb)->frag_max_size = mtu;
-			/* The fragments come back through rvti_xmit_one(). */
-			ip_do_fragment(dev_net(rvti->dev), NULL, skb, rvti_xmit_one);
+		if (!(ip_hdr(skb)->frag_off & htons(IP_DF))) {
+			if (!may_frag || !skb_dst(skb))
+				goto drop;
+			rvti_fragment4(rvti, skb, mtu);
 			return -EINPROGRESS;
 		}
 		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
 			      htonl(mtu));
 	} else {
+		if (skb->len <= IPV6_MIN_MTU)
+			return RVTI_MTU_FRAG_OUTER;
+		/* No IPv6 link is smaller: the rest comes in outer fragments. */
 		mtu = max(mtu, IPV6_MIN_MTU);
 		skb_dst_update_pmtu_no_confirm(skb, mtu);
-		if (skb->len <= mtu)
-			return 0;
 		icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
 	}
+drop:
 	DEV_STATS_INC(rvti->dev, tx_errors);
-	kfree_skb(skb);
+	DEV_STATS_INC(rvti->dev, tx_dropped);
+	kfree_skb_reason(skb, reason);
 	return -EMSGSIZE;
 }
 
-static int rvti_xmit_one(struct net *net, struct sock *sk, struct sk_buff *skb)
+static int rvti_xmit_one(struct sk_buff *skb, bool may_frag)
 {
+	enum skb_drop_reason reason = SKB_DROP_REASON_NOT_SPECIFIED;
 	struct net_device *dev = skb->dev;
 	struct rvti_device *rvti = netdev_priv(dev);
 	unsigned int inner_len, pad_len, clen;
-	const struct rvti_endpoints *ep;
+	struct rvti_endpoints *ep;
 	struct sk_buff *trailer;
 	struct ip_esp_hdr *esph;
 	struct dst_entry *dst;
@@ -249,6 +319,7 @@ static int rvti_xmit_one(struct net *net, struct sock *sk, struct sk_buff *skb)
 		next_hdr = IPPROTO_IPV6;
 		df = true;
 	} else {
+		reason = SKB_DROP_REASON_INVALID_PROTO;
 		goto err;
 	}
 	/* RFC 6040: copy the DSCP, and ECN in normal mode. */
@@ -258,10 +329,11 @@ static int rvti_xmit_one(struct net *net, struct sock *sk, struct sk_buff *skb)
 	dst = rvti_route(rvti, ep, &saddr, dsfield);
 	if (IS_ERR(dst)) {
 		DEV_STATS_INC(dev, tx_carrier_errors);
+		reason = SKB_DROP_REASON_IP_OUTNOROUTES;
 		goto err;
 	}
-	ret = rvti_check_mtu(rvti, sa, skb, dst, ep->remote.family);
-	if (ret) {
+	ret = rvti_check_mtu(rvti, sa, skb, dst, ep->remote.family, may_frag);
+	if (ret < 0) {
 		dst_release(dst);
 		rcu_read_unlock_bh();
 		return ret == -EINPROGRESS ? 0 : ret;
@@ -282,10 +354,10 @@ static int rvti_xmit_one(struct net *net, struct sock *sk, struct sk_buff *skb)
 	clen = inner_len + pad_len + 2;
 	if (skb_cow_head(skb, rvti_outer_hlen(ep->remote.family) +
 			 sizeof(*esph) + sa->iv_len + LL_RESERVED_SPACE(dst->dev)))
-		goto err_dst;
+		goto err_nomem;
 	nfrags = skb_cow_data(skb, pad_len + 2 + sa->icv_len, &trailer);
 	if (nfrags < 0)
-		goto err_dst;
+		goto err_nomem;
 	rvti_esp_fill_trailer(skb_tail_pointer(trailer), pad_len, next_hdr);
 	pskb_put(skb, trailer, pad_len + 2 + sa->icv_len);
 
@@ -293,7 +365,8 @@ static int rvti_xmit_one(struct net *net, struct sock *sk, struct sk_buff *skb)
 	esph->spi = sa->spi;
 	esph->seq_no = htonl(lower_32_bits(seq));
 	skb_reset_transport_header(skb);
-	rvti_push_outer(skb, dst, &saddr, ep, dsfield, df);
+	rvti_push_outer(skb, dst, &saddr, ep, dsfield, df,
+			ret == RVTI_MTU_FRAG_OUTER);
 	skb_dst_set(skb, dst);
 
 	rvti_sa_count(sa, inner_len);
@@ -301,9 +374,12 @@ static int rvti_xmit_one(struct net *net, struct sock *sk, struct sk_buff *skb)
 	rvti_sa_hold(sa);
 	dev_hold(dev);
 	rcu_read_unlock_bh();
+	rvti_esp_cb(skb)->len = inner_len;
 	rvti_esp_encrypt(sa, skb, esph, seq, clen, nfrags, rvti_tx_done);
 	return 0;
 
+err_nomem:
+	reason = SKB_DROP_REASON_NOMEM;
 err_dst:
 	dst_release(dst);
 err:
@@ -311,12 +387,19 @@ err:
 drop:
 	rcu_read_unlock_bh();
 	DEV_STATS_INC(dev, tx_dropped);
-	kfree_skb(skb);
+	kfree_skb_reason(skb, reason);
 	return -EINVAL;
+}
+
+/* ip_do_fragment()'s output: a fragment is never fragmented again. */
+static int rvti_xmit_fragment(struct net *net, struct sock *sk,
+			      struct sk_buff *skb)
+{
+	return rvti_xmit_one(skb, false);
 }
 
 netdev_tx_t rvti_xmit(struct sk_buff *skb, struct net_device *dev)
 {
-	rvti_xmit_one(dev_net(dev), NULL, skb);
+	rvti_xmit_one(skb, true);
 	return NETDEV_TX_OK;
 }

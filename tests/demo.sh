@@ -11,6 +11,6 @@ repo=$(cd "$here/.." && pwd)
 rvti_need_pkgs make gcc pkg-config libmnl-dev libjson-c-dev python3 jq \
 	iproute2 iputils-ping iperf3 kmod
 tree=$("$here/kernel/build.sh" | tail -1)
-make -C "$repo" -s ARCH=um KDIR="$tree" kmod >/dev/null
+make -C "$repo" -s ARCH=um KDIR="$tree" UBSAN_SANITIZE=y kmod >/dev/null
 make -C "$repo/userspace" -s >/dev/null
 exec "$here/kernel/run.sh" "$here/demo-guest.sh"

@@ -48,7 +48,7 @@ uml_ready() {
 		return 1
 	}
 	local out
-	if ! out=$(make -C "$repo" ARCH=um KDIR="$uml_tree" kmod W=1 2>&1); then
+	if ! out=$(make -C "$repo" ARCH=um KDIR="$uml_tree" UBSAN_SANITIZE=y kmod W=1 2>&1); then
 		echo "not ok - build rvti.ko against the UML test kernel" | tap
 		echo "$out" | tail -30 | sed 's/^/#   /'
 		return 1

@@ -81,6 +81,7 @@ ns_net() { echo "/proc/${_anchor[$1]}/net/$2"; }
 # topo_up: the four namespaces, links, addresses and host routes, and an
 # iperf3 server on host4. No tunnel yet.
 topo_up() {
+	mkdir -p "$TOPO_TMP"
 	ns_add host1 || return
 	ns_add gw1 forward || return
 	ns_add gw4 forward || return
@@ -644,6 +645,39 @@ def send(src, dst, hexdata):
     s.bind((src, 0))
     s.sendto(bytes.fromhex(hexdata), (dst, 0))
 
+def send_frags(src, dst, hexdata, cut):
+    """One ESP payload as two IPv4 fragments: CUT bytes (a multiple of 8),
+    then the rest."""
+    data, cut = bytes.fromhex(hexdata), int(cut)
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    ident = os.getpid() & 0xffff
+    for off, chunk, mf in ((0, data[:cut], 1), (cut, data[cut:], 0)):
+        hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(chunk), ident,
+                          (mf << 13) | (off // 8), 64, 50, 0,
+                          socket.inet_aton(src), socket.inet_aton(dst))
+        hdr = hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:]
+        s.sendto(hdr + chunk, (dst, 0))
+
+def icmp_err(src, dst, qsrc, qdst, spi, mtu):
+    """An ICMP fragmentation-needed (IPv4) or packet-too-big (IPv6) error
+    from SRC to DST, about an ESP packet QSRC > QDST with SPI."""
+    esp = struct.pack("!II", int(spi, 0), 1)
+    if ":" in dst:
+        q = struct.pack("!IHBB16s16s", 6 << 28, 1400, 50, 64,
+                        socket.inet_pton(socket.AF_INET6, qsrc),
+                        socket.inet_pton(socket.AF_INET6, qdst)) + esp
+        msg = struct.pack("!BBHI", 2, 0, 0, int(mtu)) + q
+        s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+    else:
+        q = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 1420, 1, 0x4000, 64, 50, 0,
+                        socket.inet_aton(qsrc), socket.inet_aton(qdst))
+        q = q[:10] + struct.pack("!H", csum(q)) + q[12:] + esp
+        msg = struct.pack("!BBHHH", 3, 4, 0, 0, int(mtu)) + q
+        msg = msg[:2] + struct.pack("!H", csum(msg)) + msg[4:]
+        s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+    s.bind((src, 0))
+    s.sendto(msg, (dst, 0))
+
 def csum(b):
     if len(b) % 2:
         b += b"\0"
@@ -690,6 +724,10 @@ if cmd == "pcap":
     pcap_esp(*sys.argv[2:5])
 elif cmd == "send":
     send(*sys.argv[2:5])
+elif cmd == "sendfrags":
+    send_frags(*sys.argv[2:6])
+elif cmd == "icmperr":
+    icmp_err(*sys.argv[2:8])
 elif cmd == "gcm":
     key, spi, src, dst = sys.argv[2:6]
     for p in sys.argv[6:]:
@@ -710,6 +748,15 @@ cap_packets() { esp_py pcap "$TOPO_TMP/$1.pcap" "$2" "$3"; }
 # esp_send NS SRC DST HEX: send one ESP payload from SRC (a local address
 # of NS) to DST through a raw IP socket: the kernel adds the IP header.
 esp_send() { ip netns exec "$1" python3 -c "$_TOPO_ESP_PY" send "$2" "$3" "$4"; }
+
+# esp_send_frags NS SRC DST HEX CUT: the same, as two IPv4 fragments, the
+# first carrying CUT bytes of the ESP payload (a multiple of 8).
+esp_send_frags() { ip netns exec "$1" python3 -c "$_TOPO_ESP_PY" sendfrags "$2" "$3" "$4" "$5"; }
+
+# icmp_err NS SRC DST QSRC QDST SPI MTU: from NS, an ICMP fragmentation
+# needed (or ICMPv6 packet too big) SRC > DST quoting an ESP packet
+# QSRC > QDST with SPI, announcing MTU.
+icmp_err() { ip netns exec "$1" python3 -c "$_TOPO_ESP_PY" icmperr "${@:2}"; }
 
 # esp_flip_last HEX: the packet with its last byte (inside the ICV) changed.
 esp_flip_last() {

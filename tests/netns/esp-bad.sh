@@ -85,7 +85,10 @@ check "gw4's inbound SA again, same key, replay window 32" \
 
 # 3. Bad packets, then the good originals.
 check "a second outer address on gw1 (192.0.2.3)" ip -n gw1 addr add 192.0.2.3/24 dev wan0
+nostates=$(xfrm_stat gw4 XfrmInNoStates)
 attack "valid packet 4 from a wrong outer source 192.0.2.3" 192.0.2.3 "${Q[0]:-}" tun wrong_source
+check_delta "... which rvti left to XFRM, where no state has it (XfrmInNoStates)" \
+	"$nostates" "$(xfrm_stat gw4 XfrmInNoStates)" 1
 attack "packet 5 with the last ICV byte flipped" $GW1_OUT4 "$(esp_flip_last "${Q[1]:-00}")" \
 	in "$SPI_14" icv_fail
 attack "packet 6 cut to 20 bytes of ESP" $GW1_OUT4 "${Q[2]:0:40}" in "$SPI_14" malformed
@@ -101,7 +104,7 @@ attack "packet 7, now below the replay window" $GW1_OUT4 "${Q[3]:-}" in "$SPI_14
 # whose ICV is valid but whose trailer is wrong.
 if have_crypto; then
 	mapfile -t C < <(esp_gcm "$KEY_14" "$SPI_14" $HOST1_V4 $HOST4_V4 \
-		1000:good 1001:badpad 1002:badpadlen 1003:nh41 1004:dummy 0:good)
+		1000:good 1001:badpad 1002:badpadlen 1003:nh41 1004:dummy 0:good 1005:good)
 	attack "packet built with the SA's key (sequence 1000)" $GW1_OUT4 "${C[0]:-}" deliver
 	attack "padding bytes not 1, 2, 3... (valid ICV)" $GW1_OUT4 "${C[1]:-}" in "$SPI_14" malformed
 	attack "pad length beyond the payload (valid ICV)" $GW1_OUT4 "${C[2]:-}" in "$SPI_14" malformed
@@ -118,6 +121,17 @@ if have_crypto; then
 	check_delta "dummy packet: nothing delivered" "$eb" "$(echo_requests host4)" 0
 	check_eq "dummy packet: authentic (the window moved to 1004)" 1004 \
 		"$(snap gw4 rvti0 in "$SPI_14" seq)"
+	# Reassembled from fragments, the ESP header and IV may sit in the
+	# frag list: 8 bytes (the ESP header alone) in the first fragment.
+	rvti_snap gw4
+	pb=$(snap gw4 rvti0 in "$SPI_14" packets)
+	eb=$(echo_requests host4)
+	check "send an authentic packet as two outer fragments (8 bytes, then the rest)" \
+		esp_send_frags gw1 $GW1_OUT4 $GW4_OUT4 "${C[6]:-}" 8
+	sleep 0.3
+	rvti_snap gw4
+	check_delta "fragmented packet: reassembled and delivered to host4" "$eb" "$(echo_requests host4)" 1
+	check_delta "fragmented packet: counted by the inbound SA" "$pb" "$(snap gw4 rvti0 in "$SPI_14" packets)" 1
 else
 	echo "ok - # SKIP bad padding: python3 has no 'cryptography' module to build ESP with the SA's key"
 fi
@@ -134,7 +148,10 @@ rvti_snap gw4
 check_eq "unknown SPI: no rvti counter of gw4 changed" "$before" "${SNAP[gw4.json]}"
 
 # 6. Coexistence on gw1: XFRM tunnel to gw7 (site 10.41.7.0/24 behind it:
-# gw7's own 10.41.7.1) over 198.51.100.0/24, rvti tunnel to gw4.
+# gw7's own 10.41.7.1) over 198.51.100.0/24, rvti tunnel to gw4. The XFRM
+# tunnel's inbound SA on gw1 has the SPI of rvti's inbound SA (SPIs are
+# chosen by each peer, so this happens): ESP from gw7 with that SPI is not
+# rvti's, because it does not come from rvti's peer, and XFRM gets it.
 tunnel_down
 check "coexistence: rvti tunnel gw1 = gw4 (outer IPv4)" tunnel_up rvti rvti 4 gcm256
 coex_up() {
@@ -153,30 +170,34 @@ coex_up() {
 	EOF
 	key17=$(suite_key cbc-sha256) key71=$(suite_key cbc-sha256)
 	gw_xfrm_up gw1 ipsec7 wan7 7 198.51.100.1 198.51.100.7 cbc-sha256 \
-		0x17000001 "$key17" 0x71000001 "$key71" -- 10.41.7.0/24 || return
+		0x17000001 "$key17" "$SPI_41" "$key71" -- 10.41.7.0/24 || return
 	gw_xfrm_up gw7 ipsec1 wan0 1 198.51.100.7 198.51.100.1 cbc-sha256 \
-		0x71000001 "$key71" 0x17000001 "$key17" -- $SITE1_V4
+		"$SPI_41" "$key71" 0x17000001 "$key17" -- $SITE1_V4
 }
-check "coexistence: XFRM tunnel gw1 = gw7 (xfrm interface ipsec7, if_id 7)" coex_up
+check "coexistence: XFRM tunnel gw1 = gw7 (xfrm interface ipsec7, if_id 7, inbound SPI $SPI_41 as rvti's)" coex_up
 rvti_snap gw1
-rv_before=${SNAP[gw1.json]}
+o=$(snap gw1 rvti0 out "$SPI_14" packets) n=$(snap gw1 rvti0 in "$SPI_41" packets)
+ws=$(snap gw1 rvti0 tun wrong_source)
 xfrm_snap gw1
-x_in=${XSNAP[$((0x71000001))]:-} x_out=${XSNAP[$((0x17000001))]:-}
+x_in=${XSNAP[$((SPI_41))]:-} x_out=${XSNAP[$((0x17000001))]:-}
 check "coexistence: ping host1 -> gw7 (10.41.7.1) through XFRM" ping_ok host1 10.41.7.1 3
 xfrm_snap gw1
 check_delta "coexistence: gw1's XFRM outbound state counts 3 packets" "$x_out" "${XSNAP[$((0x17000001))]:-}" 3
-check_delta "coexistence: gw1's XFRM inbound state counts 3 packets" "$x_in" "${XSNAP[$((0x71000001))]:-}" 3
+check_delta "coexistence: gw1's XFRM inbound state (SPI $SPI_41, as rvti's) counts 3 packets" \
+	"$x_in" "${XSNAP[$((SPI_41))]:-}" 3
 rvti_snap gw1
-check_eq "coexistence: rvti on gw1 counted none of the XFRM tunnel's packets" "$rv_before" "${SNAP[gw1.json]}"
-o=$(snap gw1 rvti0 out "$SPI_14" packets) n=$(snap gw1 rvti0 in "$SPI_41" packets)
-x_in=${XSNAP[$((0x71000001))]:-} x_out=${XSNAP[$((0x17000001))]:-}
+check_eq "coexistence: rvti's SAs on gw1 counted none of the XFRM tunnel's packets" \
+	"$o $n" "$(snap gw1 rvti0 out "$SPI_14" packets) $(snap gw1 rvti0 in "$SPI_41" packets)"
+check_delta "coexistence: rvti counted the 3 packets with its SPI from gw7 as wrong_source (left to XFRM)" \
+	"$ws" "$(snap gw1 rvti0 tun wrong_source)" 3
+x_in=${XSNAP[$((SPI_41))]:-} x_out=${XSNAP[$((0x17000001))]:-}
 check "coexistence: ping host1 -> host4 through rvti" ping_ok host1 $HOST4_V4 3
 rvti_snap gw1
 xfrm_snap gw1
 check_delta "coexistence: gw1's rvti outbound SA counts 3 packets" "$o" "$(snap gw1 rvti0 out "$SPI_14" packets)" 3
 check_delta "coexistence: gw1's rvti inbound SA counts 3 packets" "$n" "$(snap gw1 rvti0 in "$SPI_41" packets)" 3
 check_eq "coexistence: XFRM on gw1 counted none of the rvti tunnel's packets" \
-	"$x_out $x_in" "${XSNAP[$((0x17000001))]:-} ${XSNAP[$((0x71000001))]:-}"
+	"$x_out $x_in" "${XSNAP[$((0x17000001))]:-} ${XSNAP[$((SPI_41))]:-}"
 check "coexistence: ping host1 -> gw7 again" ping_ok host1 10.41.7.1 2
 check "coexistence: ping host4 -> host1 again" ping_ok host4 $HOST1_V4 2
 check_eq "coexistence: no XFRM error counted on gw1" "" "$(xfrm_errors gw1)"

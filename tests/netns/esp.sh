@@ -155,10 +155,16 @@ if check "$tag: rvti tunnel gw1 = gw4" tunnel_up rvti rvti 4 gcm128; then
 fi
 tunnel_down
 
-# Asynchronous crypto: with force_async_crypto every new SA runs through
-# cryptd, whose requests always complete later (-EINPROGRESS), the path
-# hardware offload takes. Both directions of both kinds of transform.
-echo 1 >/sys/module/rvti/parameters/force_async_crypto
+# Asynchronous crypto: loaded with force_async_crypto (read-only at run
+# time), rvti runs every SA through cryptd, whose requests always complete
+# later (-EINPROGRESS), the path hardware offload takes. Both directions of
+# both kinds of transform.
+topo_down
+rmmod rvti
+insmod "$RVTI_REPO/kmod/rvti.ko" force_async_crypto=1 || fail "insmod rvti.ko force_async_crypto=1"
+check "force_async_crypto cannot be changed at run time" \
+	not sh -c 'echo 0 >/sys/module/rvti/parameters/force_async_crypto' 2>/dev/null
+check "topology again, rvti with async crypto" topo_up
 for suite in gcm256 cbc-sha256; do
 	for esn in "" esn; do
 		tag="async $suite${esn:+ esn}"
@@ -178,6 +184,5 @@ for suite in gcm256 cbc-sha256; do
 		tunnel_down
 	done
 done
-echo 0 >/sys/module/rvti/parameters/force_async_crypto
 topo_down
 finish

@@ -11,6 +11,7 @@ A="ip netns exec a"
 $A ip link add rvti0 type rvti
 $A ip link add rvti1 type rvti
 $A rvti tunnel set dev rvti0 local 192.0.2.1 remote 192.0.2.2
+$A rvti tunnel set dev rvti1 local 192.0.2.1 remote 192.0.2.2
 
 hex() { printf '0x%0*d' $(($1 * 2)) 7; }
 GCM="aead rfc4106(gcm(aes))"
@@ -62,7 +63,7 @@ check_fails "unknown AEAD" 'unknown AEAD algorithm' \
 	$A rvti sa add dev rvti0 dir in spi 0x600 aead 'ccm(aes)' key "$(hex 20)"
 check_fails "unknown authentication" 'unknown authentication algorithm' \
 	$A rvti sa add dev rvti0 dir in spi 0x600 enc aes-cbc key "$(hex 16)" auth md5 key "$(hex 16)"
-check_fails "reserved SPI" 'SPIs 0 to 255 are reserved' \
+check_fails "reserved SPI (the tool)" 'SPIs 0 to 255 are reserved' \
 	$A rvti sa add dev rvti0 dir in spi 255 $GCM key "$(hex 20)"
 check_fails "replay window on an outbound SA" 'inbound SAs only' \
 	$A rvti sa add dev rvti0 dir out spi 0x600 $GCM key "$(hex 20)" replay-window 64
@@ -70,8 +71,8 @@ check_fails "replay window above 4096" 'range|4096|window' \
 	$A rvti sa add dev rvti0 dir in spi 0x600 $GCM key "$(hex 20)" replay-window 4097
 check_fails "replay window below 32" 'range|window' \
 	$A rvti sa add dev rvti0 dir in spi 0x600 $GCM key "$(hex 20)" replay-window 16
-check_fails "same inbound SPI on another device of the netns" \
-	'another rvti device of this network namespace has an inbound SA with this SPI' \
+check_fails "same inbound SPI on another tunnel with the same outer addresses" \
+	'another rvti tunnel with the same outer addresses has an inbound SA with this SPI' \
 	$A rvti sa add dev rvti1 dir in spi 0x110 $GCM key "$(hex 20)"
 check_fails "same SPI twice on one device" 'already has an SA' \
 	$A rvti sa add dev rvti0 dir in spi 0x110 $GCM key "$(hex 20)"
@@ -90,11 +91,29 @@ check_fails "direction out of range" 'range|Invalid|invalid' \
 	$A $GENL newsa ifname=str:rvti0 sa.1=u8:3 sa.2=u32:0x703 $SA
 check_fails "new SA without the SA nest" 'SA attributes .RVTI_A_SA. are missing' \
 	$A $GENL newsa ifname=str:rvti0
+check_fails "reserved SPI 255 (the kernel's policy)" 'out of range' \
+	$A $GENL newsa ifname=str:rvti0 sa.1=u8:1 sa.2=u32:255 $SA
+check "the policy dump shows the SPI's range 256 to 2^32-1" bash -c \
+	"$A genl ctrl policy name rvti | grep -q 'attr\[2\]: type=U32 range:\[256,4294967295\]'"
 check_fails "unprivileged user cannot add an SA" 'not permitted' \
 	$A setpriv --reuid=65534 --regid=65534 --clear-groups \
 	"$RVTI" sa add dev rvti0 dir in spi 0x600 $GCM key "$(hex 20)"
 check_eq "refused SAs changed nothing" "$before" \
 	"$($A rvti -j show | jq -c 'map(del(.stats) | .sas |= map(del(.stats)))')"
+
+# One inbound SPI, two tunnels to different peers: the outer source tells
+# their packets apart (RFC 4301 section 4.1).
+check "rvti1 to another peer (192.0.2.3)" $A rvti tunnel set dev rvti1 remote 192.0.2.3
+check "the same inbound SPI on a tunnel to another peer" \
+	$A rvti sa add dev rvti1 dir in spi 0x110 $GCM key "$(hex 20)"
+check_fails "moving that tunnel to rvti0's peer would make the SPI ambiguous" \
+	'another rvti tunnel with the same outer addresses has an inbound SA with this SPI' \
+	$A rvti tunnel set dev rvti1 remote 192.0.2.2
+check_fails "... also with a wildcard local address" \
+	'another rvti tunnel with the same outer addresses' \
+	$A rvti tunnel set dev rvti1 local any remote 192.0.2.2
+check_eq "the refused move changed nothing" "192.0.2.1 192.0.2.3" \
+	"$($A rvti -j show dev rvti1 | jq -r '.[0] | "\(.local) \(.remote)"')"
 
 # Outbound: one active SA; a new one replaces it.
 check "first outbound SA" $A rvti sa add dev rvti0 dir out spi 0x900 $GCM key "$(hex 20)"
@@ -107,13 +126,11 @@ check "an outbound SPI may equal an inbound one" \
 check "sa del" $A rvti sa del dev rvti0 dir in spi 0x110
 check_fails "sa del of a missing SA" 'no SA with this direction and SPI' \
 	$A rvti sa del dev rvti0 dir in spi 0x110
-check "the freed SPI can be used on another device" \
-	$A rvti sa add dev rvti1 dir in spi 0x110 $GCM key "$(hex 20)"
+check "with rvti0's SA gone, rvti1 may move to rvti0's peer" \
+	$A rvti tunnel set dev rvti1 remote 192.0.2.2
 check_eq "sa list shows one device's SAs" 2 "$($A rvti -j sa list dev rvti1 | jq '.[0].sas | length')"
 
-check "async crypto (cryptd) SA" bash -c "echo 1 >/sys/module/rvti/parameters/force_async_crypto &&
-	$A rvti sa add dev rvti1 dir in spi 0x111 aead aes-gcm key $(hex 20); r=\$?;
-	echo 0 >/sys/module/rvti/parameters/force_async_crypto; exit \$r"
+check "sa add spi 0x111" $A rvti sa add dev rvti1 dir in spi 0x111 aead aes-gcm key "$(hex 20)"
 check "deleting the device frees its SAs" $A ip link del rvti1
 check "its inbound SPIs are free again" \
 	$A rvti sa add dev rvti0 dir in spi 0x111 $GCM key "$(hex 20)"

@@ -62,7 +62,9 @@
  *    RVTI_A_IFNAME: NLA_NUL_STRING, maxlen IFNAMSIZ - 1
  *    RVTI_A_SA: NLA_NESTED
  *        RVTI_SA_A_DIR: NLA_U8, enum rvti_sa_dir, required
- *        RVTI_SA_A_SPI: NLA_U32, host order, not 0, required
+ *        RVTI_SA_A_SPI: NLA_U32, host order, 256 to 4294967295 (RFC 4303
+ *                       reserves 1 to 255, and 0 is for local use),
+ *                       required
  *        RVTI_SA_A_AEAD_ALG: NLA_NUL_STRING, e.g. "rfc4106(gcm(aes))"
  *        RVTI_SA_A_ENC_ALG: NLA_NUL_STRING, e.g. "cbc(aes)"
  *        RVTI_SA_A_AUTH_ALG: NLA_NUL_STRING, e.g. "hmac(sha256)"
@@ -79,10 +81,22 @@
  * names are those of `ip xfrm` (and short aliases: aes-gcm, aes-cbc,
  * chacha20-poly1305, sha1, sha256, sha384, sha512).
  *
- * An inbound SPI is unique among the rvti SAs of the network namespace the
- * device was created in (where the ESP packets arrive); an outbound SPI is
- * unique per device. A new outbound SA replaces the active one atomically;
- * the one it replaces is deleted.
+ * Inbound ESP is matched to an SA by its SPI and outer addresses (RFC 4301
+ * section 4.1): destination the tunnel's local address (any, when the
+ * local address is a wildcard), source its remote. ESP with one of rvti's
+ * SPIs between other addresses is left to XFRM untouched, so an XFRM SA of
+ * another peer may use the same SPI. Two rvti tunnels whose outer
+ * addresses could both match one packet (same remote, same or wildcard
+ * local) cannot have the same inbound SPI: NEW_SA, and SET_TUNNEL on a
+ * tunnel with inbound SAs, refuse it. The SPI of an SA is unique per
+ * device and direction. A new outbound SA replaces the active one
+ * atomically; the one it replaces is deleted. A device holds at most 256
+ * SAs.
+ *
+ * The key attributes of a NEW_SA or DEL_SA request are zeroed in the
+ * request before the command returns, whatever the outcome (these two
+ * commands parse the RVTI_A_SA nest themselves, with the nested policy
+ * that a policy dump of the family shows).
  *
  * RVTI_CMD_DEL_SA
  * ---------------
@@ -100,12 +114,17 @@
  *    RVTI_A_STATS: NLA_NESTED, per-tunnel counters
  *        RVTI_TSTAT_NO_TX_SA: NLA_U64, packets dropped: no outbound SA
  *        RVTI_TSTAT_NO_ENDPOINT: NLA_U64, packets dropped: no remote
- *        RVTI_TSTAT_WRONG_SOURCE: NLA_U64, ESP from another outer source
+ *        RVTI_TSTAT_WRONG_SOURCE: NLA_U64, ESP with one of the tunnel's
+ *            inbound SPIs from another outer source or to another local
+ *            address: not the tunnel's, left to XFRM (which may own it)
  *    RVTI_A_SAS: NLA_NESTED, one RVTI_A_SA nest per SA:
  *        RVTI_SA_A_DIR, RVTI_SA_A_SPI, RVTI_SA_A_AEAD_ALG or
  *        RVTI_SA_A_ENC_ALG and RVTI_SA_A_AUTH_ALG, RVTI_SA_A_ICV_BITS,
  *        RVTI_SA_A_FLAGS, RVTI_SA_A_REPLAY_WINDOW (inbound),
  *        RVTI_SA_A_STATS: NLA_NESTED, enum rvti_sa_stat, all NLA_U64
+ *
+ * The device's own counters (`ip -s link`) count inner packets and bytes
+ * in both directions, as the SA counters do.
  *
  * Keys are never returned.
  *
