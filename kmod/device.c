@@ -15,6 +15,7 @@
 
 #include "device.h"
 #include "esp.h"
+#include "policy.h"
 #include "sa.h"
 #include "send.h"
 
@@ -42,6 +43,7 @@ static int rvti_dev_init(struct net_device *dev)
 	mutex_init(&rvti->conf_lock);
 	INIT_LIST_HEAD(&rvti->list);
 	INIT_LIST_HEAD(&rvti->sas);
+	rvti_prefix_table_init(&rvti->prefixes, &rvti->conf_lock);
 	ret = dst_cache_init(&rvti->dst_cache, GFP_KERNEL);
 	if (ret)
 		return ret;
@@ -59,6 +61,7 @@ static void rvti_dev_uninit(struct net_device *dev)
 	ASSERT_RTNL();
 	list_del_init(&rvti->list);
 	rvti_sa_flush(rvti);
+	rvti_policy_uninit(rvti);
 	ep = rcu_replace_pointer(rvti->endpoints, NULL, true);
 	if (ep)
 		kfree_rcu(ep, rcu);

@@ -66,6 +66,8 @@ int rvti_sa_del(struct rvti_device *rvti, struct nlattr **tb,
 		struct netlink_ext_ack *extack);
 void rvti_sa_flush(struct rvti_device *rvti);
 int rvti_sa_nla_put_all(struct sk_buff *skb, struct rvti_device *rvti);
+/* One RVTI_A_SA nest; caller holds RCU. */
+int rvti_sa_nla_put(struct sk_buff *skb, struct rvti_sa *sa);
 
 struct rvti_sa *rvti_sa_lookup_in(struct net *net, __be32 spi);
 

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "prefix.h"
+#include "route.h"
 #include "sa.h"
 #include "tunnel.h"
 
@@ -18,6 +20,8 @@
 static const struct rvti_command rvti_cmds[] = {
 	{ .name = "tunnel", .sub = tunnel_cmds },
 	{ .name = "sa", .sub = sa_cmds },
+	{ .name = "prefix", .sub = prefix_cmds },
+	{ .name = "route", .sub = route_cmds },
 	{ .name = "show", .fn = tunnel_do_show, .help = TUNNEL_SHOW_HELP },
 	{ 0 }
 };

@@ -10,7 +10,8 @@
 #include "kunit.h"
 
 kunit_test_suites(&rvti_addr_test_suite, &rvti_replay_test_suite,
-		  &rvti_alg_test_suite, &rvti_esp_test_suite);
+		  &rvti_alg_test_suite, &rvti_esp_test_suite,
+		  &rvti_prefix_test_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for rvti");

@@ -959,9 +959,11 @@ static void fake_show_sas_malformed(void)
 	f->one_per_read = true;
 	fake_run(f, "show", &r);
 	CHECK_INT(r.ret, RVTI_EXIT_ERROR);
-	/* rvti0 was printed before rvti1 came in; nothing of rvti1 was */
-	CHECK_STR(r.out, "rvti0: local any remote none\n"
-		  "    " SA_IN_LINE "    " SA_OUT_LINE);
+	/*
+	 * Nothing is printed: the tool prints once every reply is in (the
+	 * SAs and prefixes of newer kernels come in further dumps).
+	 */
+	CHECK_STR(r.out, "");
 	CHECK_STR(r.err, "rvti: malformed reply from the kernel: "
 		  "RVTI_SA_A_SPI is not a u32\n");
 	CHECK_INT(f->next, f->nchunks);
