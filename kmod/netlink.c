@@ -331,6 +331,17 @@ static int rvti_fill_prefix(struct sk_buff *skb, struct net_device *dev,
 	return 0;
 }
 
+/* NL_SET_ERR_MSG_ATTR() for a message chosen at run time (static storage). */
+static void rvti_nl_err(struct netlink_ext_ack *extack,
+			const struct nlattr *nla, const char *msg)
+{
+	do_trace_netlink_extack(msg);
+	if (extack) {
+		extack->_msg = msg;
+		extack->bad_attr = nla;
+	}
+}
+
 /*
  * Refuses an overlap: extack messages are constant strings, so the other
  * device and its prefix go to the caller in a message before the error.
@@ -347,7 +358,7 @@ static int rvti_refuse_overlap(struct genl_info *info, struct rvti_device *other
 		else
 			genlmsg_reply(msg, info);
 	}
-	NL_SET_ERR_MSG(info->extack, why);
+	rvti_nl_err(info->extack, NULL, why);
 	return -EEXIST;
 }
 
@@ -413,7 +424,7 @@ static int rvti_prefix_from_attrs(struct genl_info *info, struct rvti_prefix *p)
 		p->flags = nla_get_u32(tb[RVTI_PREFIX_A_FLAGS]);
 	ret = rvti_prefix_check(p, &why);
 	if (ret)
-		NL_SET_ERR_MSG_ATTR(info->extack, nest, why);
+		rvti_nl_err(info->extack, nest, why);
 	return ret;
 }
 

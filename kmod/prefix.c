@@ -107,7 +107,6 @@ void rvti_prefix_table_init(struct rvti_prefix_table *t, struct mutex *lock)
 	RCU_INIT_POINTER(t->root6, NULL);
 	INIT_LIST_HEAD(&t->list);
 	t->count = 0;
-	t->generation = 1;
 	t->lock = lock;
 }
 EXPORT_SYMBOL_IF_KUNIT(rvti_prefix_table_init);
@@ -155,8 +154,8 @@ static struct rvti_prefix_node *rvti_find_exact(struct rvti_prefix_table *t,
 	       rvti_match(node->key, p->bytes, node->cidr)) {
 		if (node->cidr == p->cidr)
 			return node->is_prefix ? node : NULL;
-		node = rvti_deref_locked(t, node->bit[rvti_bit(p->bytes,
-							      node->cidr)]);
+		node = rvti_deref_locked(t,
+					 node->bit[rvti_bit(p->bytes, node->cidr)]);
 	}
 	return NULL;
 }
@@ -168,7 +167,6 @@ static void rvti_link_prefix(struct rvti_prefix_table *t,
 	WRITE_ONCE(node->is_prefix, true);
 	list_add_tail_rcu(&node->list, &t->list);
 	t->count++;
-	t->generation++;
 }
 
 int rvti_prefix_add(struct rvti_prefix_table *t, const struct rvti_prefix *p)
@@ -233,7 +231,6 @@ int rvti_prefix_add(struct rvti_prefix_table *t, const struct rvti_prefix *p)
 	newnode->is_prefix = true;
 	list_add_tail_rcu(&newnode->list, &t->list);
 	t->count++;
-	t->generation++;
 	rcu_assign_pointer(*slot, fork);
 	return 0;
 
@@ -263,7 +260,6 @@ static void rvti_remove_node(struct rvti_prefix_table *t,
 
 	list_del_rcu(&node->list);
 	t->count--;
-	t->generation++;
 	WRITE_ONCE(node->is_prefix, false);
 
 	child0 = rvti_deref_locked(t, node->bit[0]);

@@ -57,11 +57,7 @@ struct rvti_prefix_table {
 	/* The prefix nodes: an RCU list, written under @lock. */
 	struct list_head list;
 	unsigned int count;
-	/*
-	 * Bumped by every change, so that a dump that resumes can tell
-	 * (netlink's nl_dump_check_consistent()).
-	 */
-	unsigned int generation;
+	/* Held by writers: the device's conf_lock. */
 	struct mutex *lock;
 };
 
