@@ -231,6 +231,8 @@ static void rvti_prefix_test_check(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(why, "IPv4 prefix length"));
 	rvti_pt_set(&p, AF_INET6, "\x20\x01\x0d\xb8", 4, 32);
 	KUNIT_EXPECT_EQ(test, rvti_prefix_check(&p, &why), 0);
+	/* 2001:db9::/31 has bit 32 set */
+	p.bytes[3] = 0xb9;
 	p.cidr = 31;
 	KUNIT_EXPECT_EQ(test, rvti_prefix_check(&p, &why), -EINVAL);
 	p.cidr = 129;
