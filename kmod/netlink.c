@@ -40,7 +40,8 @@ static const struct nla_policy rvti_prefix_policy[RVTI_PREFIX_A_MAX + 1] = {
 	[RVTI_PREFIX_A_ADDR] = NLA_POLICY_VALIDATE_FN(NLA_BINARY,
 						      rvti_addr_nla_validate,
 						      sizeof(struct in6_addr)),
-	[RVTI_PREFIX_A_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
+	/* 0-32 or 0-128 by family: rvti_prefix_check() says which. */
+	[RVTI_PREFIX_A_LEN] = { .type = NLA_U8 },
 	[RVTI_PREFIX_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, __RVTI_PREFIX_F_ALL),
 };
 
