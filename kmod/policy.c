@@ -36,6 +36,23 @@ static bool rvti_transit_ok(struct rvti_device *rvti, struct sk_buff *skb)
 	       READ_ONCE(((struct rvti_device *)netdev_priv(in))->transit);
 }
 
+/*
+ * Link-local traffic (169.254.0.0/16, 224.0.0.0/24, fe80::/10, ff02::/16)
+ * belongs to the tunnel link itself, not to a site: IPv6 router
+ * solicitations when the device comes up, or a routing protocol between
+ * the gateways. The selector lets it through both ways; the kernel never
+ * forwards it beyond the link.
+ */
+static bool rvti_link_local4(__be32 addr)
+{
+	return ipv4_is_linklocal_169(addr) || ipv4_is_local_multicast(addr);
+}
+
+static bool rvti_link_local6(const struct in6_addr *addr)
+{
+	return ipv6_addr_type(addr) & IPV6_ADDR_LINKLOCAL;
+}
+
 bool rvti_policy_xmit(struct rvti_device *rvti, struct sk_buff *skb)
 {
 	if (unlikely(skb->skb_iif) && !rvti_transit_ok(rvti, skb)) {
@@ -48,6 +65,7 @@ bool rvti_policy_xmit(struct rvti_device *rvti, struct sk_buff *skb)
 	/* A packet without a full header is the transmit path's to drop. */
 	if (skb->protocol == htons(ETH_P_IP)) {
 		if (!pskb_network_may_pull(skb, sizeof(struct iphdr)) ||
+		    rvti_link_local4(ip_hdr(skb)->daddr) ||
 		    rvti_prefix_contains(&rvti->prefixes, AF_INET,
 					 &ip_hdr(skb)->daddr))
 			return true;
@@ -57,6 +75,7 @@ bool rvti_policy_xmit(struct rvti_device *rvti, struct sk_buff *skb)
 	}
 	if (skb->protocol == htons(ETH_P_IPV6)) {
 		if (!pskb_network_may_pull(skb, sizeof(struct ipv6hdr)) ||
+		    rvti_link_local6(&ipv6_hdr(skb)->daddr) ||
 		    rvti_prefix_contains(&rvti->prefixes, AF_INET6,
 					 &ipv6_hdr(skb)->daddr))
 			return true;
@@ -70,6 +89,8 @@ bool rvti_policy_xmit(struct rvti_device *rvti, struct sk_buff *skb)
 bool rvti_policy_rx(struct rvti_device *rvti, struct sk_buff *skb,
 		    __be16 proto)
 {
+	const struct ipv6hdr *ip6h = (const struct ipv6hdr *)skb->data;
+	const struct iphdr *iph = (const struct iphdr *)skb->data;
 	bool ok;
 
 	if (likely(rvti_prefix_table_empty(&rvti->prefixes)))
@@ -77,11 +98,12 @@ bool rvti_policy_rx(struct rvti_device *rvti, struct sk_buff *skb,
 	/* The decryption callback may run outside any RCU section. */
 	rcu_read_lock();
 	if (proto == htons(ETH_P_IP))
-		ok = rvti_prefix_contains(&rvti->prefixes, AF_INET,
-					  &((struct iphdr *)skb->data)->saddr);
+		ok = rvti_link_local4(iph->saddr) ||
+		     rvti_prefix_contains(&rvti->prefixes, AF_INET, &iph->saddr);
 	else
-		ok = rvti_prefix_contains(&rvti->prefixes, AF_INET6,
-					  &((struct ipv6hdr *)skb->data)->saddr);
+		ok = rvti_link_local6(&ip6h->saddr) ||
+		     rvti_prefix_contains(&rvti->prefixes, AF_INET6,
+					  &ip6h->saddr);
 	rcu_read_unlock();
 	if (!ok)
 		atomic64_inc(&rvti->selector_in);

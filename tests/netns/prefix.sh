@@ -51,6 +51,21 @@ check_delta "inbound drops counted (selector_in)" "$before" "$(snap gw1 rvti0 tu
 check_inc "inbound drops in rx_dropped" "$rx_before" "$($G1 cat /sys/class/net/rvti0/statistics/rx_dropped)" 4
 check "-s show lists the selector counters" bash -c "$G1 rvti -s show dev rvti0 | grep -Eq 'selector-out [0-9]+ selector-in [0-9]+ transit [0-9]+'"
 
+# Link-local traffic belongs to the link (an IPv6 router solicitation when
+# a device comes up, a routing protocol between gateways): it passes.
+$G1 ip link add ll0 type rvti
+$G1 rvti -b - <<EOF
+tunnel set dev ll0 local $GW1_OUT4 remote 192.0.2.99
+sa add dev ll0 dir out spi 0x7777 aead aes-gcm key 0x$(printf '%040x' 7)
+prefix add dev ll0 10.88.0.0/16
+EOF
+$G1 ip link set ll0 up
+$G1 ping -6 -c 1 -W 1 -I ll0 ff02::1 >/dev/null 2>&1
+check_eq "link-local traffic is no selector drop" "0 0" \
+	"$($G1 rvti -j show dev ll0 | jq -r '.[0].stats | "\(.selector_out) \(.selector_in)"')"
+check_inc "... and it went into the tunnel" 0 "$($G1 rvti -j show dev ll0 | jq '.[0].sas[0].stats.packets')"
+$G1 ip link del ll0
+
 # Overlap: another tunnel (another site) may not take part of site 4.
 $G1 ip link add rvti1 type rvti
 check_fails "overlap refused, naming the other tunnel and its prefix" \

@@ -145,7 +145,9 @@
  * outbound packet whose inner destination is outside them is dropped
  * (RVTI_TSTAT_SELECTOR_OUT) and answered with ICMP / ICMPv6 destination
  * unreachable, and a decrypted packet whose inner source is outside them
- * is dropped (RVTI_TSTAT_SELECTOR_IN). At most 65536 prefixes per device.
+ * is dropped (RVTI_TSTAT_SELECTOR_IN). Link-local addresses (169.254.0.0/16,
+ * 224.0.0.0/24, fe80::/10, ff02::/16) belong to the tunnel link and pass
+ * whatever the prefixes say. At most 65536 prefixes per device.
  *
  * A new prefix that overlaps (contains, equals or lies in) a prefix of
  * another rvti device of the namespace whose site label differs is
