@@ -112,7 +112,9 @@ else
 	fail "TCP transfer of 4 MB from VNet1 to VNet4"
 fi
 
-say "status of both gateways: SAs with data in and out, drops (rvti -s show)"
+say "status of both gateways: the tunnel device, SAs with data in and out, drops"
+run $G1 ip -br link show dev rvti0
+run $G4 ip -br link show dev rvti0
 run $G1 rvti -s show
 run $G4 rvti -s show
 sa_packets() { $1 rvti -j show dev rvti0 | jq ".[0].sas[] | select(.dir == \"$2\") | .stats.packets"; }
