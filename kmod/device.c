@@ -16,6 +16,7 @@
 
 #include "device.h"
 #include "esp.h"
+#include "policy.h"
 #include "sa.h"
 #include "send.h"
 
@@ -42,6 +43,7 @@ static int rvti_dev_init(struct net_device *dev)
 	mutex_init(&rvti->conf_lock);
 	INIT_LIST_HEAD(&rvti->list);
 	INIT_LIST_HEAD(&rvti->sas);
+	rvti_prefix_table_init(&rvti->prefixes, &rvti->conf_lock);
 	return gro_cells_init(&rvti->gro_cells, dev);
 }
 
@@ -52,6 +54,7 @@ static void rvti_dev_uninit(struct net_device *dev)
 
 	ASSERT_RTNL();
 	list_del_init(&rvti->list);
+	rvti_policy_uninit(rvti);
 	mutex_lock(&rvti->conf_lock);
 	rvti_sa_flush(rvti);
 	ep = rcu_replace_pointer(rvti->endpoints, NULL,

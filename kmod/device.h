@@ -10,8 +10,15 @@
 #include <net/gro_cells.h>
 
 #include "addr.h"
+#include "prefix.h"
 
 struct rvti_sa;
+
+/* A site label; replaced as a whole under RCU. */
+struct rvti_site {
+	struct rcu_head rcu;
+	char label[];
+};
 
 /*
  * The outer endpoints and header settings, replaced as a whole under RCU
@@ -51,6 +58,14 @@ struct rvti_device {
 	atomic64_t no_tx_sa;
 	atomic64_t no_endpoint;
 	atomic64_t wrong_source;
+	/* The remote site's address spaces (prefix.c, policy.c). */
+	struct rvti_prefix_table prefixes;
+	/* Written under RTNL and conf_lock; NULL: a site of its own. */
+	struct rvti_site __rcu *site;
+	bool transit;
+	atomic64_t selector_out;
+	atomic64_t selector_in;
+	atomic64_t transit_drops;
 	/*
 	 * Serialises configuration changes. Taken inside RTNL, which every
 	 * writer holds as well: under RTNL a device found in its namespace

@@ -13,6 +13,7 @@
 #include "addr.h"
 #include "device.h"
 #include "netlink.h"
+#include "policy.h"
 #include "replay.h"
 #include "sa.h"
 
@@ -37,6 +38,15 @@ static const struct nla_policy rvti_sa_policy[RVTI_SA_A_MAX + 1] = {
 						     RVTI_REPLAY_MAX_WINDOW),
 };
 
+static const struct nla_policy rvti_prefix_policy[RVTI_PREFIX_A_MAX + 1] = {
+	[RVTI_PREFIX_A_ADDR] = NLA_POLICY_VALIDATE_FN(NLA_BINARY,
+						      rvti_addr_nla_validate,
+						      sizeof(struct in6_addr)),
+	/* 0-32 or 0-128 by family: rvti_prefix_check() says which. */
+	[RVTI_PREFIX_A_LEN] = { .type = NLA_U8 },
+	[RVTI_PREFIX_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, __RVTI_PREFIX_F_ALL),
+};
+
 static const struct nla_policy rvti_policy[RVTI_A_MAX + 1] = {
 	[RVTI_A_IFINDEX] = { .type = NLA_U32 },
 	[RVTI_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
@@ -47,6 +57,10 @@ static const struct nla_policy rvti_policy[RVTI_A_MAX + 1] = {
 	[RVTI_A_SA] = NLA_POLICY_NESTED(rvti_sa_policy),
 	[RVTI_A_TTL] = { .type = NLA_U8 },
 	[RVTI_A_DF] = NLA_POLICY_MAX(NLA_U8, RVTI_DF_MAX),
+	[RVTI_A_PREFIX] = NLA_POLICY_NESTED(rvti_prefix_policy),
+	[RVTI_A_SITE] = { .type = NLA_NUL_STRING, .len = RVTI_SITE_MAX_LEN },
+	[RVTI_A_TRANSIT] = NLA_POLICY_MAX(NLA_U8, 1),
+	[RVTI_A_NO_SAS] = { .type = NLA_FLAG },
 };
 
 /*
@@ -73,7 +87,13 @@ static int rvti_fill_tunnel_stats(struct sk_buff *skb, struct rvti_device *rvti)
 	    nla_put_u64_64bit(skb, RVTI_TSTAT_NO_ENDPOINT,
 			      atomic64_read(&rvti->no_endpoint), RVTI_TSTAT_PAD) ||
 	    nla_put_u64_64bit(skb, RVTI_TSTAT_WRONG_SOURCE,
-			      atomic64_read(&rvti->wrong_source), RVTI_TSTAT_PAD)) {
+			      atomic64_read(&rvti->wrong_source), RVTI_TSTAT_PAD) ||
+	    nla_put_u64_64bit(skb, RVTI_TSTAT_SELECTOR_OUT,
+			      atomic64_read(&rvti->selector_out), RVTI_TSTAT_PAD) ||
+	    nla_put_u64_64bit(skb, RVTI_TSTAT_SELECTOR_IN,
+			      atomic64_read(&rvti->selector_in), RVTI_TSTAT_PAD) ||
+	    nla_put_u64_64bit(skb, RVTI_TSTAT_TRANSIT,
+			      atomic64_read(&rvti->transit_drops), RVTI_TSTAT_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -81,8 +101,20 @@ static int rvti_fill_tunnel_stats(struct sk_buff *skb, struct rvti_device *rvti)
 	return 0;
 }
 
+/* Site label, transit and prefix count; caller holds RCU. */
+static int rvti_fill_tunnel_policy(struct sk_buff *skb, struct rvti_device *rvti)
+{
+	struct rvti_site *site = rcu_dereference(rvti->site);
+
+	if ((site && nla_put_string(skb, RVTI_A_SITE, site->label)) ||
+	    nla_put_u8(skb, RVTI_A_TRANSIT, READ_ONCE(rvti->transit)) ||
+	    nla_put_u32(skb, RVTI_A_PREFIX_COUNT, READ_ONCE(rvti->prefixes.count)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int rvti_fill_tunnel(struct sk_buff *skb, struct rvti_device *rvti,
-			    u32 portid, u32 seq, int flags)
+			    u32 portid, u32 seq, int flags, bool sas)
 {
 	const struct rvti_endpoints *ep;
 	void *hdr;
@@ -101,7 +133,8 @@ static int rvti_fill_tunnel(struct sk_buff *skb, struct rvti_device *rvti,
 	    nla_put_u8(skb, RVTI_A_TTL, ep ? ep->ttl : 0) ||
 	    nla_put_u8(skb, RVTI_A_DF, ep ? ep->df : RVTI_DF_COPY) ||
 	    rvti_fill_tunnel_stats(skb, rvti) ||
-	    rvti_sa_nla_put_all(skb, rvti)) {
+	    rvti_fill_tunnel_policy(skb, rvti) ||
+	    (sas && rvti_sa_nla_put_all(skb, rvti))) {
 		rcu_read_unlock();
 		goto err;
 	}
@@ -130,7 +163,8 @@ static int rvti_get_tunnel_doit(struct sk_buff *skb, struct genl_info *info)
 		ret = -ENOMEM;
 		goto out;
 	}
-	ret = rvti_fill_tunnel(msg, rvti, info->snd_portid, info->snd_seq, 0);
+	ret = rvti_fill_tunnel(msg, rvti, info->snd_portid, info->snd_seq, 0,
+			       !info->attrs[RVTI_A_NO_SAS]);
 	if (ret) {
 		nlmsg_free(msg);
 		goto out;
@@ -158,7 +192,8 @@ static int rvti_get_tunnel_dumpit(struct sk_buff *skb,
 			continue;
 		ret = rvti_fill_tunnel(skb, netdev_priv(dev),
 				       NETLINK_CB(cb->skb).portid,
-				       cb->nlh->nlmsg_seq, NLM_F_MULTI);
+				       cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				       !genl_dumpit_info(cb)->attrs[RVTI_A_NO_SAS]);
 		if (ret)
 			break;
 		cb->args[0] = idx;
@@ -320,6 +355,337 @@ VISIBLE_IF_KUNIT int rvti_sa_doit(struct sk_buff *skb, struct genl_info *info)
 }
 EXPORT_SYMBOL_IF_KUNIT(rvti_sa_doit);
 
+static int rvti_prefix_nla_put(struct sk_buff *skb, const struct rvti_prefix *p)
+{
+	struct nlattr *nest = nla_nest_start(skb, RVTI_A_PREFIX);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put(skb, RVTI_PREFIX_A_ADDR, p->family == AF_INET ? 4 : 16,
+		    p->bytes) ||
+	    nla_put_u8(skb, RVTI_PREFIX_A_LEN, p->cidr) ||
+	    nla_put_u32(skb, RVTI_PREFIX_A_FLAGS, p->flags)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* One message that names a device and one of its prefixes. */
+static int rvti_fill_prefix(struct sk_buff *skb, struct net_device *dev,
+			    const struct rvti_prefix *p, u32 portid, u32 seq,
+			    int flags, u8 cmd)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &rvti_genl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, RVTI_A_IFINDEX, dev->ifindex) ||
+	    nla_put_string(skb, RVTI_A_IFNAME, dev->name) ||
+	    rvti_prefix_nla_put(skb, p)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* NL_SET_ERR_MSG_ATTR() for a message chosen at run time (static storage). */
+static void rvti_nl_err(struct netlink_ext_ack *extack,
+			const struct nlattr *nla, const char *msg)
+{
+	do_trace_netlink_extack(msg);
+	if (extack) {
+		extack->_msg = msg;
+		extack->bad_attr = nla;
+	}
+}
+
+/*
+ * Refuses an overlap: extack messages are constant strings, so the other
+ * device and its prefix go to the caller in a message before the error.
+ */
+static int rvti_refuse_overlap(struct genl_info *info, struct rvti_device *other,
+			       const struct rvti_prefix *found, const char *why)
+{
+	struct sk_buff *msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+
+	if (msg) {
+		if (rvti_fill_prefix(msg, other->dev, found, info->snd_portid,
+				     info->snd_seq, 0, RVTI_CMD_NEW_PREFIX))
+			nlmsg_free(msg);
+		else
+			genlmsg_reply(msg, info);
+	}
+	rvti_nl_err(info->extack, NULL, why);
+	return -EEXIST;
+}
+
+/*
+ * The device of a prefix or site change, with RTNL (taken by the caller:
+ * overlap checks read every tunnel of the namespace, and it keeps the
+ * device from going away) and its conf_lock held.
+ */
+static struct rvti_device *rvti_get_for_policy(struct genl_info *info)
+{
+	struct rvti_device *rvti;
+
+	rvti = rvti_device_lookup(genl_info_net(info), info->attrs[RVTI_A_IFINDEX],
+				  info->attrs[RVTI_A_IFNAME], info->extack);
+	if (!IS_ERR(rvti))
+		mutex_lock(&rvti->conf_lock);
+	return rvti;
+}
+
+static void rvti_put_for_policy(struct rvti_device *rvti)
+{
+	mutex_unlock(&rvti->conf_lock);
+}
+
+static int rvti_prefix_from_attrs(struct genl_info *info, struct rvti_prefix *p)
+{
+	struct nlattr *nest = info->attrs[RVTI_A_PREFIX];
+	struct nlattr *tb[RVTI_PREFIX_A_MAX + 1];
+	const char *why;
+	int ret;
+
+	if (!nest) {
+		NL_SET_ERR_MSG(info->extack, "the prefix (RVTI_A_PREFIX) is missing");
+		return -EINVAL;
+	}
+	ret = nla_parse_nested(tb, RVTI_PREFIX_A_MAX, nest, rvti_prefix_policy,
+			       info->extack);
+	if (ret)
+		return ret;
+	if (!tb[RVTI_PREFIX_A_ADDR] || !nla_len(tb[RVTI_PREFIX_A_ADDR])) {
+		NL_SET_ERR_MSG_ATTR(info->extack, nest,
+				    "the prefix needs an IPv4 or IPv6 address (RVTI_PREFIX_A_ADDR)");
+		return -EINVAL;
+	}
+	if (!tb[RVTI_PREFIX_A_LEN]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, nest,
+				    "the prefix needs a length (RVTI_PREFIX_A_LEN)");
+		return -EINVAL;
+	}
+	memset(p, 0, sizeof(*p));
+	p->family = nla_len(tb[RVTI_PREFIX_A_ADDR]) == 4 ? AF_INET : AF_INET6;
+	nla_memcpy(p->bytes, tb[RVTI_PREFIX_A_ADDR], sizeof(p->bytes));
+	p->cidr = nla_get_u8(tb[RVTI_PREFIX_A_LEN]);
+	if (tb[RVTI_PREFIX_A_FLAGS])
+		p->flags = nla_get_u32(tb[RVTI_PREFIX_A_FLAGS]);
+	ret = rvti_prefix_check(p, &why);
+	if (ret)
+		rvti_nl_err(info->extack, nest, why);
+	return ret;
+}
+
+/* NEW_PREFIX and DEL_PREFIX. */
+static int rvti_prefix_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct rvti_prefix p, found;
+	struct rvti_device *rvti, *other;
+	int ret;
+
+	ret = rvti_prefix_from_attrs(info, &p);
+	if (ret)
+		return ret;
+
+	rtnl_lock();
+	rvti = rvti_get_for_policy(info);
+	if (IS_ERR(rvti)) {
+		ret = PTR_ERR(rvti);
+		goto out_rtnl;
+	}
+	if (info->genlhdr->cmd == RVTI_CMD_DEL_PREFIX) {
+		ret = rvti_prefix_del(&rvti->prefixes, &p);
+		if (ret)
+			NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[RVTI_A_PREFIX],
+					    "the tunnel has no such prefix");
+		goto out;
+	}
+	other = rvti_policy_conflict(rvti, rvti_policy_site(rvti), &p, &found);
+	if (other) {
+		ret = rvti_refuse_overlap(info, other, &found,
+					  "the prefix overlaps a prefix of a tunnel to another site");
+		goto out;
+	}
+	ret = rvti_prefix_add(&rvti->prefixes, &p);
+	if (ret == -EEXIST)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[RVTI_A_PREFIX],
+				    "the tunnel already has this prefix");
+	else if (ret == -ENOSPC)
+		NL_SET_ERR_MSG(info->extack,
+			       "the tunnel has 65536 prefixes, the most it may have");
+out:
+	rvti_put_for_policy(rvti);
+out_rtnl:
+	rtnl_unlock();
+	return ret;
+}
+
+static int rvti_flush_prefixes_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct rvti_device *rvti;
+
+	rtnl_lock();
+	rvti = rvti_get_for_policy(info);
+	if (!IS_ERR(rvti)) {
+		rvti_prefix_table_flush(&rvti->prefixes);
+		rvti_put_for_policy(rvti);
+	}
+	rtnl_unlock();
+	return PTR_ERR_OR_ZERO(rvti);
+}
+
+static int rvti_set_site_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *site = info->attrs[RVTI_A_SITE];
+	struct nlattr *transit = info->attrs[RVTI_A_TRANSIT];
+	struct rvti_prefix mine, found;
+	struct rvti_device *rvti, *other;
+	int ret = 0;
+
+	if (!site && !transit) {
+		NL_SET_ERR_MSG(info->extack,
+			       "nothing to set: give a site label or a transit setting");
+		return -EINVAL;
+	}
+	rtnl_lock();
+	rvti = rvti_get_for_policy(info);
+	if (IS_ERR(rvti)) {
+		ret = PTR_ERR(rvti);
+		goto out_rtnl;
+	}
+	if (site) {
+		ret = rvti_policy_set_site(rvti, nla_data(site), &mine, &other,
+					   &found);
+		if (ret == -EEXIST)
+			ret = rvti_refuse_overlap(info, other, &found,
+						  "with this site label a prefix of the tunnel would overlap a prefix of a tunnel to another site");
+		if (ret)
+			goto out;
+	}
+	if (transit)
+		WRITE_ONCE(rvti->transit, nla_get_u8(transit));
+out:
+	rvti_put_for_policy(rvti);
+out_rtnl:
+	rtnl_unlock();
+	return ret;
+}
+
+/*
+ * The device a dump is restricted to: cb->args[2] is its ifindex, or -1
+ * for every device; set on the first call from the request's attributes.
+ */
+static int rvti_dump_filter(struct netlink_callback *cb)
+{
+	struct nlattr **attrs = genl_dumpit_info(cb)->attrs;
+	struct rvti_device *rvti;
+
+	if (cb->args[2])
+		return 0;
+	if (!attrs[RVTI_A_IFINDEX] && !attrs[RVTI_A_IFNAME]) {
+		cb->args[2] = -1;
+		return 0;
+	}
+	rvti = rvti_device_get(sock_net(cb->skb->sk), attrs[RVTI_A_IFINDEX],
+			       attrs[RVTI_A_IFNAME], cb->extack);
+	if (IS_ERR(rvti))
+		return PTR_ERR(rvti);
+	cb->args[2] = rvti->dev->ifindex;
+	rvti_device_put(rvti);
+	return 0;
+}
+
+/*
+ * GET_PREFIX and GET_SA dumps: one message per prefix or SA. cb->args[0]
+ * counts the devices done, cb->args[1] the entries of the current device.
+ */
+static int rvti_dump_entries(struct sk_buff *skb, struct netlink_callback *cb,
+			     bool prefixes)
+{
+	u32 portid = NETLINK_CB(cb->skb).portid, seq = cb->nlh->nlmsg_seq;
+	struct net *net = sock_net(skb->sk);
+	struct rvti_prefix_node *node;
+	struct net_device *dev;
+	struct rvti_prefix p;
+	struct rvti_sa *sa;
+	long idx = 0, i;
+	int ret;
+
+	ret = rvti_dump_filter(cb);
+	if (ret)
+		return ret;
+	rcu_read_lock();
+	for_each_netdev_rcu(net, dev) {
+		struct rvti_device *rvti = netdev_priv(dev);
+
+		if (dev->rtnl_link_ops != &rvti_link_ops ||
+		    (cb->args[2] > 0 && dev->ifindex != cb->args[2]))
+			continue;
+		if (idx++ < cb->args[0])
+			continue;
+		i = 0;
+		if (prefixes) {
+			list_for_each_entry_rcu(node, &rvti->prefixes.list, list) {
+				if (i++ < cb->args[1])
+					continue;
+				rvti_prefix_from_node(node, &p);
+				ret = rvti_fill_prefix(skb, dev, &p, portid, seq,
+						       NLM_F_MULTI,
+						       RVTI_CMD_GET_PREFIX);
+				if (ret)
+					goto out;
+				cb->args[1] = i;
+			}
+		} else {
+			list_for_each_entry_rcu(sa, &rvti->sas, list) {
+				void *hdr;
+
+				if (i++ < cb->args[1])
+					continue;
+				ret = -EMSGSIZE;
+				hdr = genlmsg_put(skb, portid, seq,
+						  &rvti_genl_family, NLM_F_MULTI,
+						  RVTI_CMD_GET_SA);
+				if (!hdr)
+					goto out;
+				if (nla_put_u32(skb, RVTI_A_IFINDEX, dev->ifindex) ||
+				    nla_put_string(skb, RVTI_A_IFNAME, dev->name) ||
+				    rvti_sa_nla_put(skb, sa)) {
+					genlmsg_cancel(skb, hdr);
+					goto out;
+				}
+				genlmsg_end(skb, hdr);
+				cb->args[1] = i;
+			}
+		}
+		cb->args[0] = idx;
+		cb->args[1] = 0;
+	}
+	ret = 0;
+out:
+	rcu_read_unlock();
+	/* As for tunnels: a full buffer means "call again". */
+	if (ret == -EMSGSIZE && skb->len)
+		return skb->len;
+	return ret ?: skb->len;
+}
+
+static int rvti_get_prefix_dumpit(struct sk_buff *skb,
+				  struct netlink_callback *cb)
+{
+	return rvti_dump_entries(skb, cb, true);
+}
+
+static int rvti_get_sa_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return rvti_dump_entries(skb, cb, false);
+}
+
 static const struct genl_ops rvti_genl_ops[] = {
 	{
 		.cmd = RVTI_CMD_GET_TUNNEL,
@@ -344,6 +710,36 @@ static const struct genl_ops rvti_genl_ops[] = {
 		.doit = rvti_sa_doit,
 		.policy = rvti_sa_op_policy,
 		.maxattr = RVTI_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = RVTI_CMD_SET_SITE,
+		.doit = rvti_set_site_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = RVTI_CMD_NEW_PREFIX,
+		.doit = rvti_prefix_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = RVTI_CMD_DEL_PREFIX,
+		.doit = rvti_prefix_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = RVTI_CMD_GET_PREFIX,
+		.dumpit = rvti_get_prefix_dumpit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = RVTI_CMD_FLUSH_PREFIXES,
+		.doit = rvti_flush_prefixes_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = RVTI_CMD_GET_SA,
+		.dumpit = rvti_get_sa_dumpit,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

@@ -26,6 +26,7 @@
 
 #include "device.h"
 #include "esp.h"
+#include "policy.h"
 #include "receive.h"
 #include "sa.h"
 
@@ -138,6 +139,12 @@ static void rvti_rx_done(struct sk_buff *skb, int err)
 	__skb_pull(skb, sizeof(struct ip_esp_hdr) + sa->iv_len);
 	if (unlikely(!rvti_rx_inner_ok(skb, proto)))
 		goto malformed;
+	/* An inner source outside the prefixes: counted in policy.c. */
+	if (unlikely(!rvti_policy_rx(rvti, skb, proto))) {
+		DEV_STATS_INC(dev, rx_dropped);
+		rvti_rx_drop(skb, NULL, SKB_DROP_REASON_NOT_SPECIFIED);
+		goto out;
+	}
 
 	skb_reset_network_header(skb);
 	skb_reset_mac_header(skb);

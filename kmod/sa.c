@@ -553,7 +553,7 @@ static int rvti_sa_nla_put_stats(struct sk_buff *skb, struct rvti_sa *sa)
 	return 0;
 }
 
-static int rvti_sa_nla_put(struct sk_buff *skb, struct rvti_sa *sa)
+int rvti_sa_nla_put(struct sk_buff *skb, struct rvti_sa *sa)
 {
 	struct nlattr *nest = nla_nest_start(skb, RVTI_A_SA);
 

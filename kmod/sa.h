@@ -81,6 +81,8 @@ int rvti_sa_check_endpoints(struct rvti_device *rvti,
 			    const struct rvti_addr *remote,
 			    struct netlink_ext_ack *extack);
 int rvti_sa_nla_put_all(struct sk_buff *skb, struct rvti_device *rvti);
+/* One RVTI_A_SA nest; caller holds RCU. */
+int rvti_sa_nla_put(struct sk_buff *skb, struct rvti_sa *sa);
 
 /*
  * The SA of @dir and @spi whose tunnel's outer addresses are @local and

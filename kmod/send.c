@@ -26,6 +26,7 @@
 
 #include "device.h"
 #include "esp.h"
+#include "policy.h"
 #include "sa.h"
 #include "send.h"
 
@@ -309,6 +310,9 @@ static int rvti_xmit_one(struct sk_buff *skb, bool may_frag)
 		atomic64_inc(&rvti->no_tx_sa);
 		goto drop;
 	}
+	/* Prefixes and transit (policy.c): counted, maybe answered. */
+	if (unlikely(!rvti_policy_xmit(rvti, skb)))
+		goto drop;
 
 	if (skb->protocol == htons(ETH_P_IP) &&
 	    pskb_network_may_pull(skb, sizeof(struct iphdr))) {

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # `make check`: every test of rvti. Each stage prints TAP lines ("ok - ..."
 # / "not ok - ..."); the last line of the run is "N passed, N failed".
-#   tests/run-all.sh [STAGE...]   stages: tool headers checkpatch kunit netns
+#   tests/run-all.sh [STAGE...]   stages: tool headers checkpatch kunit netns demo
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 . "$here/kernel/lib.sh"
 
-stages=${*:-tool headers checkpatch kunit netns}
+stages=${*:-tool headers checkpatch kunit netns demo}
 log=$(mktemp /tmp/rvti-check.XXXXXX)
 trap 'rm -f "$log"' EXIT
 
@@ -104,6 +104,15 @@ for s in $stages; do
 				sed "s/^ok - /ok - $name: /; s/^not ok - /not ok - $name: /" | tap ||
 				echo "not ok - $name: the test kernel run failed" | tap
 		done
+		;;
+	demo)
+		# `make demo`'s payload: its checks, and its exit status.
+		uml_ready || continue
+		stage "make demo"
+		{ "$here/kernel/run.sh" "$here/demo-guest.sh" 2>&1 ||
+			echo "not ok - the demo exited non-zero"; } |
+			grep -E '^(not )?ok - |^demo: ' |
+			sed "s/^ok - /ok - demo: /; s/^not ok - /not ok - demo: /" | tap
 		;;
 	*)
 		echo "unknown stage $s" >&2

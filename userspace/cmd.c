@@ -158,6 +158,7 @@ static const char top_options[] =
 	"  -j, --json     JSON output\n"
 	"  -p, --pretty   pretty-print JSON output (with -j)\n"
 	"  -s, --stats    show statistics, where there are any\n"
+	"  -b, --batch FILE  run the commands of FILE (\"-\": stdin), one a line\n"
 	"  -h, --help     show this help\n"
 	"\n"
 	"Commands and keywords may be abbreviated while unambiguous.\n";

@@ -11,6 +11,8 @@
 
 #include <linux/rvti.h>
 
+#include "prefix.h"
+#include "route.h"
 #include "tunnel.h"
 
 static int arg_addr(const char *kw, const char *val, struct rvti_addr *addr,
@@ -64,13 +66,51 @@ static int arg_df(const char *val, uint8_t *df, char *err, size_t errlen)
 	return 0;
 }
 
-enum { SET_DEV, SET_LOCAL, SET_REMOTE, SET_TTL, SET_DF, SET_HELP, SET_NKW };
+static int arg_site(const char *val, char *site, char *err, size_t errlen)
+{
+	size_t i, len = strlen(val);
+
+	if (!strcmp(val, "none")) {
+		site[0] = '\0';
+		return 0;
+	}
+	if (!len || len > RVTI_SITE_MAX_LEN)
+		return parse_errf(err, errlen,
+				  "invalid site \"%s\" (1 to %d characters, or \"none\")",
+				  val, RVTI_SITE_MAX_LEN);
+	for (i = 0; i < len; i++)
+		if ((unsigned char)val[i] <= ' ' || (unsigned char)val[i] >= 0x7f)
+			return parse_errf(err, errlen,
+					  "invalid site \"%s\" (printable characters without spaces)",
+					  val);
+	memcpy(site, val, len + 1);
+	return 0;
+}
+
+static int arg_on_off(const char *kw, const char *val, bool *on, char *err,
+		      size_t errlen)
+{
+	static const char *const words[] = { "off", "on", NULL };
+	int v = parse_keyword(val, words);
+
+	if (v < 0 || !strcmp(val, "o"))
+		return parse_errf(err, errlen,
+				  "invalid %s \"%s\" (expected \"on\" or \"off\")",
+				  kw, val);
+	*on = v == 1;
+	return 0;
+}
+
+enum { SET_DEV, SET_LOCAL, SET_REMOTE, SET_TTL, SET_DF, SET_SITE, SET_TRANSIT,
+       SET_HELP, SET_NKW };
 static const char *const set_kws[] = {
 	[SET_DEV] = "dev",
 	[SET_LOCAL] = "local",
 	[SET_REMOTE] = "remote",
 	[SET_TTL] = "ttl",
 	[SET_DF] = "df",
+	[SET_SITE] = "site",
+	[SET_TRANSIT] = "transit",
 	[SET_HELP] = "help",
 	NULL
 };
@@ -84,8 +124,12 @@ int tunnel_set_parse(int argc, char **argv, struct tunnel_set_req *req,
 
 	memset(req, 0, sizeof(*req));
 	for (i = 0; i < argc; i++) {
-		/* "d" was "dev" before "df" came; it stays "dev". */
-		ret = parse_kw(strcmp(argv[i], "d") ? argv[i] : "dev", i + 1,
+		/*
+		 * "d" was "dev" before "df" came, "t" was "ttl" before
+		 * "transit": they stay what they were.
+		 */
+		ret = parse_kw(!strcmp(argv[i], "d") ? "dev" :
+			       !strcmp(argv[i], "t") ? "ttl" : argv[i], i + 1,
 			       after, set_kws, &kw, err, errlen);
 		if (!ret)
 			after = set_kws[kw];
@@ -112,6 +156,13 @@ int tunnel_set_parse(int argc, char **argv, struct tunnel_set_req *req,
 		case SET_TTL:
 			ret = arg_ttl(val, &req->ttl, err, errlen);
 			break;
+		case SET_SITE:
+			ret = arg_site(val, req->site, err, errlen);
+			break;
+		case SET_TRANSIT:
+			ret = arg_on_off("transit", val, &req->transit, err,
+					 errlen);
+			break;
 		default:
 			ret = arg_df(val, &req->df, err, errlen);
 			break;
@@ -123,13 +174,14 @@ int tunnel_set_parse(int argc, char **argv, struct tunnel_set_req *req,
 	req->has_remote = seen[SET_REMOTE];
 	req->has_ttl = seen[SET_TTL];
 	req->has_df = seen[SET_DF];
+	req->has_site = seen[SET_SITE];
+	req->has_transit = seen[SET_TRANSIT];
 
 	if (!seen[SET_DEV])
 		return parse_errf(err, errlen, "missing \"dev NAME\"");
-	if (!req->has_local && !req->has_remote && !req->has_ttl &&
-	    !req->has_df)
+	if (!tunnel_set_outer(req) && !req->has_site && !req->has_transit)
 		return parse_errf(err, errlen,
-				  "nothing to set: give local and/or remote, ttl or df");
+				  "nothing to set: give local and/or remote, ttl, df, site or transit");
 	if (addr_is_set(&req->local) && addr_is_set(&req->remote) &&
 	    req->local.family != req->remote.family)
 		return parse_errf(err, errlen,
@@ -196,6 +248,20 @@ int tunnel_set_build(struct nlmsghdr *nlh, size_t buflen,
 	return 0;
 }
 
+int tunnel_set_site_build(struct nlmsghdr *nlh, size_t buflen,
+			  const struct tunnel_set_req *req)
+{
+	if (!mnl_attr_put_strz_check(nlh, buflen, RVTI_A_IFNAME, req->ifname))
+		return -EMSGSIZE;
+	if (req->has_site &&
+	    !mnl_attr_put_strz_check(nlh, buflen, RVTI_A_SITE, req->site))
+		return -EMSGSIZE;
+	if (req->has_transit &&
+	    !mnl_attr_put_u8_check(nlh, buflen, RVTI_A_TRANSIT, req->transit))
+		return -EMSGSIZE;
+	return 0;
+}
+
 int tunnel_show_build(struct nlmsghdr *nlh, size_t buflen,
 		      const struct tunnel_show_req *req)
 {
@@ -241,6 +307,9 @@ static const struct u64_field tunnel_stat_fields[] = {
 	TSTAT(RVTI_TSTAT_NO_TX_SA, no_tx_sa),
 	TSTAT(RVTI_TSTAT_NO_ENDPOINT, no_endpoint),
 	TSTAT(RVTI_TSTAT_WRONG_SOURCE, wrong_source),
+	TSTAT(RVTI_TSTAT_SELECTOR_OUT, selector_out),
+	TSTAT(RVTI_TSTAT_SELECTOR_IN, selector_in),
+	TSTAT(RVTI_TSTAT_TRANSIT, transit),
 };
 
 static int tunnel_decode(const struct nlmsghdr *nlh, struct rvti_tunnel *t,
@@ -288,6 +357,23 @@ static int tunnel_decode(const struct nlmsghdr *nlh, struct rvti_tunnel *t,
 			return ret;
 		t->has_stats = true;
 	}
+	if (tb[RVTI_A_PREFIX_COUNT]) {
+		if (mnl_attr_validate(tb[RVTI_A_PREFIX_COUNT], MNL_TYPE_U32) < 0)
+			return bad(why, "RVTI_A_PREFIX_COUNT is not a u32");
+		t->nprefixes = mnl_attr_get_u32(tb[RVTI_A_PREFIX_COUNT]);
+		t->has_policy = true;
+	}
+	if (tb[RVTI_A_SITE]) {
+		if (mnl_attr_validate(tb[RVTI_A_SITE], MNL_TYPE_NUL_STRING) < 0 ||
+		    strlen(mnl_attr_get_str(tb[RVTI_A_SITE])) >= sizeof(t->site))
+			return bad(why, "RVTI_A_SITE is not a string of at most 31 bytes");
+		strcpy(t->site, mnl_attr_get_str(tb[RVTI_A_SITE]));
+	}
+	if (tb[RVTI_A_TRANSIT]) {
+		if (mnl_attr_validate(tb[RVTI_A_TRANSIT], MNL_TYPE_U8) < 0)
+			return bad(why, "RVTI_A_TRANSIT is not a u8");
+		t->transit = mnl_attr_get_u8(tb[RVTI_A_TRANSIT]);
+	}
 	if (tb[RVTI_A_SAS]) {
 		ret = sa_list_from_attr(tb[RVTI_A_SAS], &t->sas, &t->nsas, why);
 		if (ret)
@@ -316,7 +402,8 @@ void tunnel_free(struct rvti_tunnel *t)
 	t->nsas = 0;
 }
 
-static json_object *tunnel_stats_json(const struct rvti_tunnel_stats *s)
+static json_object *tunnel_stats_json(const struct rvti_tunnel_stats *s,
+				      bool policy)
 {
 	json_object *obj = json_object_new_object();
 
@@ -324,7 +411,10 @@ static json_object *tunnel_stats_json(const struct rvti_tunnel_stats *s)
 		return NULL;
 	if (json_put_u64(obj, "no_tx_sa", s->no_tx_sa) ||
 	    json_put_u64(obj, "no_endpoint", s->no_endpoint) ||
-	    json_put_u64(obj, "wrong_source", s->wrong_source)) {
+	    json_put_u64(obj, "wrong_source", s->wrong_source) ||
+	    (policy && (json_put_u64(obj, "selector_out", s->selector_out) ||
+			json_put_u64(obj, "selector_in", s->selector_in) ||
+			json_put_u64(obj, "transit", s->transit)))) {
 		json_object_put(obj);
 		return NULL;
 	}
@@ -368,7 +458,7 @@ static int tunnel_json(struct rvti_out *o, const struct rvti_tunnel *t)
 			       json_put_u32(obj, "df", t->df)))
 		goto nomem;
 	if (t->has_stats) {
-		val = tunnel_stats_json(&t->stats);
+		val = tunnel_stats_json(&t->stats, t->has_policy);
 		if (!val || json_put_obj(obj, "stats", val))
 			goto nomem;
 	}
@@ -376,6 +466,16 @@ static int tunnel_json(struct rvti_out *o, const struct rvti_tunnel *t)
 		val = tunnel_sas_json(t);
 		if (!val || json_put_obj(obj, "sas", val))
 			goto nomem;
+	}
+	if (t->has_policy) {
+		if (json_put_str(obj, "site", t->site[0] ? t->site : NULL) ||
+		    json_put_bool(obj, "transit", t->transit))
+			goto nomem;
+		if (t->plist) {
+			val = prefix_json(t->plist, t->ifindex);
+			if (!val || json_put_obj(obj, "prefixes", val))
+				goto nomem;
+		}
 	}
 	return out_add(o, obj);
 nomem:
@@ -405,14 +505,26 @@ int tunnel_print(struct rvti_out *o, const struct rvti_tunnel *t)
 		else	/* a value of a newer kernel */
 			fprintf(o->fp, " df %u", (unsigned int)t->df);
 	}
+	if (t->site[0])
+		fprintf(o->fp, " site %s", t->site);
+	if (t->transit)
+		fprintf(o->fp, " transit on");
 	fputc('\n', o->fp);
+	if (t->plist)
+		prefix_print_line(o->fp, t->plist, t->ifindex);
 	for (i = 0; i < t->nsas; i++)
 		sa_print_text(o->fp, OUT_INDENT, OUT_INDENT, &t->sas[i],
 			      o->stats);
-	if (o->stats && t->has_stats)
+	if (o->stats && t->has_stats) {
 		fprintf(o->fp, OUT_INDENT "drops: no-tx-sa %" PRIu64
-			" no-endpoint %" PRIu64 " wrong-source %" PRIu64 "\n",
+			" no-endpoint %" PRIu64 " wrong-source %" PRIu64,
 			s->no_tx_sa, s->no_endpoint, s->wrong_source);
+		if (t->has_policy)
+			fprintf(o->fp, " selector-out %" PRIu64
+				" selector-in %" PRIu64 " transit %" PRIu64,
+				s->selector_out, s->selector_in, s->transit);
+		fputc('\n', o->fp);
+	}
 	return 0;
 }
 
@@ -430,37 +542,136 @@ int tunnel_print_sas(struct rvti_out *o, const struct rvti_tunnel *t)
 }
 
 struct show_state {
-	struct rvti_out *out;
-	bool sas_only;		/* "sa list" */
+	struct rvti_tunnel *t;		/* the tunnels, in kernel order */
+	unsigned int n, cap;
 	const char *why;	/* set when a reply was malformed */
 };
+
+static void show_state_free(struct show_state *st)
+{
+	unsigned int i;
+
+	for (i = 0; i < st->n; i++)
+		tunnel_free(&st->t[i]);
+	free(st->t);
+}
 
 static int show_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct show_state *st = arg;
-	struct rvti_tunnel t;
+	struct rvti_tunnel *t;
 	const char *why = NULL;
 	int err;
 
-	err = tunnel_from_msg(nlh, &t, &why);
+	if (st->n == st->cap) {
+		t = realloc(st->t, (st->cap * 2 + 8) * sizeof(*t));
+		if (!t)
+			return -ENOMEM;
+		st->t = t;
+		st->cap = st->cap * 2 + 8;
+	}
+	err = tunnel_from_msg(nlh, &st->t[st->n], &why);
 	if (err) {
 		if (err == -EBADMSG)
 			st->why = why;
 		return err;
 	}
-	err = st->sas_only ? tunnel_print_sas(st->out, &t) :
-			     tunnel_print(st->out, &t);
-	tunnel_free(&t);
-	return err;
+	st->n++;
+	return 0;
+}
+
+/* One RVTI_CMD_GET_SA message: the SA goes to its tunnel. */
+static int show_sa_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct nlattr *tb[RVTI_A_MAX + 1];
+	struct show_state *st = arg;
+	struct rvti_sa_info *sas;
+	struct rvti_tunnel *t;
+	uint32_t ifindex;
+	unsigned int i;
+	int err;
+
+	if (nl_parse_attrs(nlh, tb, RVTI_A_MAX) || !tb[RVTI_A_IFINDEX] ||
+	    mnl_attr_validate(tb[RVTI_A_IFINDEX], MNL_TYPE_U32) < 0 ||
+	    !tb[RVTI_A_SA]) {
+		st->why = "an SA message without RVTI_A_IFINDEX or RVTI_A_SA";
+		return -EBADMSG;
+	}
+	ifindex = mnl_attr_get_u32(tb[RVTI_A_IFINDEX]);
+	for (i = 0; i < st->n; i++)
+		if (st->t[i].ifindex == ifindex)
+			break;
+	if (i == st->n)		/* a tunnel that came after the list */
+		return 0;
+	t = &st->t[i];
+	sas = realloc(t->sas, (t->nsas + 1) * sizeof(*sas));
+	if (!sas)
+		return -ENOMEM;
+	t->sas = sas;
+	err = sa_from_attr(tb[RVTI_A_SA], &t->sas[t->nsas], &st->why);
+	if (err)
+		return err;
+	t->nsas++;
+	t->has_sas = true;
+	return 0;
+}
+
+static int show_talk_failed(struct rvti_ctx *ctx, struct show_state *st,
+			    int ret)
+{
+	if (!ctx->nl->kernel_err && st->why)
+		fprintf(ctx->err, "rvti: malformed reply from the kernel: %s\n",
+			st->why);
+	else
+		nl_perror(ctx->nl, ret, ctx->err);
+	return RVTI_EXIT_ERROR;
+}
+
+/*
+ * A kernel with prefixes (RVTI_A_PREFIX_COUNT in its replies) leaves the
+ * SAs out of GET_TUNNEL when asked (RVTI_A_NO_SAS), so that a tunnel with
+ * many SAs still fits in a message: they come from the GET_SA dump, and
+ * the prefixes from the GET_PREFIX dump. An older kernel sends the SAs
+ * with the tunnel, and there is nothing more to ask.
+ */
+static int show_more(struct rvti_ctx *ctx, const struct tunnel_show_req *req,
+		     struct show_state *st, struct prefix_list *plist)
+{
+	struct nlmsghdr *nlh;
+	bool policy = false;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < st->n; i++)
+		policy |= st->t[i].has_policy && !st->t[i].has_sas;
+	if (!policy)
+		return 0;
+	nlh = rvti_req(ctx, RVTI_CMD_GET_SA, NLM_F_DUMP);
+	if (!nlh)
+		return RVTI_EXIT_ERROR;
+	ret = tunnel_show_build(nlh, NL_SEND_BUF_SIZE, req);
+	if (!ret)
+		ret = nl_talk(ctx->nl, nlh, show_sa_cb, st);
+	if (ret)
+		return show_talk_failed(ctx, st, ret);
+	if (prefix_dump(ctx, req->has_dev ? req->ifname : NULL, plist))
+		return RVTI_EXIT_ERROR;
+	for (i = 0; i < st->n; i++) {
+		st->t[i].plist = plist;
+		st->t[i].has_sas = true;
+	}
+	return 0;
 }
 
 static int tunnel_show_run(struct rvti_ctx *ctx,
 			   const struct tunnel_show_req *req, bool sas_only)
 {
-	struct show_state st = { NULL, sas_only, NULL };
+	struct prefix_list plist = { 0 };
+	struct show_state st = { 0 };
 	struct rvti_out out;
 	struct nlmsghdr *nlh;
 	struct nl_ctx *nl;
+	unsigned int i;
 	int ret;
 
 	nlh = rvti_req(ctx, RVTI_CMD_GET_TUNNEL, req->has_dev ? 0 : NLM_F_DUMP);
@@ -468,33 +679,41 @@ static int tunnel_show_run(struct rvti_ctx *ctx,
 		return RVTI_EXIT_ERROR;
 	nl = ctx->nl;
 	ret = tunnel_show_build(nlh, sizeof(nl->sbuf), req);
+	if (!ret && !mnl_attr_put_check(nlh, sizeof(nl->sbuf), RVTI_A_NO_SAS,
+					0, NULL))
+		ret = -EMSGSIZE;
 	if (ret) {
 		nl_perror(NULL, ret, ctx->err);
 		return RVTI_EXIT_ERROR;
 	}
-
-	out_init(&out, ctx->out, ctx->json, ctx->pretty, ctx->stats);
-	if (out_begin(&out)) {
-		nl_perror(NULL, -ENOMEM, ctx->err);
-		return RVTI_EXIT_ERROR;
-	}
-	st.out = &out;
 	ret = nl_talk(nl, nlh, show_cb, &st);
 	if (ret) {
+		ret = show_talk_failed(ctx, &st, ret);
+		goto out;
+	}
+	ret = show_more(ctx, req, &st, &plist);
+	if (ret)
+		goto out;
+
+	out_init(&out, ctx->out, ctx->json, ctx->pretty, ctx->stats);
+	ret = out_begin(&out);
+	for (i = 0; !ret && i < st.n; i++)
+		ret = sas_only ? tunnel_print_sas(&out, &st.t[i]) :
+				 tunnel_print(&out, &st.t[i]);
+	if (ret) {
 		out_abort(&out);
-		if (!nl->kernel_err && st.why)
-			fprintf(ctx->err,
-				"rvti: malformed reply from the kernel: %s\n",
-				st.why);
-		else
-			nl_perror(nl, ret, ctx->err);
-		return RVTI_EXIT_ERROR;
+		nl_perror(NULL, -ENOMEM, ctx->err);
+		ret = RVTI_EXIT_ERROR;
+		goto out;
 	}
 	if (out_end(&out)) {
 		fprintf(ctx->err, "rvti: cannot write the output\n");
-		return RVTI_EXIT_ERROR;
+		ret = RVTI_EXIT_ERROR;
 	}
-	return RVTI_EXIT_OK;
+out:
+	show_state_free(&st);
+	prefix_list_free(&plist);
+	return ret;
 }
 
 int tunnel_show_cmd(struct rvti_ctx *ctx, int argc, char **argv,
@@ -526,11 +745,27 @@ static int tunnel_do_set(struct rvti_ctx *ctx, int argc, char **argv)
 	if (ret)
 		return rvti_parse_failed(ctx, ret, err);
 
-	nlh = rvti_req(ctx, RVTI_CMD_SET_TUNNEL, 0);
+	if (tunnel_set_outer(&req)) {
+		nlh = rvti_req(ctx, RVTI_CMD_SET_TUNNEL, 0);
+		if (!nlh)
+			return RVTI_EXIT_ERROR;
+		ret = rvti_talk(ctx, nlh,
+				tunnel_set_build(nlh, NL_SEND_BUF_SIZE, &req));
+		if (ret)
+			return ret;
+	}
+	if (!req.has_site && !req.has_transit)
+		return RVTI_EXIT_OK;
+	nlh = rvti_req(ctx, RVTI_CMD_SET_SITE, 0);
 	if (!nlh)
 		return RVTI_EXIT_ERROR;
-	return rvti_talk(ctx, nlh,
-			 tunnel_set_build(nlh, NL_SEND_BUF_SIZE, &req));
+	ret = prefix_talk_change(ctx, nlh,
+				 tunnel_set_site_build(nlh, NL_SEND_BUF_SIZE,
+						       &req));
+	/* Tunnels of one site share a multipath route. */
+	if (ret || !req.has_site)
+		return ret;
+	return route_sync(ctx);
 }
 
 #define SET_NOTES \
@@ -540,6 +775,10 @@ static int tunnel_do_set(struct rvti_ctx *ctx, int argc, char **argv)
 	"ttl: the outer TTL / hop limit; \"inherit\": the outer route's default\n" \
 	"df: the DF bit of an IPv4 outer header: \"copy\" it from the inner\n" \
 	"    packet (the default; set for IPv6), or always \"set\" or \"clear\"\n" \
+	"site: tunnels with the same label lead to the same site and may\n" \
+	"      share prefixes (and their multipath route); \"none\" clears it\n" \
+	"transit: forward between this tunnel and another rvti tunnel when\n" \
+	"         both have transit on (default off)\n" \
 	"What is not given is left as it is."
 
 const struct rvti_command tunnel_cmds[] = {

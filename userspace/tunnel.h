@@ -15,17 +15,23 @@
 #include <stdint.h>
 
 #include <libmnl/libmnl.h>
+#include <linux/rvti.h>
 
 #include "cmd.h"
 #include "output.h"
 #include "parse.h"
 #include "sa.h"
 
+struct prefix_list;
+
 /* RVTI_A_STATS; counters the kernel did not send are 0. */
 struct rvti_tunnel_stats {
 	uint64_t no_tx_sa;
 	uint64_t no_endpoint;
 	uint64_t wrong_source;
+	uint64_t selector_out;
+	uint64_t selector_in;
+	uint64_t transit;
 };
 
 /*
@@ -47,11 +53,19 @@ struct rvti_tunnel {
 	bool has_sas;			/* RVTI_A_SAS was there */
 	struct rvti_sa_info *sas;	/* nsas entries, kernel order */
 	unsigned int nsas;
+	/* From kernels with prefixes (RVTI_A_PREFIX_COUNT was there). */
+	bool has_policy;
+	char site[RVTI_SITE_MAX_LEN + 1];	/* "": none */
+	bool transit;
+	uint32_t nprefixes;
+	/* For printing: the prefixes of every tunnel shown, or NULL. */
+	const struct prefix_list *plist;
 };
 
 /*
  * rvti tunnel set dev NAME [local ADDR|any] [remote ADDR|any]
  *                 [ttl 1-255|inherit] [df copy|set|clear]
+ *                 [site LABEL|none] [transit on|off]
  */
 struct tunnel_set_req {
 	char ifname[IFNAMSIZ];
@@ -63,11 +77,21 @@ struct tunnel_set_req {
 	struct rvti_addr remote;
 	uint8_t ttl;			/* 0: "inherit", the route's default */
 	uint8_t df;			/* enum rvti_df */
+	bool has_site;
+	bool has_transit;
+	char site[RVTI_SITE_MAX_LEN + 1];	/* "": "none", clears it */
+	bool transit;
 };
+
+/* Whether the request changes the outer parameters (RVTI_CMD_SET_TUNNEL). */
+static inline bool tunnel_set_outer(const struct tunnel_set_req *req)
+{
+	return req->has_local || req->has_remote || req->has_ttl || req->has_df;
+}
 
 #define TUNNEL_SET_HELP \
 	"dev NAME [local ADDR|any] [remote ADDR|any] [ttl 1-255|inherit] " \
-	"[df copy|set|clear]"
+	"[df copy|set|clear] [site LABEL|none] [transit on|off]"
 
 /*
  * The name of an enum rvti_df value ("copy", "set", "clear"), or NULL for
@@ -96,6 +120,9 @@ int tunnel_show_parse(int argc, char **argv, struct tunnel_show_req *req,
  */
 int tunnel_set_build(struct nlmsghdr *nlh, size_t buflen,
 		     const struct tunnel_set_req *req);
+/* The site and transit part, for RVTI_CMD_SET_SITE. */
+int tunnel_set_site_build(struct nlmsghdr *nlh, size_t buflen,
+			  const struct tunnel_set_req *req);
 int tunnel_show_build(struct nlmsghdr *nlh, size_t buflen,
 		      const struct tunnel_show_req *req);
 

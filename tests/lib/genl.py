@@ -8,7 +8,7 @@ are driven from here:
 
 CMD is a number or get/set/newsa/delsa. ATTR is a number or a name
 (ifindex, ifname, local, remote); sa.N puts attribute N into the RVTI_A_SA
-nest. VALUE is u8:N, u32:N, str:TEXT, hex:HEX or raw:"" (empty).
+nest, prefix.N into the RVTI_A_PREFIX nest. VALUE is u8:N, u32:N, str:TEXT, hex:HEX or raw:"" (empty).
 Prints "ok" or "error ERRNO: EXTACK-MESSAGE" and exits 0 / 1.
 """
 import os
@@ -29,8 +29,10 @@ NLMSGERR_ATTR_MSG = 1
 NLM_F_ACK_TLVS = 0x200
 NLM_F_CAPPED = 0x100
 
-CMDS = {"get": 1, "set": 2, "newsa": 3, "delsa": 4}
+CMDS = {"get": 1, "set": 2, "newsa": 3, "delsa": 4, "setsite": 5,
+        "newprefix": 6, "delprefix": 7, "flushprefixes": 9}
 RVTI_A_SA = 5
+RVTI_A_PREFIX = 11
 NLA_F_NESTED = 0x8000
 ATTRS = {"ifindex": 1, "ifname": 2, "local": 3, "remote": 4}
 
@@ -94,11 +96,15 @@ def main():
     cmd = CMDS.get(sys.argv[1]) or int(sys.argv[1])
     payload = b""
     nest = b""
+    pnest = b""
     for arg in sys.argv[2:]:
         name, value = arg.split("=", 1)
         nested = name.startswith("sa.")
+        pnested = name.startswith("prefix.")
         if nested:
             name = name[3:]
+        if pnested:
+            name = name[7:]
         atype = ATTRS.get(name) or int(name)
         kind, _, val = value.partition(":")
         if kind == "u8":
@@ -115,10 +121,14 @@ def main():
             raise SystemExit("bad value " + value)
         if nested:
             nest += attr(atype, data)
+        elif pnested:
+            pnest += attr(atype, data)
         else:
             payload += attr(atype, data)
     if nest:
         payload += attr(NLA_F_NESTED | RVTI_A_SA, nest)
+    if pnest:
+        payload += attr(NLA_F_NESTED | RVTI_A_PREFIX, pnest)
     err, ext, _ = request(sock, fid, cmd, payload)
     if err:
         print("error %d: %s" % (-err, ext))

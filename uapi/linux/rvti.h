@@ -128,6 +128,98 @@
  *
  * Keys are never returned.
  *
+ * RVTI_CMD_SET_SITE
+ * -----------------
+ *
+ * Changes the site label and the transit setting of the named device.
+ * Attributes that are absent keep their value; at least one is needed:
+ *
+ *    RVTI_A_IFINDEX / RVTI_A_IFNAME
+ *    RVTI_A_SITE: NLA_NUL_STRING, maxlen RVTI_SITE_MAX_LEN; "" clears it
+ *    RVTI_A_TRANSIT: NLA_U8, 0 or 1
+ *
+ * Tunnels with the same (non-empty) site label lead to the same remote
+ * site and may hold overlapping prefixes; a tunnel without a label is a
+ * site of its own. A label change that would make a prefix of the device
+ * overlap a prefix of a tunnel of another site is refused as in
+ * RVTI_CMD_NEW_PREFIX. A packet that came in through one rvti device and
+ * is routed out through another is sent only when both have transit on
+ * (default off); otherwise it is dropped and counted in
+ * RVTI_TSTAT_TRANSIT of the outgoing device.
+ *
+ * RVTI_CMD_NEW_PREFIX, RVTI_CMD_DEL_PREFIX
+ * ----------------------------------------
+ *
+ * Adds a prefix to, or removes one from, the named device:
+ *
+ *    RVTI_A_IFINDEX / RVTI_A_IFNAME
+ *    RVTI_A_PREFIX: NLA_NESTED
+ *        RVTI_PREFIX_A_ADDR: NLA_BINARY, 4 (IPv4) or 16 (IPv6) bytes,
+ *                            network order, host bits 0; required
+ *        RVTI_PREFIX_A_LEN: NLA_U8, 0-32 or 0-128; required
+ *        RVTI_PREFIX_A_FLAGS: NLA_U32, RVTI_PREFIX_F_*, optional (add only)
+ *
+ * The prefixes of a device are the address spaces of the remote site: a
+ * device without prefixes carries any inner address; with prefixes, an
+ * outbound packet whose inner destination is outside them is dropped
+ * (RVTI_TSTAT_SELECTOR_OUT) and answered with ICMP / ICMPv6 destination
+ * unreachable, and a decrypted packet whose inner source is outside them
+ * is dropped (RVTI_TSTAT_SELECTOR_IN). Link-local addresses (169.254.0.0/16,
+ * 224.0.0.0/24, fe80::/10, ff02::/16) belong to the tunnel link and pass
+ * whatever the prefixes say. At most 65536 prefixes per device.
+ *
+ * A new prefix that overlaps (contains, equals or lies in) a prefix of
+ * another rvti device of the namespace whose site label differs is
+ * refused with EEXIST. Before the error the kernel sends one message,
+ * command RVTI_CMD_NEW_PREFIX, that names the other device (RVTI_A_IFINDEX,
+ * RVTI_A_IFNAME) and its prefix (RVTI_A_PREFIX), for the tool to print.
+ * The kernel installs no route: RVTI_PREFIX_F_ROUTE is kept for the tool,
+ * which manages the routes (Documentation/rvti.rst).
+ *
+ * RVTI_CMD_GET_PREFIX
+ * -------------------
+ *
+ * Dump only (NLM_F_DUMP), optionally filtered by RVTI_A_IFINDEX or
+ * RVTI_A_IFNAME: one message per prefix, split across as many replies as
+ * needed:
+ *
+ *    RVTI_A_IFINDEX, RVTI_A_IFNAME
+ *    RVTI_A_PREFIX: NLA_NESTED, RVTI_PREFIX_A_ADDR, RVTI_PREFIX_A_LEN,
+ *                   RVTI_PREFIX_A_FLAGS
+ *
+ * RVTI_CMD_FLUSH_PREFIXES
+ * -----------------------
+ *
+ * Removes every prefix of the named device (RVTI_A_IFINDEX / RVTI_A_IFNAME).
+ *
+ * RVTI_CMD_GET_SA
+ * ---------------
+ *
+ * Dump only, optionally filtered by RVTI_A_IFINDEX or RVTI_A_IFNAME: one
+ * message per SA, split across as many replies as needed, so that a
+ * device with many SAs lists completely:
+ *
+ *    RVTI_A_IFINDEX, RVTI_A_IFNAME
+ *    RVTI_A_SA: NLA_NESTED, as in RVTI_A_SAS of RVTI_CMD_GET_TUNNEL
+ *
+ * Additions to RVTI_CMD_GET_TUNNEL
+ * --------------------------------
+ *
+ * A request may carry RVTI_A_NO_SAS (NLA_FLAG): the replies then leave out
+ * RVTI_A_SAS (list them with RVTI_CMD_GET_SA), which keeps each reply
+ * small whatever the number of SAs. Every reply also carries:
+ *
+ *    RVTI_A_SITE: NLA_NUL_STRING, absent when the device has no label
+ *    RVTI_A_TRANSIT: NLA_U8, 0 or 1
+ *    RVTI_A_PREFIX_COUNT: NLA_U32, how many prefixes the device has
+ *    RVTI_A_STATS:
+ *        RVTI_TSTAT_SELECTOR_OUT: NLA_U64, outbound packets dropped: inner
+ *                                 destination outside the prefixes
+ *        RVTI_TSTAT_SELECTOR_IN: NLA_U64, decrypted packets dropped: inner
+ *                                source outside the prefixes
+ *        RVTI_TSTAT_TRANSIT: NLA_U64, packets from another rvti device
+ *                            dropped because transit is not on for both
+ *
  * Errors carry an extended ack message that says what is wrong.
  *
  * The enums below are ABI: values are only ever appended.
@@ -145,6 +237,12 @@ enum rvti_cmd {
 	RVTI_CMD_SET_TUNNEL,
 	RVTI_CMD_NEW_SA,
 	RVTI_CMD_DEL_SA,
+	RVTI_CMD_SET_SITE,
+	RVTI_CMD_NEW_PREFIX,
+	RVTI_CMD_DEL_PREFIX,
+	RVTI_CMD_GET_PREFIX,
+	RVTI_CMD_FLUSH_PREFIXES,
+	RVTI_CMD_GET_SA,
 	__RVTI_CMD_MAX
 };
 
@@ -162,6 +260,11 @@ enum rvti_attr {
 	RVTI_A_PAD,
 	RVTI_A_TTL,
 	RVTI_A_DF,
+	RVTI_A_PREFIX,
+	RVTI_A_SITE,
+	RVTI_A_TRANSIT,
+	RVTI_A_PREFIX_COUNT,
+	RVTI_A_NO_SAS,
 	__RVTI_A_MAX
 };
 
@@ -242,9 +345,31 @@ enum rvti_tunnel_stat {
 	RVTI_TSTAT_NO_ENDPOINT,
 	RVTI_TSTAT_WRONG_SOURCE,
 	RVTI_TSTAT_PAD,
+	RVTI_TSTAT_SELECTOR_OUT,
+	RVTI_TSTAT_SELECTOR_IN,
+	RVTI_TSTAT_TRANSIT,
 	__RVTI_TSTAT_MAX
 };
 
 #define RVTI_TSTAT_MAX (__RVTI_TSTAT_MAX - 1)
+
+/* The longest site label, without its terminating NUL. */
+#define RVTI_SITE_MAX_LEN 31
+
+enum rvti_prefix_flag {
+	/* The tool installs a route for the prefix through the device. */
+	RVTI_PREFIX_F_ROUTE = 1U << 0,
+	__RVTI_PREFIX_F_ALL = RVTI_PREFIX_F_ROUTE
+};
+
+enum rvti_prefix_attr {
+	RVTI_PREFIX_A_UNSPEC,
+	RVTI_PREFIX_A_ADDR,
+	RVTI_PREFIX_A_LEN,
+	RVTI_PREFIX_A_FLAGS,
+	__RVTI_PREFIX_A_MAX
+};
+
+#define RVTI_PREFIX_A_MAX (__RVTI_PREFIX_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_RVTI_H */

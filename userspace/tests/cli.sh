@@ -45,7 +45,7 @@ t() {
 	fi
 }
 
-USET='^Usage: rvti tunnel set dev NAME \[local ADDR\|any\] \[remote ADDR\|any\] \[ttl 1-255\|inherit\] \[df copy\|set\|clear\]$'
+USET='^Usage: rvti tunnel set dev NAME \[local ADDR\|any\] \[remote ADDR\|any\] \[ttl 1-255\|inherit\] \[df copy\|set\|clear\] \[site LABEL\|none\] \[transit on\|off\]$'
 
 t help 0 '^Usage: rvti \[OPTIONS\] COMMAND' '' -- help
 t help_option 0 '^  rvti tunnel set dev NAME' '' -- --help
@@ -212,6 +212,26 @@ done
 IFS=$IFS_SAVED
 set +f
 
+PADD='^Usage: rvti prefix add dev NAME PREFIX \[route\]$'
+t prefix_help 0 '^       rvti prefix flush dev NAME$' '' -- prefix help
+t prefix_add_help 0 '^PREFIX := ADDR/LEN' '' -- prefix add help
+t prefix_add_missing_dev 2 '' "$PADD" -- prefix add 10.1.0.0/16
+t prefix_add_missing_prefix 2 '' 'missing the prefix' -- prefix add dev rvti0
+t prefix_add_bad_len 2 '' 'an IPv4 prefix length is 0 to 32' -- \
+	prefix add dev rvti0 10.1.0.0/33
+t prefix_add_name 2 '' 'numeric IPv4 or IPv6 address' -- \
+	prefix add dev rvti0 example.com/16
+t prefix_del_route 2 '' '"route" goes with "prefix add" only' -- \
+	prefix del dev rvti0 10.1.0.0/16 route
+t prefix_flush_no_dev 2 '' '^Usage: rvti prefix flush dev NAME$' -- prefix flush
+t set_bad_transit 2 '' 'invalid transit "yes"' -- tunnel set dev rvti0 transit yes
+t set_bad_site 2 '' 'invalid site "a b"' -- tunnel set dev rvti0 site 'a b'
+t route_sync_extra 2 '' 'unknown argument "now"' -- route sync now
+t batch_and_command 2 '' 'a command and --batch' -- -b /dev/null show
+t batch_missing_file 1 '' 'cannot open /nonexistent' -- -b /nonexistent
+printf '# a comment, and an empty line\n\nprefix add dev rvti0 10.1.0.0/33\nshow\n' >"$tmp/batch"
+t batch_stops_at_usage_error 2 '' ':3: the command failed$' -- -b "$tmp/batch"
+
 # Without the module loaded (as on a development host), commands that talk
 # to the kernel say so; with it, they work or fail for another reason.
 if "$RVTI" show >/dev/null 2>"$tmp/probe"; then
@@ -232,6 +252,8 @@ elif grep -q 'generic netlink family "rvti" not found' "$tmp/probe"; then
 		sa add dev rvti0 dir in spi 0xffffffff $AEAD
 	t sa_del_spi_256_no_family 1 '' "$msg" -- sa del dev rvti0 dir in spi 0x100
 	t sa_list_no_family 1 '' "$msg" -- -j sa list
+	t prefix_add_no_family 1 '' "$msg" -- prefix add dev rvti0 10.1.0.0/16
+	t prefix_list_no_family 1 '' "$msg" -- prefix list
 else
 	echo "ok - cli_show_no_family # SKIP $(head -1 "$tmp/probe")"
 fi

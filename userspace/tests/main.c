@@ -24,6 +24,7 @@ static const struct test_case *const suites[] = {
 	nl_tests,
 	cmd_tests,
 	fake_tests,
+	prefix_tests,
 };
 
 #define EXIT_SKIP 77

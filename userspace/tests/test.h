@@ -93,5 +93,6 @@ extern const struct test_case sa_tests[];
 extern const struct test_case nl_tests[];
 extern const struct test_case cmd_tests[];
 extern const struct test_case fake_tests[];
+extern const struct test_case prefix_tests[];
 
 #endif /* RVTI_TEST_H */

@@ -181,7 +181,8 @@ static void help_top(void)
 		       "  rvti beta one [X]\n"
 		       "  rvti beta two\n"
 		       "  rvti tunnel set dev NAME [local ADDR|any] [remote ADDR|any] "
-		       "[ttl 1-255|inherit] [df copy|set|clear]\n"
+		       "[ttl 1-255|inherit] [df copy|set|clear] "
+		       "[site LABEL|none] [transit on|off]\n"
 		       "  rvti tunnel show [dev NAME]\n"
 		       "  rvti show [dev NAME]\n"
 		       "  rvti help\n"
@@ -245,7 +246,8 @@ static void tunnel_help(void)
 	CHECK_INT(r.ret, 0);
 	CHECK_CONTAINS(r.out,
 		       "Usage: rvti tunnel set dev NAME [local ADDR|any] [remote ADDR|any] "
-		       "[ttl 1-255|inherit] [df copy|set|clear]\n"
+		       "[ttl 1-255|inherit] [df copy|set|clear] "
+		       "[site LABEL|none] [transit on|off]\n"
 		       "       rvti tunnel show [dev NAME]\n"
 		       "       rvti tunnel help\n");
 	CHECK_CONTAINS(r.out, "ADDR := ");
@@ -313,7 +315,8 @@ static void tunnel_usage_errors(void)
 	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
 		check_usage_error(top_cmds, lines[i],
 				  "\nUsage: rvti tunnel set dev NAME [local ADDR|any] [remote ADDR|any] "
-				  "[ttl 1-255|inherit] [df copy|set|clear]\n",
+				  "[ttl 1-255|inherit] [df copy|set|clear] "
+				  "[site LABEL|none] [transit on|off]\n",
 				  &r);
 		CHECK(r.err && !strncmp(r.err, "rvti: ", 6));
 		CHECK_STR(r.out, "");

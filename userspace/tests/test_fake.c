@@ -16,6 +16,7 @@
 #include <linux/rvti.h>
 
 #include "nl.h"
+#include "prefix.h"
 #include "sa.h"
 #include "test.h"
 #include "tunnel.h"
@@ -60,8 +61,23 @@ struct fake_state {
 	bool bad_sa;		/* an SA with a 2-byte SPI at the end */
 };
 
+/*
+ * What a kernel with prefixes says of a tunnel: RVTI_A_SITE, RVTI_A_TRANSIT,
+ * RVTI_A_PREFIX_COUNT, the selector and transit counters; its prefixes
+ * ("ADDR/LEN" or "ADDR/LEN route", NULL-terminated) in GET_PREFIX dumps,
+ * and its SAs in GET_SA dumps instead of GET_TUNNEL when asked so.
+ */
+struct fake_policy {
+	const char *site;	/* NULL: none */
+	bool transit;
+	const char *const *prefixes;
+};
+
 struct fake {
 	/* The scenario. */
+	const struct fake_policy *policy;	/* NULL, or one per tunnel */
+	/* NEW_PREFIX / SET_SITE: name this tunnel's first prefix, EEXIST. */
+	const struct fake_tunnel *conflict;
 	const struct fake_tunnel *tunnels;
 	unsigned int ntunnels;
 	const struct fake_state *states;	/* NULL, or one per tunnel */
@@ -153,7 +169,8 @@ static void fake_put_sa(struct nlmsghdr *nlh, const struct fake_sa *sa,
 
 /* RVTI_A_STATS and RVTI_A_SAS, as the kernel puts them. */
 static void fake_put_state(struct nlmsghdr *nlh, const struct fake_tunnel *t,
-			   const struct fake_state *st)
+			   const struct fake_state *st, bool policy,
+			   bool no_sas)
 {
 	struct nlattr *nest;
 	unsigned int i;
@@ -162,9 +179,13 @@ static void fake_put_state(struct nlmsghdr *nlh, const struct fake_tunnel *t,
 	nest = mnl_attr_nest_start(nlh, RVTI_A_STATS);
 	for (k = RVTI_TSTAT_NO_TX_SA; k <= RVTI_TSTAT_WRONG_SOURCE; k++)
 		put_u64_pad(nlh, k, st->tstats[k - 1], RVTI_TSTAT_PAD);
+	for (k = RVTI_TSTAT_SELECTOR_OUT; policy && k <= RVTI_TSTAT_TRANSIT; k++)
+		put_u64_pad(nlh, k, 100 + k, RVTI_TSTAT_PAD);
 	if (t->extra_attrs)
 		mnl_attr_put_u64(nlh, RVTI_TSTAT_MAX + 1, 99);
 	mnl_attr_nest_end(nlh, nest);
+	if (policy && no_sas)
+		return;
 
 	nest = mnl_attr_nest_start(nlh, RVTI_A_SAS);
 	for (i = 0; i < st->nsas; i++) {
@@ -209,8 +230,69 @@ static void fake_tunnel_msg(struct fake *f, const struct fake_tunnel *t,
 	}
 	if (t->extra_attrs)
 		mnl_attr_put_u64(nlh, 300, 1);
+	if (f->policy) {
+		const struct fake_policy *p = &f->policy[t - f->tunnels];
+		uint32_t n = 0;
+
+		while (p->prefixes && p->prefixes[n])
+			n++;
+		if (p->site)
+			mnl_attr_put_strz(nlh, RVTI_A_SITE, p->site);
+		mnl_attr_put_u8(nlh, RVTI_A_TRANSIT, p->transit);
+		mnl_attr_put_u32(nlh, RVTI_A_PREFIX_COUNT, n);
+	}
 	if (f->states)
-		fake_put_state(nlh, t, &f->states[t - f->tunnels]);
+		fake_put_state(nlh, t, &f->states[t - f->tunnels], f->policy,
+			       f->tb[RVTI_A_NO_SAS]);
+	fake_end(f, nlh);
+}
+
+/* A message naming tunnel @t and its prefix @s ("ADDR/LEN[ route]"). */
+static void fake_prefix_msg(struct fake *f, const struct fake_tunnel *t,
+			    const char *s, bool new_chunk, uint16_t flags,
+			    uint8_t cmd)
+{
+	struct nlmsghdr *nlh = fake_put(f, new_chunk, FAKE_FAMILY, flags);
+	struct rvti_prefix_info p;
+	struct genlmsghdr *genl;
+	struct nlattr *nest;
+	char buf[64], *sp;
+	const char *why;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	sp = strchr(buf, ' ');
+	if (sp)
+		*sp = '\0';
+	if (parse_prefix(buf, &p, &why))
+		abort();
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = RVTI_GENL_VERSION;
+	mnl_attr_put_u32(nlh, RVTI_A_IFINDEX, t->ifindex);
+	mnl_attr_put_strz(nlh, RVTI_A_IFNAME, t->name);
+	nest = mnl_attr_nest_start(nlh, RVTI_A_PREFIX);
+	mnl_attr_put(nlh, RVTI_PREFIX_A_ADDR, p.family == AF_INET ? 4 : 16,
+		     p.bytes);
+	mnl_attr_put_u8(nlh, RVTI_PREFIX_A_LEN, p.len);
+	mnl_attr_put_u32(nlh, RVTI_PREFIX_A_FLAGS,
+			 sp ? RVTI_PREFIX_F_ROUTE : 0);
+	mnl_attr_nest_end(nlh, nest);
+	fake_end(f, nlh);
+}
+
+/* One GET_SA dump message. */
+static void fake_sa_msg(struct fake *f, const struct fake_tunnel *t,
+			const struct fake_sa *sa, bool new_chunk)
+{
+	struct nlmsghdr *nlh = fake_put(f, new_chunk, FAKE_FAMILY, NLM_F_MULTI);
+	struct genlmsghdr *genl;
+
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = RVTI_CMD_GET_SA;
+	genl->version = RVTI_GENL_VERSION;
+	mnl_attr_put_u32(nlh, RVTI_A_IFINDEX, t->ifindex);
+	mnl_attr_put_strz(nlh, RVTI_A_IFNAME, t->name);
+	fake_put_sa(nlh, sa, false);
 	fake_end(f, nlh);
 }
 
@@ -274,6 +356,44 @@ static void fake_kernel(struct fake *f)
 	if (genl->cmd == RVTI_CMD_SET_TUNNEL || genl->cmd == RVTI_CMD_NEW_SA ||
 	    genl->cmd == RVTI_CMD_DEL_SA) {
 		fake_ack(f, true, f->error, f->msg);
+		return;
+	}
+	if (genl->cmd == RVTI_CMD_NEW_PREFIX || genl->cmd == RVTI_CMD_SET_SITE ||
+	    genl->cmd == RVTI_CMD_DEL_PREFIX ||
+	    genl->cmd == RVTI_CMD_FLUSH_PREFIXES) {
+		if (f->conflict) {
+			fake_prefix_msg(f, f->conflict,
+					f->policy[f->conflict - f->tunnels].prefixes[0],
+					true, 0, RVTI_CMD_NEW_PREFIX);
+			fake_ack(f, false, EEXIST, f->msg);
+			return;
+		}
+		fake_ack(f, true, f->error, f->msg);
+		return;
+	}
+	if (genl->cmd == RVTI_CMD_GET_SA || genl->cmd == RVTI_CMD_GET_PREFIX) {
+		unsigned int n = 0, j;
+
+		name = f->tb[RVTI_A_IFNAME] ?
+		       mnl_attr_get_str(f->tb[RVTI_A_IFNAME]) : NULL;
+		for (i = 0; i < f->ntunnels; i++) {
+			const struct fake_tunnel *t = &f->tunnels[i];
+			const struct fake_state *st = f->states ? &f->states[i] : NULL;
+			const char *const *pfx = f->policy[i].prefixes;
+
+			if (name && strcmp(name, t->name))
+				continue;
+			/* Ten messages a read, as a kernel's dump splits them. */
+			if (genl->cmd == RVTI_CMD_GET_SA)
+				for (j = 0; st && j < st->nsas; j++, n++)
+					fake_sa_msg(f, t, &st->sas[j], n % 10 == 0);
+			else
+				for (j = 0; pfx && pfx[j]; j++, n++)
+					fake_prefix_msg(f, t, pfx[j], n % 10 == 0,
+							NLM_F_MULTI,
+							RVTI_CMD_GET_PREFIX);
+		}
+		fake_done(f, 0, NULL);
 		return;
 	}
 	if (genl->cmd != RVTI_CMD_GET_TUNNEL) {
@@ -341,6 +461,7 @@ static const struct nl_transport fake_transport = {
 static const struct rvti_command top_cmds[] = {
 	{ .name = "tunnel", .sub = tunnel_cmds },
 	{ .name = "sa", .sub = sa_cmds },
+	{ .name = "prefix", .sub = prefix_cmds },
 	{ .name = "show", .fn = tunnel_do_show, .help = TUNNEL_SHOW_HELP },
 	{ 0 }
 };
@@ -961,9 +1082,11 @@ static void fake_show_sas_malformed(void)
 	f->one_per_read = true;
 	fake_run(f, "show", &r);
 	CHECK_INT(r.ret, RVTI_EXIT_ERROR);
-	/* rvti0 was printed before rvti1 came in; nothing of rvti1 was */
-	CHECK_STR(r.out, "rvti0: local any remote none\n"
-		  "    " SA_IN_LINE "    " SA_OUT_LINE);
+	/*
+	 * Nothing is printed: the tool prints once every reply is in (the
+	 * SAs and prefixes of newer kernels come in further dumps).
+	 */
+	CHECK_STR(r.out, "");
 	CHECK_STR(r.err, "rvti: malformed reply from the kernel: "
 		  "RVTI_SA_A_SPI is not a u32\n");
 	CHECK_INT(f->next, f->nchunks);
@@ -1204,6 +1327,175 @@ static void fake_sa_del(void)
 	free(f);
 }
 
+
+/* ---- a kernel with prefixes ---- */
+
+static const char *const vnet4_prefixes[] = {
+	"10.41.0.0/16 route", "2001:db8:41::/48", NULL
+};
+
+static const struct fake_policy two_policy[] = {
+	{ "vnet4", true, vnet4_prefixes },
+	{ NULL, false, NULL },
+};
+
+static struct fake *fake_new_policy(void)
+{
+	struct fake *f = fake_new_sas();
+
+	f->policy = two_policy;
+	return f;
+}
+
+/*
+ * GET_TUNNEL without SAs, then the SAs and the prefixes from their dumps,
+ * printed together.
+ */
+static void fake_show_policy(void)
+{
+	struct fake *f = fake_new_policy();
+
+	fake_expect(f, "show", 0,
+		    "rvti0: local 192.0.2.1 remote 192.0.2.2 site vnet4 transit on\n"
+		    "    prefixes 10.41.0.0/16 route 2001:db8:41::/48\n"
+		    "    " SA_IN_LINE
+		    "    " SA_OUT_LINE
+		    "rvti1: local any remote none\n", "");
+	CHECK_INT(f->nreq, 3);
+	/* the last: the GET_PREFIX dump of every tunnel */
+	CHECK_INT(((struct genlmsghdr *)mnl_nlmsg_get_payload(
+			(struct nlmsghdr *)f->req))->cmd, RVTI_CMD_GET_PREFIX);
+	CHECK(f->tb[RVTI_A_IFNAME] == NULL);
+	f->nreq = 0;
+	fake_expect(f, "-s show dev rvti1", 0,
+		    "rvti1: local any remote none\n"
+		    "    drops: no-tx-sa 0 no-endpoint 0 wrong-source 0 "
+		    "selector-out 105 selector-in 106 transit 107\n", "");
+	CHECK_INT(f->nreq, 3);
+	/* the GET_SA and GET_PREFIX dumps asked for rvti1 only */
+	CHECK(f->tb[RVTI_A_IFNAME] != NULL);
+	free(f);
+}
+
+static void fake_show_policy_json(void)
+{
+	struct fake *f = fake_new_policy();
+	struct run_result r;
+	json_object *arr, *t, *v;
+
+	fake_run(f, "-j show", &r);
+	CHECK_INT(r.ret, 0);
+	arr = r.out ? json_tokener_parse(r.out) : NULL;
+	CHECK(arr && json_object_array_length(arr) == 2);
+	if (arr && json_object_array_length(arr) == 2) {
+		t = json_object_array_get_idx(arr, 0);
+		CHECK(json_object_object_get_ex(t, "site", &v) &&
+		      !strcmp(json_object_get_string(v), "vnet4"));
+		CHECK(json_object_object_get_ex(t, "transit", &v) &&
+		      json_object_get_boolean(v));
+		CHECK(json_object_object_get_ex(t, "prefixes", &v) &&
+		      json_object_array_length(v) == 2);
+		if (v && json_object_array_length(v) == 2)
+			CHECK_STR(json_object_to_json_string_ext(
+					  json_object_array_get_idx(v, 0),
+					  JSON_C_TO_STRING_PLAIN |
+					  JSON_C_TO_STRING_NOSLASHESCAPE),
+				  "{\"prefix\":\"10.41.0.0/16\",\"route\":true}");
+		CHECK(json_object_object_get_ex(t, "sas", &v) &&
+		      json_object_array_length(v) == 2);
+		t = json_object_array_get_idx(arr, 1);
+		CHECK(json_object_object_get_ex(t, "site", &v) && !v);
+		CHECK(json_object_object_get_ex(t, "prefixes", &v) &&
+		      json_object_array_length(v) == 0);
+		CHECK(json_object_object_get_ex(t, "stats", &v) &&
+		      json_object_object_get_ex(v, "selector_in", &v) &&
+		      json_object_get_int64(v) == 106);
+	}
+	json_object_put(arr);
+	run_free(&r);
+	free(f);
+}
+
+/* SAs in many dump messages, across reads: every one is listed. */
+static void fake_show_many_sas(void)
+{
+	static struct fake_sa many[45];
+	static struct fake_state st[2];
+	struct fake *f = fake_new_policy();
+	struct run_result r;
+	unsigned int i, n = 0;
+	const char *p;
+
+	for (i = 0; i < 45; i++) {
+		many[i] = sas0[0];
+		many[i].spi = 0x100 + i;
+	}
+	st[0].sas = many;
+	st[0].nsas = 45;
+	f->states = st;
+	fake_run(f, "sa list dev rvti0", &r);
+	CHECK_INT(r.ret, 0);
+	for (p = r.out; p && (p = strstr(p, "rvti0: sa in spi 0x")); p++)
+		n++;
+	CHECK_INT(n, 45);
+	CHECK(r.out && strstr(r.out, "spi 0x0000012c"));
+	CHECK_INT(f->next, f->nchunks);
+	run_free(&r);
+	free(f);
+}
+
+static void fake_prefix_list(void)
+{
+	struct fake *f = fake_new_policy();
+
+	fake_expect(f, "prefix list", 0,
+		    "rvti0: 10.41.0.0/16 route\nrvti0: 2001:db8:41::/48\n", "");
+	check_request(f, RVTI_CMD_GET_PREFIX, true, NULL);
+	f->nreq = 0;
+	fake_expect(f, "-j prefix list dev rvti0", 0,
+		    "[{\"ifname\":\"rvti0\",\"prefix\":\"10.41.0.0/16\",\"route\":true},"
+		    "{\"ifname\":\"rvti0\",\"prefix\":\"2001:db8:41::/48\",\"route\":false}]\n",
+		    "");
+	check_request(f, RVTI_CMD_GET_PREFIX, true, "rvti0");
+	free(f);
+}
+
+/* The kernel names the overlapping tunnel and prefix before its error. */
+static void fake_prefix_conflict(void)
+{
+	const struct nlattr *ptb[RVTI_PREFIX_A_MAX + 1];
+	struct fake *f = fake_new_policy();
+
+	f->conflict = &f->tunnels[0];
+	f->msg = "the prefix overlaps a prefix of a tunnel to another site";
+	fake_expect(f, "prefix add dev rvti1 10.41.1.0/24", RVTI_EXIT_ERROR, "",
+		    "rvti: Error: the prefix overlaps a prefix of a tunnel to "
+		    "another site (File exists)\n"
+		    "rvti: it overlaps 10.41.0.0/16 of tunnel rvti0\n");
+	check_request(f, RVTI_CMD_NEW_PREFIX, false, "rvti1");
+	CHECK(f->tb[RVTI_A_PREFIX] &&
+	      !nl_parse_nested(f->tb[RVTI_A_PREFIX], ptb, RVTI_PREFIX_A_MAX) &&
+	      ptb[RVTI_PREFIX_A_LEN] && mnl_attr_get_u8(ptb[RVTI_PREFIX_A_LEN]) == 24 &&
+	      !ptb[RVTI_PREFIX_A_FLAGS]);
+	f->nreq = 0;
+	fake_expect(f, "tunnel set dev rvti1 site other", RVTI_EXIT_ERROR, "",
+		    NULL);
+	check_request(f, RVTI_CMD_SET_SITE, false, "rvti1");
+	CHECK(f->tb[RVTI_A_SITE] && !strcmp(mnl_attr_get_str(f->tb[RVTI_A_SITE]), "other"));
+	/* without a conflict: one request, an ack */
+	f->conflict = NULL;
+	f->msg = NULL;
+	f->nreq = 0;
+	fake_expect(f, "prefix add dev rvti1 10.42.0.0/16", 0, "", "");
+	check_request(f, RVTI_CMD_NEW_PREFIX, false, "rvti1");
+	f->nreq = 0;
+	fake_expect(f, "tunnel set dev rvti1 transit on", 0, "", "");
+	check_request(f, RVTI_CMD_SET_SITE, false, "rvti1");
+	CHECK(f->tb[RVTI_A_TRANSIT] && mnl_attr_get_u8(f->tb[RVTI_A_TRANSIT]) == 1);
+	CHECK(!f->tb[RVTI_A_SITE] && !f->tb[RVTI_A_LOCAL]);
+	free(f);
+}
+
 const struct test_case fake_tests[] = {
 	TEST_CASE(fake_show_dump),
 	TEST_CASE(fake_show_json),
@@ -1227,5 +1519,10 @@ const struct test_case fake_tests[] = {
 	TEST_CASE(fake_sa_add_errors),
 	TEST_CASE(fake_sa_add_wipes_keys),
 	TEST_CASE(fake_sa_del),
+	TEST_CASE(fake_show_policy),
+	TEST_CASE(fake_show_policy_json),
+	TEST_CASE(fake_show_many_sas),
+	TEST_CASE(fake_prefix_list),
+	TEST_CASE(fake_prefix_conflict),
 	{ NULL, NULL }
 };
