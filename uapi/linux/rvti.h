@@ -89,9 +89,9 @@
  * addresses could both match one packet (same remote, same or wildcard
  * local) cannot have the same inbound SPI: NEW_SA, and SET_TUNNEL on a
  * tunnel with inbound SAs, refuse it. The SPI of an SA is unique per
- * device and direction. A new outbound SA replaces the active one
- * atomically; the one it replaces is deleted. A device holds at most 256
- * SAs.
+ * device and direction. A new outbound SA becomes the active one
+ * atomically; the one it replaces stays, inactive, until deleted or
+ * expired (see below). A device holds at most 256 SAs.
  *
  * The key attributes of a NEW_SA or DEL_SA request are zeroed in the
  * request before the command returns, whatever the outcome (these two
@@ -220,6 +220,91 @@
  *        RVTI_TSTAT_TRANSIT: NLA_U64, packets from another rvti device
  *                            dropped because transit is not on for both
  *
+ * What a key manager needs (lifetimes, rekey, SPI allocation, events)
+ * ==================================================================
+ *
+ * Make-before-break: a device holds several inbound SAs at once, each with
+ * its own replay window and counters. A new outbound SA becomes the
+ * device's active one at once (one pointer store: every packet uses the
+ * old SA or the new); the one it replaces stays, inactive, until it is
+ * deleted or expires. Replies mark the active outbound SA with
+ * RVTI_SA_A_ACTIVE. A device holds at most 256 SAs.
+ *
+ * Additions to RVTI_CMD_NEW_SA (inside RVTI_A_SA):
+ *
+ *    RVTI_SA_A_LIFETIME: NLA_NESTED, enum rvti_lifetime_attr, all NLA_U64,
+ *                        0 or absent: no limit. A soft limit must be below
+ *                        its hard limit. Soft: an event, the SA keeps
+ *                        working. Hard: the SA is no longer used in either
+ *                        direction, an event, and it is deleted.
+ *    RVTI_SA_A_SEQ: NLA_U64, outbound only: the last sequence number
+ *                   used; the first packet carries SEQ + 1 (as `ip xfrm
+ *                   state ... replay-oseq`). Default 0.
+ *
+ * Additions to the SA nest of replies (GET_TUNNEL, GET_SA):
+ *
+ *    RVTI_SA_A_LIFETIME: the limits, as set
+ *    RVTI_SA_A_ACTIVE: NLA_U8, outbound: 1 for the active SA, else 0
+ *    RVTI_SA_A_STATE: NLA_U8, enum rvti_sa_state
+ *    RVTI_SA_A_ADD_TIME: NLA_U64, when the SA was added (seconds since the
+ *                        epoch, CLOCK_REALTIME)
+ *    RVTI_SA_A_FIRST_USE: NLA_U64, first packet through the SA, 0: none
+ *    RVTI_SA_A_LAST_USE: NLA_U64, last packet through the SA, 0: none
+ *
+ * and to the tunnel replies (GET_TUNNEL):
+ *
+ *    RVTI_A_LAST_RX: NLA_U64, the last authentic packet received by any
+ *                    of the tunnel's SAs (seconds since the epoch), 0: none
+ *
+ * Outbound sequence numbers without ESN: at 0xf0000000 (15/16 of the
+ * space) a soft expiry event with RVTI_LIMIT_SEQ; past 0xffffffff the SA
+ * drops and counts every packet (RVTI_SA_STAT_SEQ_EXHAUSTED) and a hard
+ * expiry event with RVTI_LIMIT_SEQ is sent once; the SA is not deleted.
+ *
+ * RVTI_CMD_GET_SA (do)
+ * --------------------
+ *
+ * With RVTI_A_IFINDEX or RVTI_A_IFNAME and RVTI_A_SA holding RVTI_SA_A_DIR
+ * and RVTI_SA_A_SPI: that one SA, as in the dump.
+ *
+ * RVTI_CMD_FLUSH_SAS
+ * ------------------
+ *
+ * Deletes every SA of the named device, or with no device every SA of
+ * every rvti device of the namespace.
+ *
+ * RVTI_CMD_ALLOC_SPI
+ * ------------------
+ *
+ *    RVTI_A_IFINDEX / RVTI_A_IFNAME
+ *    RVTI_A_SPI_MIN: NLA_U32, optional, at least 256 (default 256)
+ *    RVTI_A_SPI_MAX: NLA_U32, optional (default 0xffffffff)
+ *
+ * Picks at random an inbound SPI in [MIN, MAX] that no rvti SA and no
+ * other reservation uses for the device's local address (any local
+ * address, when the tunnel's is a wildcard), and reserves it for the
+ * device until an inbound SA with that SPI is added to the device, or
+ * for the module parameter spi_reserve_seconds (30 by default). The reply
+ * (command RVTI_CMD_ALLOC_SPI) carries RVTI_A_IFINDEX, RVTI_A_IFNAME and
+ * RVTI_A_SPI (NLA_U32). An empty or inverted range, or one that is all
+ * taken, is refused. NEW_SA refuses an inbound SPI reserved for another
+ * device with a colliding local address.
+ *
+ * Events: the multicast group RVTI_MCGRP_EVENTS
+ * ---------------------------------------------
+ *
+ * Per network namespace: a listener sees the events of the devices of its
+ * namespace only. Each message has the command RVTI_CMD_EVENT:
+ *
+ *    RVTI_A_EVENT: NLA_U8, enum rvti_event
+ *    RVTI_A_IFINDEX, RVTI_A_IFNAME: the device
+ *    RVTI_A_SA: NLA_NESTED, SA events: RVTI_SA_A_DIR, RVTI_SA_A_SPI, and for
+ *               expiries RVTI_SA_A_LIMIT (NLA_U8, enum rvti_limit)
+ *
+ * RVTI_EVENT_ACQUIRE: traffic was routed into the device while it had no
+ * usable outbound SA (none, expired, or its sequence numbers used up); at
+ * most one per device per second.
+ *
  * Errors carry an extended ack message that says what is wrong.
  *
  * The enums below are ABI: values are only ever appended.
@@ -243,6 +328,9 @@ enum rvti_cmd {
 	RVTI_CMD_GET_PREFIX,
 	RVTI_CMD_FLUSH_PREFIXES,
 	RVTI_CMD_GET_SA,
+	RVTI_CMD_FLUSH_SAS,
+	RVTI_CMD_ALLOC_SPI,
+	RVTI_CMD_EVENT,
 	__RVTI_CMD_MAX
 };
 
@@ -265,6 +353,11 @@ enum rvti_attr {
 	RVTI_A_TRANSIT,
 	RVTI_A_PREFIX_COUNT,
 	RVTI_A_NO_SAS,
+	RVTI_A_SPI_MIN,
+	RVTI_A_SPI_MAX,
+	RVTI_A_SPI,
+	RVTI_A_EVENT,
+	RVTI_A_LAST_RX,
 	__RVTI_A_MAX
 };
 
@@ -314,6 +407,14 @@ enum rvti_sa_attr {
 	RVTI_SA_A_REPLAY_WINDOW,
 	RVTI_SA_A_STATS,
 	RVTI_SA_A_PAD,
+	RVTI_SA_A_LIFETIME,
+	RVTI_SA_A_SEQ,
+	RVTI_SA_A_ACTIVE,
+	RVTI_SA_A_STATE,
+	RVTI_SA_A_ADD_TIME,
+	RVTI_SA_A_FIRST_USE,
+	RVTI_SA_A_LAST_USE,
+	RVTI_SA_A_LIMIT,
 	__RVTI_SA_A_MAX
 };
 
@@ -352,6 +453,64 @@ enum rvti_tunnel_stat {
 };
 
 #define RVTI_TSTAT_MAX (__RVTI_TSTAT_MAX - 1)
+
+/* The multicast group of events (RVTI_CMD_EVENT). */
+#define RVTI_MCGRP_EVENTS "events"
+
+enum rvti_lifetime_attr {
+	RVTI_LIFETIME_A_UNSPEC,
+	RVTI_LIFETIME_A_SOFT_BYTES,
+	RVTI_LIFETIME_A_HARD_BYTES,
+	RVTI_LIFETIME_A_SOFT_PACKETS,
+	RVTI_LIFETIME_A_HARD_PACKETS,
+	/* Seconds since the SA was added. */
+	RVTI_LIFETIME_A_SOFT_ADD_SECONDS,
+	RVTI_LIFETIME_A_HARD_ADD_SECONDS,
+	/* Seconds since the first packet through the SA. */
+	RVTI_LIFETIME_A_SOFT_USE_SECONDS,
+	RVTI_LIFETIME_A_HARD_USE_SECONDS,
+	RVTI_LIFETIME_A_PAD,
+	__RVTI_LIFETIME_A_MAX
+};
+
+#define RVTI_LIFETIME_A_MAX (__RVTI_LIFETIME_A_MAX - 1)
+
+/* Which limit an expiry is about (RVTI_SA_A_LIMIT). */
+enum rvti_limit {
+	RVTI_LIMIT_UNSPEC,
+	RVTI_LIMIT_BYTES,
+	RVTI_LIMIT_PACKETS,
+	RVTI_LIMIT_ADD_SECONDS,
+	RVTI_LIMIT_USE_SECONDS,
+	RVTI_LIMIT_SEQ,
+	__RVTI_LIMIT_MAX
+};
+
+#define RVTI_LIMIT_MAX (__RVTI_LIMIT_MAX - 1)
+
+enum rvti_sa_state {
+	RVTI_SA_STATE_OK,
+	/* A soft limit was reached: time to rekey. */
+	RVTI_SA_STATE_SOFT_EXPIRED,
+	/* A hard limit was reached: no longer used, about to be deleted. */
+	RVTI_SA_STATE_HARD_EXPIRED,
+	__RVTI_SA_STATE_MAX
+};
+
+enum rvti_event {
+	RVTI_EVENT_UNSPEC,
+	RVTI_EVENT_TUNNEL_NEW,
+	RVTI_EVENT_TUNNEL_CHANGE,
+	RVTI_EVENT_TUNNEL_DEL,
+	RVTI_EVENT_SA_NEW,
+	RVTI_EVENT_SA_DEL,
+	RVTI_EVENT_SA_SOFT_EXPIRE,
+	RVTI_EVENT_SA_HARD_EXPIRE,
+	RVTI_EVENT_ACQUIRE,
+	__RVTI_EVENT_MAX
+};
+
+#define RVTI_EVENT_MAX (__RVTI_EVENT_MAX - 1)
 
 /* The longest site label, without its terminating NUL. */
 #define RVTI_SITE_MAX_LEN 31
