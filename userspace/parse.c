@@ -48,6 +48,9 @@ int parse_err_hint(char *buf, size_t len, const char *hint)
 static const char *const known_words[] = {
 	/* rvti's commands, keywords and value words */
 	"tunnel", "sa", "show", "set", "add", "del", "list", "help",
+	"get", "flush", "allocspi", "monitor", "min", "max",
+	"soft-bytes", "hard-bytes", "soft-packets", "hard-packets",
+	"soft-time", "hard-time", "soft-use-time", "hard-use-time",
 	"dev", "local", "remote", "ttl", "df", "dir", "spi", "aead", "enc",
 	"auth", "key", "icv", "esn", "replay-window", "in", "out", "any",
 	"inherit", "copy", "clear",
@@ -162,7 +165,7 @@ static bool has_hex_prefix(const char *s)
 	return s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
 }
 
-int parse_u32(const char *s, uint32_t *val)
+int parse_u64(const char *s, uint64_t *val)
 {
 	unsigned long long v;
 	const char *digits, *p;
@@ -194,9 +197,52 @@ int parse_u32(const char *s, uint32_t *val)
 	v = strtoull(digits, &end, base);
 	if (*end)
 		return -EINVAL;
-	if (errno == ERANGE || v > UINT32_MAX)
+	if (errno == ERANGE)
+		return -ERANGE;
+	*val = (uint64_t)v;
+	return 0;
+}
+
+int parse_u32(const char *s, uint32_t *val)
+{
+	uint64_t v;
+	int ret;
+
+	ret = parse_u64(s, &v);
+	if (ret)
+		return ret;
+	if (v > UINT32_MAX)
 		return -ERANGE;
 	*val = (uint32_t)v;
+	return 0;
+}
+
+int parse_bytes(const char *s, uint64_t *val)
+{
+	static const char suffixes[] = "KMG";
+	char num[32];
+	const char *sfx;
+	unsigned int shift;
+	size_t n;
+	uint64_t v;
+	int ret;
+
+	if (!s || !*s)
+		return -EINVAL;
+	n = strlen(s);
+	sfx = strchr(suffixes, toupper((unsigned char)s[n - 1]));
+	/* K, M and G are no hex digits: "0x10K" is 0x10 kibibytes. */
+	if (!sfx || n < 2 || n > sizeof(num))
+		return parse_u64(s, val);
+	memcpy(num, s, n - 1);
+	num[n - 1] = '\0';
+	ret = parse_u64(num, &v);
+	if (ret)
+		return ret;
+	shift = 10 * (unsigned int)(sfx - suffixes + 1);
+	if (v > UINT64_MAX >> shift)
+		return -ERANGE;
+	*val = v << shift;
 	return 0;
 }
 

@@ -93,6 +93,16 @@ int parse_dev_arg(const char *val, char *ifname, char *err, size_t errlen);
  */
 int parse_u32(const char *s, uint32_t *val);
 
+/* The same for an unsigned 64-bit number. */
+int parse_u64(const char *s, uint64_t *val);
+
+/*
+ * A byte count: parse_u64(), optionally followed by one of the suffixes K,
+ * M or G (or k, m, g) for 1024, 1024^2 or 1024^3 ("10M", "0x10K"). Returns
+ * 0, -EINVAL or -ERANGE (the product does not fit in 64 bits).
+ */
+int parse_bytes(const char *s, uint64_t *val);
+
 /*
  * Parse key material into @key (room for @max bytes, at most PARSE_KEY_MAX
  * are ever accepted):

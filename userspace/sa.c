@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <linux/rvti.h>
 
@@ -27,6 +28,61 @@ const char *sa_dir_str(uint8_t dir)
 	default:
 		return "?";
 	}
+}
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const limit_kws[SA_NLIMITS] = {
+	[RVTI_LIFETIME_A_SOFT_BYTES] = "soft-bytes",
+	[RVTI_LIFETIME_A_HARD_BYTES] = "hard-bytes",
+	[RVTI_LIFETIME_A_SOFT_PACKETS] = "soft-packets",
+	[RVTI_LIFETIME_A_HARD_PACKETS] = "hard-packets",
+	[RVTI_LIFETIME_A_SOFT_ADD_SECONDS] = "soft-time",
+	[RVTI_LIFETIME_A_HARD_ADD_SECONDS] = "hard-time",
+	[RVTI_LIFETIME_A_SOFT_USE_SECONDS] = "soft-use-time",
+	[RVTI_LIFETIME_A_HARD_USE_SECONDS] = "hard-use-time",
+};
+
+const char *sa_limit_kw(unsigned int type)
+{
+	return type < SA_NLIMITS ? limit_kws[type] : NULL;
+}
+
+static const char *const limit_names[] = {
+	[RVTI_LIMIT_BYTES] = "bytes",
+	[RVTI_LIMIT_PACKETS] = "packets",
+	[RVTI_LIMIT_ADD_SECONDS] = "add-time",
+	[RVTI_LIMIT_USE_SECONDS] = "use-time",
+	[RVTI_LIMIT_SEQ] = "seq",
+};
+
+const char *sa_limit_str(uint8_t limit)
+{
+	return limit < ARRAY_SIZE(limit_names) ? limit_names[limit] : NULL;
+}
+
+static const char *const state_names[] = {
+	[RVTI_SA_STATE_OK] = "ok",
+	[RVTI_SA_STATE_SOFT_EXPIRED] = "soft-expired",
+	[RVTI_SA_STATE_HARD_EXPIRED] = "hard-expired",
+};
+
+const char *sa_state_str(uint8_t state)
+{
+	return state < ARRAY_SIZE(state_names) ? state_names[state] : NULL;
+}
+
+const char *sa_time_str(uint64_t t, char *buf, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!t)
+		snprintf(buf, size, "never");
+	else if ((uint64_t)tt != t || !gmtime_r(&tt, &tm) ||
+		 !strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, size, "%" PRIu64, t);
+	return buf;
 }
 
 /* --- command line --- */
@@ -120,8 +176,16 @@ static int sa_id_check(const bool *seen, char *err, size_t errlen)
 enum {
 	ADD_DEV = SA_KW_DEV, ADD_DIR = SA_KW_DIR, ADD_SPI = SA_KW_SPI,
 	ADD_AEAD, ADD_ENC, ADD_AUTH, ADD_KEY,
-	ADD_ICV, ADD_ESN, ADD_REPLAY, ADD_HELP, ADD_NKW
+	ADD_ICV, ADD_ESN, ADD_REPLAY, ADD_SEQ,
+	/* The limits, in the order of enum rvti_lifetime_attr. */
+	ADD_SOFT_BYTES, ADD_HARD_BYTES, ADD_SOFT_PACKETS, ADD_HARD_PACKETS,
+	ADD_SOFT_TIME, ADD_HARD_TIME, ADD_SOFT_USE_TIME, ADD_HARD_USE_TIME,
+	ADD_HELP, ADD_NKW
 };
+
+/* The RVTI_LIFETIME_A_* of a limit keyword. */
+#define ADD_KW_LIMIT(kw) ((kw) - ADD_SOFT_BYTES + RVTI_LIFETIME_A_SOFT_BYTES)
+
 static const char *const add_kws[] = {
 	[ADD_DEV] = "dev",
 	[ADD_DIR] = "dir",
@@ -133,6 +197,15 @@ static const char *const add_kws[] = {
 	[ADD_ICV] = "icv",
 	[ADD_ESN] = "esn",
 	[ADD_REPLAY] = "replay-window",
+	[ADD_SEQ] = "seq",
+	[ADD_SOFT_BYTES] = "soft-bytes",
+	[ADD_HARD_BYTES] = "hard-bytes",
+	[ADD_SOFT_PACKETS] = "soft-packets",
+	[ADD_HARD_PACKETS] = "hard-packets",
+	[ADD_SOFT_TIME] = "soft-time",
+	[ADD_HARD_TIME] = "hard-time",
+	[ADD_SOFT_USE_TIME] = "soft-use-time",
+	[ADD_HARD_USE_TIME] = "hard-use-time",
 	[ADD_HELP] = "help",
 	NULL
 };
@@ -157,6 +230,45 @@ static int arg_key(int alg, const char *val, struct sa_add_req *req,
 		snprintf(err, errlen, "cannot read the %s key from \"%s\": %s",
 			 add_kws[alg], val + 1, why);
 	return ret;
+}
+
+/* The value of a limit keyword @kw: a count, bytes or seconds. */
+static int arg_limit(int kw, const char *val, struct sa_add_req *req,
+		     char *err, size_t errlen)
+{
+	unsigned int type = ADD_KW_LIMIT(kw);
+	bool bytes = type == RVTI_LIFETIME_A_SOFT_BYTES ||
+		     type == RVTI_LIFETIME_A_HARD_BYTES;
+	bool secs = type >= RVTI_LIFETIME_A_SOFT_ADD_SECONDS;
+	int ret;
+
+	ret = bytes ? parse_bytes(val, &req->lifetime[type]) :
+		      parse_u64(val, &req->lifetime[type]);
+	if (ret)
+		return parse_errf(err, errlen, "invalid %s (expected %s)",
+				  add_kws[kw],
+				  bytes ? "a 64-bit number of bytes, decimal or 0xHEX, optionally with K, M or G" :
+				  secs ? "a 64-bit number of seconds, decimal or 0xHEX" :
+				  "a 64-bit number, decimal or 0xHEX");
+	req->lifetime_given |= 1U << type;
+	return 0;
+}
+
+/* Each soft limit below its hard limit, where both are set (not 0). */
+static int limits_check(const struct sa_add_req *req, char *err,
+			size_t errlen)
+{
+	unsigned int soft;
+
+	for (soft = RVTI_LIFETIME_A_SOFT_BYTES; soft + 1 < SA_NLIMITS;
+	     soft += 2) {
+		if (req->lifetime[soft] && req->lifetime[soft + 1] &&
+		    req->lifetime[soft] >= req->lifetime[soft + 1])
+			return parse_errf(err, errlen,
+					  "%s must be below %s",
+					  limit_kws[soft], limit_kws[soft + 1]);
+	}
+	return 0;
 }
 
 static int sa_add_check(const struct sa_add_req *req, const bool *seen,
@@ -190,7 +302,10 @@ static int sa_add_check(const struct sa_add_req *req, const bool *seen,
 					  "missing \"key KEY\" after \"%s ALG\"",
 					  add_kws[algs[i]]);
 	}
-	return 0;
+	if (req->has_seq && req->dir != RVTI_SA_DIR_OUT)
+		return parse_errf(err, errlen,
+				  "\"seq\" goes with \"dir out\" only: it is the last sequence number sent");
+	return limits_check(req, err, errlen);
 }
 
 /*
@@ -279,10 +394,19 @@ static int sa_add_parse_args(int argc, char **argv, struct sa_add_req *req,
 				      errlen);
 			req->has_icv = true;
 			break;
-		default:
+		case ADD_REPLAY:
 			ret = arg_u32("replay window", val,
 				      &req->replay_window, err, errlen);
 			req->has_replay_window = true;
+			break;
+		case ADD_SEQ:
+			if (parse_u64(val, &req->seq))
+				ret = parse_errf(err, errlen,
+						 "invalid seq (expected a 64-bit number, decimal or 0xHEX)");
+			req->has_seq = true;
+			break;
+		default:
+			ret = arg_limit(kw, val, req, err, errlen);
 			break;
 		}
 		if (ret)
@@ -343,6 +467,60 @@ int sa_del_parse(int argc, char **argv, struct sa_del_req *req, char *err,
 	return sa_id_check(seen, err, errlen);
 }
 
+enum { ALLOC_DEV, ALLOC_MIN, ALLOC_MAX, ALLOC_HELP, ALLOC_NKW };
+static const char *const alloc_kws[] = {
+	[ALLOC_DEV] = "dev",
+	[ALLOC_MIN] = "min",
+	[ALLOC_MAX] = "max",
+	[ALLOC_HELP] = "help",
+	NULL
+};
+
+int sa_allocspi_parse(int argc, char **argv, struct sa_allocspi_req *req,
+		      char *err, size_t errlen)
+{
+	bool seen[ALLOC_NKW] = { false };
+	const char *val, *after = NULL;
+	int i, kw, ret;
+
+	memset(req, 0, sizeof(*req));
+	for (i = 0; i < argc; i++) {
+		ret = parse_kw(argv[i], i + 1, after, alloc_kws, &kw, err,
+			       errlen);
+		if (!ret)
+			after = alloc_kws[kw];
+		if (!ret)
+			ret = parse_kw_once(&seen[kw], alloc_kws[kw], err,
+					    errlen);
+		if (!ret)
+			ret = parse_kw_val(argc, argv, &i, alloc_kws[kw], &val,
+					   err, errlen);
+		if (ret)
+			return ret;
+		switch (kw) {
+		case ALLOC_DEV:
+			ret = parse_dev_arg(val, req->ifname, err, errlen);
+			break;
+		case ALLOC_MIN:
+			ret = arg_spi(val, &req->min, err, errlen);
+			req->has_min = true;
+			break;
+		default:
+			ret = arg_spi(val, &req->max, err, errlen);
+			req->has_max = true;
+			break;
+		}
+		if (ret)
+			return ret;
+	}
+	if (!seen[ALLOC_DEV])
+		return parse_errf(err, errlen, "missing \"dev NAME\"");
+	if (req->has_min && req->has_max && req->min > req->max)
+		return parse_errf(err, errlen,
+				  "empty range: \"min\" is above \"max\"");
+	return 0;
+}
+
 /* --- requests --- */
 
 static bool put_strz(struct nlmsghdr *nlh, size_t buflen, uint16_t type,
@@ -385,6 +563,29 @@ static int sa_nest_end(struct nlmsghdr *nlh, struct nlattr *nest, bool ok)
 	return 0;
 }
 
+/* RVTI_SA_A_LIFETIME with the limits given; false when it does not fit. */
+static bool put_lifetime(struct nlmsghdr *nlh, size_t buflen,
+			 const struct sa_add_req *req)
+{
+	struct nlattr *nest;
+	uint16_t type;
+
+	nest = mnl_attr_nest_start_check(nlh, buflen, RVTI_SA_A_LIFETIME);
+	if (!nest)
+		return false;
+	for (type = RVTI_LIFETIME_A_SOFT_BYTES; type < SA_NLIMITS; type++) {
+		if (!(req->lifetime_given & (1U << type)))
+			continue;
+		if (!mnl_attr_put_u64_check(nlh, buflen, type,
+					    req->lifetime[type])) {
+			mnl_attr_nest_cancel(nlh, nest);
+			return false;
+		}
+	}
+	mnl_attr_nest_end(nlh, nest);
+	return true;
+}
+
 int sa_add_build(struct nlmsghdr *nlh, size_t buflen,
 		 const struct sa_add_req *req)
 {
@@ -416,6 +617,11 @@ int sa_add_build(struct nlmsghdr *nlh, size_t buflen,
 		ok = mnl_attr_put_u32_check(nlh, buflen,
 					    RVTI_SA_A_REPLAY_WINDOW,
 					    req->replay_window);
+	if (ok && req->has_seq)
+		ok = mnl_attr_put_u64_check(nlh, buflen, RVTI_SA_A_SEQ,
+					    req->seq);
+	if (ok && req->lifetime_given)
+		ok = put_lifetime(nlh, buflen, req);
 	return sa_nest_end(nlh, nest, ok);
 }
 
@@ -428,6 +634,18 @@ int sa_del_build(struct nlmsghdr *nlh, size_t buflen,
 	if (!nest)
 		return -EMSGSIZE;
 	return sa_nest_end(nlh, nest, true);
+}
+
+int sa_allocspi_build(struct nlmsghdr *nlh, size_t buflen,
+		      const struct sa_allocspi_req *req)
+{
+	if (!put_strz(nlh, buflen, RVTI_A_IFNAME, req->ifname) ||
+	    (req->has_min &&
+	     !mnl_attr_put_u32_check(nlh, buflen, RVTI_A_SPI_MIN, req->min)) ||
+	    (req->has_max &&
+	     !mnl_attr_put_u32_check(nlh, buflen, RVTI_A_SPI_MAX, req->max)))
+		return -EMSGSIZE;
+	return 0;
 }
 
 /* --- replies --- */
@@ -507,6 +725,80 @@ static const struct u64_field sa_stat_fields[] = {
 	SA_STAT(RVTI_SA_STAT_SEQ, seq),
 };
 
+#define SA_LIMIT(type) { type, (type) * sizeof(uint64_t) }
+
+static const struct u64_field sa_limit_fields[] = {
+	SA_LIMIT(RVTI_LIFETIME_A_SOFT_BYTES),
+	SA_LIMIT(RVTI_LIFETIME_A_HARD_BYTES),
+	SA_LIMIT(RVTI_LIFETIME_A_SOFT_PACKETS),
+	SA_LIMIT(RVTI_LIFETIME_A_HARD_PACKETS),
+	SA_LIMIT(RVTI_LIFETIME_A_SOFT_ADD_SECONDS),
+	SA_LIMIT(RVTI_LIFETIME_A_HARD_ADD_SECONDS),
+	SA_LIMIT(RVTI_LIFETIME_A_SOFT_USE_SECONDS),
+	SA_LIMIT(RVTI_LIFETIME_A_HARD_USE_SECONDS),
+};
+
+/* An optional u8 attribute; @why names it. */
+static int get_u8(const struct nlattr *attr, uint8_t *v, bool *has,
+		  const char **why, const char *reason)
+{
+	if (!attr)
+		return 0;
+	if (mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
+		return bad(why, reason);
+	*v = mnl_attr_get_u8(attr);
+	*has = true;
+	return 0;
+}
+
+/* An optional u64 attribute; @why names it. */
+static int get_u64(const struct nlattr *attr, uint64_t *v, bool *has,
+		   const char **why, const char *reason)
+{
+	if (!attr)
+		return 0;
+	if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
+		return bad(why, reason);
+	*v = mnl_attr_get_u64(attr);
+	if (has)
+		*has = true;
+	return 0;
+}
+
+/* What kernels with lifetimes add to an SA nest. */
+static int sa_lifetime_from_attrs(const struct nlattr **tb,
+				  struct rvti_sa_info *sa, const char **why)
+{
+	uint8_t active = 0;
+	int ret = 0;
+
+	if (tb[RVTI_SA_A_LIFETIME]) {
+		ret = sa_get_u64s(tb[RVTI_SA_A_LIFETIME], sa->lifetime,
+				  sa_limit_fields, ARRAY_SIZE(sa_limit_fields),
+				  RVTI_LIFETIME_A_MAX, why,
+				  "RVTI_SA_A_LIFETIME holds a limit that is not a u64");
+		sa->has_lifetime = !ret;
+	}
+	if (!ret)
+		ret = get_u8(tb[RVTI_SA_A_ACTIVE], &active, &sa->has_active,
+			     why, "RVTI_SA_A_ACTIVE is not a u8");
+	sa->active = active;
+	if (!ret)
+		ret = get_u8(tb[RVTI_SA_A_STATE], &sa->state, &sa->has_state,
+			     why, "RVTI_SA_A_STATE is not a u8");
+	if (!ret)
+		ret = get_u64(tb[RVTI_SA_A_ADD_TIME], &sa->add_time,
+			      &sa->has_times, why,
+			      "RVTI_SA_A_ADD_TIME is not a u64");
+	if (!ret)
+		ret = get_u64(tb[RVTI_SA_A_FIRST_USE], &sa->first_use, NULL,
+			      why, "RVTI_SA_A_FIRST_USE is not a u64");
+	if (!ret)
+		ret = get_u64(tb[RVTI_SA_A_LAST_USE], &sa->last_use, NULL,
+			      why, "RVTI_SA_A_LAST_USE is not a u64");
+	return ret;
+}
+
 int sa_from_attr(const struct nlattr *nest, struct rvti_sa_info *sa,
 		 const char **why)
 {
@@ -555,7 +847,62 @@ int sa_from_attr(const struct nlattr *nest, struct rvti_sa_info *sa,
 			       "RVTI_SA_A_STATS holds a counter that is not a u64");
 		sa->has_stats = !ret;
 	}
+	if (!ret)
+		ret = sa_lifetime_from_attrs(tb, sa, why);
 	return ret;
+}
+
+/* RVTI_A_IFNAME into @ifname (IFNAMSIZ bytes). */
+static int get_ifname(const struct nlattr **tb, char *ifname,
+		      const char **why)
+{
+	const char *name;
+
+	if (!tb[RVTI_A_IFNAME] ||
+	    mnl_attr_validate(tb[RVTI_A_IFNAME], MNL_TYPE_NUL_STRING) < 0)
+		return bad(why, "no device name (RVTI_A_IFNAME)");
+	name = mnl_attr_get_str(tb[RVTI_A_IFNAME]);
+	if (strlen(name) >= IFNAMSIZ)
+		return bad(why, "RVTI_A_IFNAME is too long");
+	strcpy(ifname, name);
+	return 0;
+}
+
+int sa_msg_decode(const struct nlmsghdr *nlh, char *ifname,
+		  uint32_t *ifindex, struct rvti_sa_info *sa, const char **why)
+{
+	const struct nlattr *tb[RVTI_A_MAX + 1];
+	int ret;
+
+	*ifindex = 0;
+	if (nl_parse_attrs(nlh, tb, RVTI_A_MAX))
+		return bad(why, "truncated message");
+	ret = get_ifname(tb, ifname, why);
+	if (!ret)
+		ret = get_u32(tb[RVTI_A_IFINDEX], ifindex, NULL, why,
+			      "RVTI_A_IFINDEX is not a u32");
+	if (ret)
+		return ret;
+	if (!tb[RVTI_A_SA])
+		return bad(why, "no SA (RVTI_A_SA)");
+	return sa_from_attr(tb[RVTI_A_SA], sa, why);
+}
+
+int sa_allocspi_decode(const struct nlmsghdr *nlh, char *ifname,
+		       uint32_t *spi, const char **why)
+{
+	const struct nlattr *tb[RVTI_A_MAX + 1];
+	int ret;
+
+	if (nl_parse_attrs(nlh, tb, RVTI_A_MAX))
+		return bad(why, "truncated message");
+	ret = get_ifname(tb, ifname, why);
+	if (ret)
+		return ret;
+	if (!tb[RVTI_A_SPI])
+		return bad(why, "no SPI (RVTI_A_SPI)");
+	return get_u32(tb[RVTI_A_SPI], spi, NULL, why,
+		       "RVTI_A_SPI is not a u32");
 }
 
 int sa_list_from_attr(const struct nlattr *list, struct rvti_sa_info **sas,
@@ -596,6 +943,35 @@ int sa_list_from_attr(const struct nlattr *list, struct rvti_sa_info **sas,
 
 /* --- output --- */
 
+/* The limits, "inactive", the state and the times, as sa.h says. */
+static void sa_print_lifetime(FILE *fp, const struct rvti_sa_info *sa)
+{
+	char t1[SA_TIME_STRLEN], t2[SA_TIME_STRLEN], t3[SA_TIME_STRLEN];
+	const char *state;
+	unsigned int i;
+
+	for (i = RVTI_LIFETIME_A_SOFT_BYTES; sa->has_lifetime && i < SA_NLIMITS;
+	     i++) {
+		if (sa->lifetime[i])
+			fprintf(fp, " %s %" PRIu64, limit_kws[i],
+				sa->lifetime[i]);
+	}
+	if (sa->has_active && sa->dir == RVTI_SA_DIR_OUT && !sa->active)
+		fprintf(fp, " inactive");
+	if (sa->has_state && sa->state != RVTI_SA_STATE_OK) {
+		state = sa_state_str(sa->state);
+		if (state)
+			fprintf(fp, " state %s", state);
+		else	/* a value of a newer kernel */
+			fprintf(fp, " state %u", (unsigned int)sa->state);
+	}
+	if (sa->has_times)
+		fprintf(fp, " added %s first-use %s last-use %s",
+			sa_time_str(sa->add_time, t1, sizeof(t1)),
+			sa_time_str(sa->first_use, t2, sizeof(t2)),
+			sa_time_str(sa->last_use, t3, sizeof(t3)));
+}
+
 void sa_print_text(FILE *fp, const char *lead, const char *indent,
 		   const struct rvti_sa_info *sa, bool stats)
 {
@@ -615,6 +991,7 @@ void sa_print_text(FILE *fp, const char *lead, const char *indent,
 		fprintf(fp, " esn");
 	if (sa->has_replay_window)
 		fprintf(fp, " replay-window %" PRIu32, sa->replay_window);
+	sa_print_lifetime(fp, sa);
 	fprintf(fp, "\n");
 	if (!stats || !sa->has_stats)
 		return;
@@ -646,6 +1023,52 @@ static json_object *sa_stats_json(const struct rvti_sa_stats *s)
 	return obj;
 }
 
+static json_object *sa_limits_json(const struct rvti_sa_info *sa)
+{
+	json_object *obj = json_object_new_object();
+	char name[32];
+	unsigned int i;
+	char *p;
+
+	if (!obj)
+		return NULL;
+	for (i = RVTI_LIFETIME_A_SOFT_BYTES; i < SA_NLIMITS; i++) {
+		if (!sa->lifetime[i])
+			continue;
+		snprintf(name, sizeof(name), "%s", limit_kws[i]);
+		for (p = name; (p = strchr(p, '-'));)
+			*p = '_';
+		if (json_put_u64(obj, name, sa->lifetime[i])) {
+			json_object_put(obj);
+			return NULL;
+		}
+	}
+	return obj;
+}
+
+/* What kernels with lifetimes add, after the older members. */
+static int sa_lifetime_json(json_object *obj, const struct rvti_sa_info *sa)
+{
+	const char *state = sa_state_str(sa->state);
+	json_object *val;
+	int err = 0;
+
+	if (sa->has_lifetime) {
+		val = sa_limits_json(sa);
+		err = val ? json_put_obj(obj, "lifetime", val) : -ENOMEM;
+	}
+	if (!err && sa->has_state)
+		err = state ? json_put_str(obj, "state", state) :
+			      json_put_u32(obj, "state", sa->state);
+	if (!err && sa->has_active && sa->dir == RVTI_SA_DIR_OUT)
+		err = json_put_bool(obj, "active", sa->active);
+	if (!err && sa->has_times)
+		err = json_put_u64(obj, "add_time", sa->add_time) ||
+		      json_put_u64(obj, "first_use", sa->first_use) ||
+		      json_put_u64(obj, "last_use", sa->last_use);
+	return err;
+}
+
 json_object *sa_to_json(const struct rvti_sa_info *sa)
 {
 	json_object *obj = json_object_new_object(), *stats;
@@ -671,6 +1094,8 @@ json_object *sa_to_json(const struct rvti_sa_info *sa)
 		stats = sa_stats_json(&sa->stats);
 		err = stats ? json_put_obj(obj, "stats", stats) : -ENOMEM;
 	}
+	if (!err)
+		err = sa_lifetime_json(obj, sa);
 	if (err) {
 		json_object_put(obj);
 		return NULL;
@@ -729,6 +1154,211 @@ static int sa_do_list(struct rvti_ctx *ctx, int argc, char **argv)
 	return tunnel_show_cmd(ctx, argc, argv, true);
 }
 
+/* The reply of a GET_SA do: one message, one SA. */
+struct sa_get_state {
+	struct rvti_tunnel t;	/* its device; t.sas points at sa */
+	struct rvti_sa_info sa;
+	bool got;
+	const char *why;	/* set when the reply was malformed */
+};
+
+static int sa_get_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct sa_get_state *st = arg;
+
+	if (st->got)
+		return 0;
+	if (sa_msg_decode(nlh, st->t.ifname, &st->t.ifindex, &st->sa,
+			  &st->why))
+		return -EBADMSG;
+	st->t.has_ifindex = st->t.ifindex != 0;
+	st->got = true;
+	return 0;
+}
+
+/* A failed request whose reply we decode: the kernel's error, or ours. */
+static int sa_reply_failed(struct rvti_ctx *ctx, const char *why, int ret)
+{
+	if (!ctx->nl->kernel_err && why)
+		fprintf(ctx->err, "rvti: malformed reply from the kernel: %s\n",
+			why);
+	else
+		nl_perror(ctx->nl, ret, ctx->err);
+	return RVTI_EXIT_ERROR;
+}
+
+/*
+ * Like "sa list" for one SA. JSON: {"ifname": NAME, "ifindex": N,
+ * "sas": [SA]}, for a list whose path to the SA (.[0].sas[0]) is that of
+ * "sa list -j".
+ */
+static json_object *sa_get_json(const struct sa_get_state *st)
+{
+	json_object *obj = json_object_new_object(), *arr, *sa;
+
+	if (!obj)
+		return NULL;
+	arr = json_object_new_array();
+	sa = sa_to_json(&st->sa);
+	if (!arr || !sa || json_object_array_add(arr, sa)) {
+		json_object_put(sa);
+		json_object_put(arr);
+		json_object_put(obj);
+		return NULL;
+	}
+	if (json_put_str(obj, "ifname", st->t.ifname) ||
+	    json_put_u32(obj, "ifindex", st->t.ifindex)) {
+		json_object_put(arr);
+		json_object_put(obj);
+		return NULL;
+	}
+	if (json_put_obj(obj, "sas", arr)) {
+		json_object_put(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+static int sa_get_print(struct rvti_ctx *ctx, struct sa_get_state *st)
+{
+	struct rvti_out out;
+	json_object *obj;
+	int ret;
+
+	st->t.sas = &st->sa;
+	st->t.nsas = 1;
+	out_init(&out, ctx->out, ctx->json, ctx->pretty, ctx->stats);
+	ret = out_begin(&out);
+	if (!ret && !ctx->json)
+		ret = tunnel_print_sas(&out, &st->t);
+	if (!ret && ctx->json) {
+		obj = sa_get_json(st);
+		ret = obj ? out_add(&out, obj) : -ENOMEM;
+	}
+	st->t.sas = NULL;
+	st->t.nsas = 0;
+	if (ret) {
+		out_abort(&out);
+		nl_perror(NULL, -ENOMEM, ctx->err);
+		return RVTI_EXIT_ERROR;
+	}
+	if (out_end(&out)) {
+		fprintf(ctx->err, "rvti: cannot write the output\n");
+		return RVTI_EXIT_ERROR;
+	}
+	return RVTI_EXIT_OK;
+}
+
+static int sa_do_get(struct rvti_ctx *ctx, int argc, char **argv)
+{
+	struct sa_get_state st = { 0 };
+	struct sa_del_req req;
+	struct nlmsghdr *nlh;
+	char err[160];
+	int ret;
+
+	ret = sa_del_parse(argc, argv, &req, err, sizeof(err));
+	if (ret)
+		return rvti_parse_failed(ctx, ret, err);
+
+	nlh = rvti_req(ctx, RVTI_CMD_GET_SA, 0);
+	if (!nlh)
+		return RVTI_EXIT_ERROR;
+	ret = sa_del_build(nlh, NL_SEND_BUF_SIZE, &req);
+	if (!ret)
+		ret = nl_talk(ctx->nl, nlh, sa_get_cb, &st);
+	if (ret)
+		return sa_reply_failed(ctx, st.why, ret);
+	if (!st.got) {
+		fprintf(ctx->err, "rvti: the kernel's reply holds no SA\n");
+		return RVTI_EXIT_ERROR;
+	}
+	return sa_get_print(ctx, &st);
+}
+
+static int sa_do_flush(struct rvti_ctx *ctx, int argc, char **argv)
+{
+	struct tunnel_show_req req;	/* the same grammar: [dev NAME] */
+	struct nlmsghdr *nlh;
+	char err[160];
+	int ret;
+
+	ret = tunnel_show_parse(argc, argv, &req, err, sizeof(err));
+	if (ret)
+		return rvti_parse_failed(ctx, ret, err);
+	nlh = rvti_req(ctx, RVTI_CMD_FLUSH_SAS, 0);
+	if (!nlh)
+		return RVTI_EXIT_ERROR;
+	return rvti_talk(ctx, nlh, tunnel_show_build(nlh, NL_SEND_BUF_SIZE,
+						     &req));
+}
+
+struct sa_alloc_state {
+	char ifname[IFNAMSIZ];
+	uint32_t spi;
+	bool got;
+	const char *why;
+};
+
+static int sa_alloc_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct sa_alloc_state *st = arg;
+
+	if (st->got)
+		return 0;
+	if (sa_allocspi_decode(nlh, st->ifname, &st->spi, &st->why))
+		return -EBADMSG;
+	st->got = true;
+	return 0;
+}
+
+static int sa_do_allocspi(struct rvti_ctx *ctx, int argc, char **argv)
+{
+	struct sa_alloc_state st = { 0 };
+	struct sa_allocspi_req req;
+	struct nlmsghdr *nlh;
+	json_object *obj;
+	const char *s;
+	char err[160];
+	int ret;
+
+	ret = sa_allocspi_parse(argc, argv, &req, err, sizeof(err));
+	if (ret)
+		return rvti_parse_failed(ctx, ret, err);
+	nlh = rvti_req(ctx, RVTI_CMD_ALLOC_SPI, 0);
+	if (!nlh)
+		return RVTI_EXIT_ERROR;
+	ret = sa_allocspi_build(nlh, NL_SEND_BUF_SIZE, &req);
+	if (!ret)
+		ret = nl_talk(ctx->nl, nlh, sa_alloc_cb, &st);
+	if (ret)
+		return sa_reply_failed(ctx, st.why, ret);
+	if (!st.got) {
+		fprintf(ctx->err, "rvti: the kernel's reply holds no SPI\n");
+		return RVTI_EXIT_ERROR;
+	}
+	if (!ctx->json) {
+		fprintf(ctx->out, "0x%08" PRIx32 "\n", st.spi);
+		return RVTI_EXIT_OK;
+	}
+	/* One object, not a list: the command makes one SPI. */
+	obj = json_object_new_object();
+	if (!obj || json_put_str(obj, "dev", st.ifname) ||
+	    json_put_u32(obj, "spi", st.spi) ||
+	    !(s = json_object_to_json_string_ext(obj,
+			JSON_C_TO_STRING_NOSLASHESCAPE |
+			(ctx->pretty ? JSON_C_TO_STRING_PRETTY |
+				       JSON_C_TO_STRING_SPACED :
+				       JSON_C_TO_STRING_PLAIN)))) {
+		json_object_put(obj);
+		nl_perror(NULL, -ENOMEM, ctx->err);
+		return RVTI_EXIT_ERROR;
+	}
+	fprintf(ctx->out, "%s\n", s);
+	json_object_put(obj);
+	return RVTI_EXIT_OK;
+}
+
 #define SA_ADD_NOTES \
 	"ALGORITHM := { aead ALG key KEY | enc ALG key KEY auth ALG key KEY }\n" \
 	"ALG := a kernel crypto algorithm as ip xfrm names it, e.g.\n" \
@@ -740,13 +1370,29 @@ static int sa_do_list(struct rvti_ctx *ctx, int argc, char **argv)
 	"SPI := 256 to 4294967295, decimal or 0xHEX (0 to 255 are reserved)\n" \
 	"BITS := the ICV length (default: the algorithm's)\n" \
 	"esn: 64-bit extended sequence numbers\n" \
-	"N := the replay window of an inbound SA, 32 to 4096 (default 1024)"
+	"replay-window: of an inbound SA, 32 to 4096 (default 1024)\n" \
+	"seq: outbound only, the last sequence number used: the first packet\n" \
+	"     carries N + 1 (default 0)\n" \
+	"LIMIT := { soft-bytes | hard-bytes | soft-packets | hard-packets |\n" \
+	"           soft-time | hard-time | soft-use-time | hard-use-time }\n" \
+	"         soft: an event (time to rekey); hard: the SA is deleted.\n" \
+	"         -time: seconds since the SA was added; -use-time: since its\n" \
+	"         first packet. Bytes may end in K, M or G (powers of 1024).\n" \
+	"         0: no limit; a soft limit must be below its hard limit.\n" \
+	"N := decimal or 0xHEX"
+
+#define SA_KM_NOTES \
+	"get: one SA, as \"sa list\" prints it\n" \
+	"flush: delete every SA of the device, or of every rvti device\n" \
+	"allocspi: reserve an unused inbound SPI in [MIN, MAX] (default 256\n" \
+	"          to 0xffffffff) for the device, for a while or until an\n" \
+	"          inbound SA takes it; prints it as 0xSPI"
 
 const struct rvti_command sa_cmds[] = {
 	{
 		.name = "add",
 		.fn = sa_do_add,
-		.help = "dev NAME dir in|out spi SPI ALGORITHM [icv BITS] [esn] [replay-window N]",
+		.help = SA_ADD_HELP,
 		.notes = SA_ADD_NOTES,
 	},
 	{
@@ -758,6 +1404,24 @@ const struct rvti_command sa_cmds[] = {
 		.name = "list",
 		.fn = sa_do_list,
 		.help = TUNNEL_SHOW_HELP,
+	},
+	{
+		.name = "get",
+		.fn = sa_do_get,
+		.help = "dev NAME dir in|out spi SPI",
+		.notes = SA_KM_NOTES,
+	},
+	{
+		.name = "flush",
+		.fn = sa_do_flush,
+		.help = "[dev NAME]",
+		.notes = SA_KM_NOTES,
+	},
+	{
+		.name = "allocspi",
+		.fn = sa_do_allocspi,
+		.help = "dev NAME [min MIN] [max MAX]",
+		.notes = SA_KM_NOTES,
 	},
 	{ 0 }
 };

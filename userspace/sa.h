@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include <libmnl/libmnl.h>
+#include <linux/rvti.h>
 
 #include "cmd.h"
 #include "output.h"
@@ -38,6 +39,25 @@ struct rvti_sa_stats {
 	uint64_t seq;
 };
 
+/*
+ * Lifetime limits, indexed by enum rvti_lifetime_attr
+ * (RVTI_LIFETIME_A_SOFT_BYTES .. RVTI_LIFETIME_A_HARD_USE_SECONDS); 0: no
+ * limit. Soft limits have odd indices, each followed by its hard limit.
+ */
+#define SA_NLIMITS (RVTI_LIFETIME_A_HARD_USE_SECONDS + 1)
+
+/*
+ * The keyword of a limit ("soft-bytes", "hard-time", ...; JSON uses the
+ * same with '_' for '-'), or NULL for an index that is not a limit.
+ */
+const char *sa_limit_kw(unsigned int type);
+
+/* The name of an enum rvti_limit ("bytes", ..., "seq"), or NULL. */
+const char *sa_limit_str(uint8_t limit);
+
+/* The name of an enum rvti_sa_state ("ok", ...), or NULL. */
+const char *sa_state_str(uint8_t state);
+
 /* One SA as the kernel reports it (an RVTI_A_SA nest in RVTI_A_SAS). */
 struct rvti_sa_info {
 	uint8_t dir;			/* RVTI_SA_DIR_IN or RVTI_SA_DIR_OUT */
@@ -52,12 +72,25 @@ struct rvti_sa_info {
 	uint32_t replay_window;
 	bool has_stats;
 	struct rvti_sa_stats stats;
+	/* From kernels with lifetimes; each flag: the attribute was there. */
+	bool has_lifetime;
+	uint64_t lifetime[SA_NLIMITS];
+	bool has_active;
+	bool active;			/* outbound: the one in use */
+	bool has_state;
+	uint8_t state;			/* enum rvti_sa_state, maybe unknown */
+	bool has_times;			/* RVTI_SA_A_ADD_TIME was there */
+	uint64_t add_time;		/* seconds since the epoch */
+	uint64_t first_use;		/* 0: none */
+	uint64_t last_use;		/* 0: none */
 };
 
 /*
  * rvti sa add dev NAME dir in|out spi SPI ALGORITHM [icv BITS] [esn]
- *	       [replay-window N]
+ *	       [replay-window N] [seq N] [LIMIT N]...
  * ALGORITHM := aead ALG key KEY | enc ALG key KEY auth ALG key KEY
+ * LIMIT := soft-bytes | hard-bytes | soft-packets | hard-packets |
+ *	    soft-time | hard-time | soft-use-time | hard-use-time
  */
 struct sa_add_req {
 	char ifname[IFNAMSIZ];
@@ -76,9 +109,14 @@ struct sa_add_req {
 	uint32_t flags;			/* RVTI_SA_F_*; sent when not 0 */
 	bool has_replay_window;
 	uint32_t replay_window;
+	bool has_seq;			/* outbound only */
+	uint64_t seq;
+	/* The limits given (bit N: lifetime[N]), sent in RVTI_SA_A_LIFETIME. */
+	uint32_t lifetime_given;
+	uint64_t lifetime[SA_NLIMITS];
 };
 
-/* rvti sa del dev NAME dir in|out spi SPI */
+/* rvti sa del|get dev NAME dir in|out spi SPI */
 struct sa_del_req {
 	char ifname[IFNAMSIZ];
 	uint8_t dir;
@@ -97,6 +135,18 @@ int sa_add_parse(int argc, char **argv, struct sa_add_req *req, char *err,
 int sa_del_parse(int argc, char **argv, struct sa_del_req *req, char *err,
 		 size_t errlen);
 
+/* rvti sa allocspi dev NAME [min SPI] [max SPI] */
+struct sa_allocspi_req {
+	char ifname[IFNAMSIZ];
+	bool has_min;
+	uint32_t min;
+	bool has_max;
+	uint32_t max;
+};
+
+int sa_allocspi_parse(int argc, char **argv, struct sa_allocspi_req *req,
+		      char *err, size_t errlen);
+
 /* Wipe @req, keys included. */
 void sa_add_req_wipe(struct sa_add_req *req);
 
@@ -106,8 +156,34 @@ void sa_add_req_wipe(struct sa_add_req *req);
  */
 int sa_add_build(struct nlmsghdr *nlh, size_t buflen,
 		 const struct sa_add_req *req);
+/* For RVTI_CMD_DEL_SA and the RVTI_CMD_GET_SA do. */
 int sa_del_build(struct nlmsghdr *nlh, size_t buflen,
 		 const struct sa_del_req *req);
+int sa_allocspi_build(struct nlmsghdr *nlh, size_t buflen,
+		      const struct sa_allocspi_req *req);
+
+/*
+ * Decode a message that names a device and one SA (a GET_SA reply):
+ * RVTI_A_IFNAME into @ifname (IFNAMSIZ bytes), RVTI_A_IFINDEX into
+ * *@ifindex (0 when absent), RVTI_A_SA into @sa. Returns 0 or -EBADMSG
+ * with @why set.
+ */
+int sa_msg_decode(const struct nlmsghdr *nlh, char *ifname,
+		  uint32_t *ifindex, struct rvti_sa_info *sa, const char **why);
+
+/*
+ * Decode an RVTI_CMD_ALLOC_SPI reply: the device name and RVTI_A_SPI.
+ * Returns 0 or -EBADMSG with @why set.
+ */
+int sa_allocspi_decode(const struct nlmsghdr *nlh, char *ifname,
+		       uint32_t *spi, const char **why);
+
+/*
+ * A time of the kernel (seconds since the epoch) for text output:
+ * "2026-11-30T14:00:00Z" (UTC), or "never" for 0. Returns @buf.
+ */
+#define SA_TIME_STRLEN 32
+const char *sa_time_str(uint64_t t, char *buf, size_t size);
 
 /*
  * Decode one RVTI_A_SA nest of a reply, or the RVTI_A_SAS list of them
@@ -138,7 +214,12 @@ int sa_get_u64s(const struct nlattr *nest, void *base,
 /*
  * Print one SA as text:
  *	<lead>sa in|out spi 0xSPI { aead ALG | enc ALG auth ALG } [icv BITS]
- *		[esn] [replay-window N]
+ *		[esn] [replay-window N] [LIMIT N]... [inactive]
+ *		[state soft-expired|hard-expired]
+ *		[added TIME first-use TIME|never last-use TIME|never]
+ * with the limits that are set (LIMIT as in "sa add"), "inactive" for an
+ * outbound SA that is not the active one, the state when it is not ok,
+ * and the times (see sa_time_str()) when the kernel sent them;
  * and with @stats (when the kernel sent counters):
  *	<indent>    packets N bytes N replayed N outside-window N icv-fail N
  *		malformed N seq-exhausted N seq N
@@ -149,12 +230,20 @@ void sa_print_text(FILE *fp, const char *lead, const char *indent,
 /*
  * The SA as a JSON object: {"dir": "in"|"out", "spi": N, "aead": ALG (or
  * "enc": ALG, "auth": ALG), "icv": BITS, "esn": BOOL, "replay_window": N
- * (inbound), "stats": {...}}. NULL when out of memory.
+ * (inbound), "stats": {...}, "lifetime": {"soft_bytes": N, ...} (the
+ * limits that are set), "state": "ok"|"soft-expired"|"hard-expired" (an
+ * unknown value as its number), "active": BOOL (outbound), "add_time": N,
+ * "first_use": N, "last_use": N (seconds since the epoch, 0: never)},
+ * each of the last ones when the kernel sent it. NULL when out of memory.
  */
 json_object *sa_to_json(const struct rvti_sa_info *sa);
 
 /* The name of a direction: "in", "out", or "?". */
 const char *sa_dir_str(uint8_t dir);
+
+#define SA_ADD_HELP \
+	"dev NAME dir in|out spi SPI ALGORITHM [icv BITS] [esn] " \
+	"[replay-window N] [seq N] [LIMIT N]..."
 
 /* The "sa" command group. */
 extern const struct rvti_command sa_cmds[];

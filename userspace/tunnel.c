@@ -374,6 +374,12 @@ static int tunnel_decode(const struct nlmsghdr *nlh, struct rvti_tunnel *t,
 			return bad(why, "RVTI_A_TRANSIT is not a u8");
 		t->transit = mnl_attr_get_u8(tb[RVTI_A_TRANSIT]);
 	}
+	if (tb[RVTI_A_LAST_RX]) {
+		if (mnl_attr_validate(tb[RVTI_A_LAST_RX], MNL_TYPE_U64) < 0)
+			return bad(why, "RVTI_A_LAST_RX is not a u64");
+		t->last_rx = mnl_attr_get_u64(tb[RVTI_A_LAST_RX]);
+		t->has_last_rx = true;
+	}
 	if (tb[RVTI_A_SAS]) {
 		ret = sa_list_from_attr(tb[RVTI_A_SAS], &t->sas, &t->nsas, why);
 		if (ret)
@@ -477,6 +483,8 @@ static int tunnel_json(struct rvti_out *o, const struct rvti_tunnel *t)
 				goto nomem;
 		}
 	}
+	if (t->has_last_rx && json_put_u64(obj, "last_rx", t->last_rx))
+		goto nomem;
 	return out_add(o, obj);
 nomem:
 	json_object_put(obj);
@@ -486,6 +494,7 @@ nomem:
 int tunnel_print(struct rvti_out *o, const struct rvti_tunnel *t)
 {
 	char local[INET6_ADDRSTRLEN], remote[INET6_ADDRSTRLEN];
+	char last_rx[SA_TIME_STRLEN];
 	const struct rvti_tunnel_stats *s = &t->stats;
 	const char *df;
 	unsigned int i;
@@ -509,6 +518,9 @@ int tunnel_print(struct rvti_out *o, const struct rvti_tunnel *t)
 		fprintf(o->fp, " site %s", t->site);
 	if (t->transit)
 		fprintf(o->fp, " transit on");
+	if (t->has_last_rx)
+		fprintf(o->fp, " last-rx %s",
+			sa_time_str(t->last_rx, last_rx, sizeof(last_rx)));
 	fputc('\n', o->fp);
 	if (t->plist)
 		prefix_print_line(o->fp, t->plist, t->ifindex);

@@ -58,6 +58,9 @@ struct rvti_tunnel {
 	char site[RVTI_SITE_MAX_LEN + 1];	/* "": none */
 	bool transit;
 	uint32_t nprefixes;
+	/* From kernels with lifetimes: RVTI_A_LAST_RX (0: never). */
+	bool has_last_rx;
+	uint64_t last_rx;
 	/* For printing: the prefixes of every tunnel shown, or NULL. */
 	const struct prefix_list *plist;
 };
@@ -138,6 +141,7 @@ void tunnel_free(struct rvti_tunnel *t);
 /*
  * Print one tunnel. Human:
  *	NAME: local ADDR|any remote ADDR|none[ ttl N][ df set|clear]
+ *		[ site LABEL][ transit on][ last-rx TIME|never]
  *	    sa DIR spi 0xSPI ...			(one line per SA)
  *	        packets N ... seq N			(with -s)
  *	    drops: no-tx-sa N no-endpoint N wrong-source N	(with -s)
@@ -150,7 +154,8 @@ void tunnel_free(struct rvti_tunnel *t);
  *	  "sas": [SA...]}
  * where "ttl", "df", "stats" and "sas" are there when the kernel sent them
  * (a current one always does), whatever -s says; "ttl" 0 means the route's
- * default; see sa_to_json() for SA.
+ * default; see sa_to_json() for SA. Kernels with lifetimes add
+ * "last_rx": N (seconds since the epoch, 0: never) at the end.
  * Returns 0 or -ENOMEM.
  */
 int tunnel_print(struct rvti_out *o, const struct rvti_tunnel *t);

@@ -347,7 +347,7 @@ static const struct rvti_command rvti_cmds[] = {
 
 #define SA_ADD_USAGE \
 	"rvti sa add dev NAME dir in|out spi SPI ALGORITHM [icv BITS] [esn] " \
-	"[replay-window N]"
+	"[replay-window N] [seq N] [LIMIT N]..."
 
 static void sa_help(void)
 {
@@ -359,6 +359,9 @@ static void sa_help(void)
 		       "  " SA_ADD_USAGE "\n"
 		       "  rvti sa del dev NAME dir in|out spi SPI\n"
 		       "  rvti sa list [dev NAME]\n"
+		       "  rvti sa get dev NAME dir in|out spi SPI\n"
+		       "  rvti sa flush [dev NAME]\n"
+		       "  rvti sa allocspi dev NAME [min MIN] [max MAX]\n"
 		       "  rvti show [dev NAME]\n");
 	CHECK_CONTAINS(r.out, "  ALGORITHM := { aead ALG key KEY | "
 		       "enc ALG key KEY auth ALG key KEY }\n");
@@ -370,9 +373,12 @@ static void sa_help(void)
 	CHECK(r.out && !strncmp(r.out, "Usage: " SA_ADD_USAGE "\n"
 				"       rvti sa del dev NAME dir in|out spi SPI\n"
 				"       rvti sa list [dev NAME]\n"
+				"       rvti sa get dev NAME dir in|out spi SPI\n"
+				"       rvti sa flush [dev NAME]\n"
+				"       rvti sa allocspi dev NAME [min MIN] [max MAX]\n"
 				"       rvti sa help\n"
 				"\n"
-				"ALGORITHM := ", 200));
+				"ALGORITHM := ", 357));
 	CHECK_CONTAINS(r.out, "\nSPI := ");
 	CHECK_STR(r.err, "");
 	CHECK(!r.opened_nl);
@@ -404,7 +410,7 @@ static void sa_help(void)
 	run_cmdline(rvti_cmds, "sa", NULL, &r);
 	CHECK_INT(r.ret, RVTI_EXIT_USAGE);
 	CHECK_STR(r.err, "rvti: missing subcommand\n"
-		  "Usage: rvti sa { add | del | list | help } ...\n");
+		  "Usage: rvti sa { add | del | list | get | flush | allocspi | help } ...\n");
 	run_free(&r);
 }
 

@@ -1182,7 +1182,7 @@ static void fake_sa_spi_bounds(void)
 		    "rvti: SPIs 0 to 255 are reserved (RFC 4303): use 256 to "
 		    "4294967295\n"
 		    "Usage: rvti sa add dev NAME dir in|out spi SPI ALGORITHM "
-		    "[icv BITS] [esn] [replay-window N]\n");
+		    "[icv BITS] [esn] [replay-window N] [seq N] [LIMIT N]...\n");
 
 	f->nreq = 0;
 	fake_expect(f, "sa add dev rvti0 dir in spi 256 aead aes-gcm key 0x00",
@@ -1221,7 +1221,7 @@ static void fake_sa_add_errors(void)
 		    RVTI_EXIT_USAGE, NULL,
 		    "rvti: missing \"key KEY\" after \"aead ALG\"\n"
 		    "Usage: rvti sa add dev NAME dir in|out spi SPI ALGORITHM "
-		    "[icv BITS] [esn] [replay-window N]\n");
+		    "[icv BITS] [esn] [replay-window N] [seq N] [LIMIT N]...\n");
 	CHECK_INT(f->nreq, 0);
 
 	/* nor does a key file that cannot be read; that is exit status 1 */
