@@ -3,6 +3,7 @@
  * Generic netlink plumbing for rvti; see nl.h.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -158,6 +159,80 @@ int nl_parse_family(const struct nlmsghdr *nlh, uint16_t *id,
 	return *id ? 0 : -EBADMSG;
 }
 
+static int mcast_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	if (type == CTRL_ATTR_MCAST_GRP_NAME || type == CTRL_ATTR_MCAST_GRP_ID)
+		tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+static int groups_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+
+	if (mnl_attr_get_type(attr) == CTRL_ATTR_MCAST_GROUPS)
+		*tb = attr;
+	return MNL_CB_OK;
+}
+
+int nl_parse_mcast_groups(const struct nlmsghdr *nlh,
+			  struct nl_mcast_group *groups, unsigned int max,
+			  unsigned int *n)
+{
+	const struct nlattr *list = NULL, *grp;
+	const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1];
+	const char *name;
+
+	*n = 0;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr) ||
+	    mnl_attr_parse(nlh, sizeof(struct genlmsghdr), groups_attr_cb,
+			   &list) != MNL_CB_OK)
+		return -EBADMSG;
+	if (!list)
+		return 0;
+	if (mnl_attr_validate(list, MNL_TYPE_NESTED) < 0)
+		return -EBADMSG;
+	/* A nest per group, of type its index from 1. */
+	mnl_attr_for_each_nested(grp, list) {
+		memset(tb, 0, sizeof(tb));
+		if (*n == max)
+			break;
+		if (mnl_attr_validate(grp, MNL_TYPE_NESTED) < 0 ||
+		    mnl_attr_parse_nested(grp, mcast_attr_cb, tb) != MNL_CB_OK)
+			return -EBADMSG;
+		if (!tb[CTRL_ATTR_MCAST_GRP_NAME] || !tb[CTRL_ATTR_MCAST_GRP_ID] ||
+		    mnl_attr_validate(tb[CTRL_ATTR_MCAST_GRP_NAME],
+				      MNL_TYPE_NUL_STRING) < 0 ||
+		    mnl_attr_validate(tb[CTRL_ATTR_MCAST_GRP_ID],
+				      MNL_TYPE_U32) < 0)
+			continue;
+		name = mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]);
+		if (strlen(name) >= sizeof(groups[*n].name))
+			continue;
+		strcpy(groups[*n].name, name);
+		groups[*n].id = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+		(*n)++;
+	}
+	return 0;
+}
+
+int nl_mcast_group_id(const struct nl_ctx *nl, const char *name,
+		      uint32_t *id)
+{
+	unsigned int i;
+
+	for (i = 0; i < nl->ngroups; i++) {
+		if (!strcmp(nl->groups[i].name, name)) {
+			*id = nl->groups[i].id;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 /* State of one request while its reply is read. */
 struct talk {
 	struct nl_ctx *nl;
@@ -258,6 +333,83 @@ int nl_talk(struct nl_ctx *nl, struct nlmsghdr *nlh, nl_msg_cb cb, void *arg)
 	}
 }
 
+int nl_join_group(struct nl_ctx *nl, uint32_t group)
+{
+	if (nl->tr)
+		return nl->tr->join ? nl->tr->join(nl->tr_priv, group) :
+				      -EOPNOTSUPP;
+	if (mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP, &group,
+				  sizeof(group)) < 0)
+		return -errno;
+	return 0;
+}
+
+struct listen {
+	uint16_t type;
+	nl_msg_cb cb;
+	void *arg;
+	int err;
+};
+
+static int listen_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct listen *l = data;
+
+	if (nlh->nlmsg_type != l->type)
+		return MNL_CB_OK;
+	l->err = l->cb(nlh, l->arg);
+	return l->err < 0 ? MNL_CB_ERROR : MNL_CB_OK;
+}
+
+/*
+ * Wait until the socket has something to read or a signal of @waitmask
+ * comes (then -EINTR). With a transport, recv() itself waits.
+ */
+static int listen_wait(struct nl_ctx *nl, const sigset_t *waitmask)
+{
+	struct pollfd pfd;
+
+	if (nl->tr || !waitmask)
+		return 0;
+	pfd.fd = mnl_socket_get_fd(nl->sock);
+	pfd.events = POLLIN;
+	if (ppoll(&pfd, 1, NULL, waitmask) < 0)
+		return -errno;
+	return 0;
+}
+
+int nl_listen(struct nl_ctx *nl, nl_msg_cb cb, void *arg,
+	      volatile sig_atomic_t *stop, const sigset_t *waitmask)
+{
+	struct listen l = { .type = nl->family_id, .cb = cb, .arg = arg };
+	ssize_t n;
+	int ret;
+
+	while (!*stop) {
+		ret = listen_wait(nl, waitmask);
+		if (ret == -EINTR)
+			continue;
+		if (ret)
+			return ret;
+		n = nl_recv(nl, nl->rbuf, sizeof(nl->rbuf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == ENOBUFS) {
+			if (nl->err)
+				fprintf(nl->err,
+					"rvti: Warning: events were lost (the socket's receive buffer overflowed)\n");
+			continue;
+		}
+		if (n < 0)
+			return -errno;
+		/* Multicast messages have sequence number and port id 0. */
+		ret = mnl_cb_run(nl->rbuf, (size_t)n, 0, 0, listen_cb, &l);
+		if (ret < 0)
+			return l.err < 0 ? l.err : -errno;
+	}
+	return 0;
+}
+
 void nl_perror(const struct nl_ctx *nl, int err, FILE *fp)
 {
 	if (err < 0)
@@ -278,8 +430,13 @@ struct nlmsghdr *nl_req(struct nl_ctx *nl, uint8_t cmd, uint16_t flags)
 static int family_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct nl_ctx *nl = arg;
+	int err;
 
-	return nl_parse_family(nlh, &nl->family_id, &nl->family_version);
+	err = nl_parse_family(nlh, &nl->family_id, &nl->family_version);
+	if (!err)
+		err = nl_parse_mcast_groups(nlh, nl->groups,
+					    NL_MCAST_GROUPS_MAX, &nl->ngroups);
+	return err;
 }
 
 static int resolve_family(struct nl_ctx *nl, const char *family)

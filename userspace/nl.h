@@ -6,6 +6,7 @@
 #ifndef RVTI_NL_H
 #define RVTI_NL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,6 +14,7 @@
 #include <sys/types.h>
 
 #include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
 
 #define NL_SEND_BUF_SIZE 8192
 #define NL_RECV_BUF_SIZE 32768
@@ -25,6 +27,16 @@
 struct nl_transport {
 	ssize_t (*send)(void *priv, const void *buf, size_t len);
 	ssize_t (*recv)(void *priv, void *buf, size_t len);
+	/* Join multicast group @group: 0 or a negative errno. */
+	int (*join)(void *priv, uint32_t group);
+};
+
+/* A multicast group of the family (CTRL_ATTR_MCAST_GROUPS). */
+#define NL_MCAST_GROUPS_MAX 8
+
+struct nl_mcast_group {
+	char name[GENL_NAMSIZ];
+	uint32_t id;
 };
 
 struct nl_ctx {
@@ -36,6 +48,9 @@ struct nl_ctx {
 	uint16_t family_id;
 	uint8_t version;		/* sent in every genlmsghdr */
 	uint32_t family_version;	/* what the kernel announced */
+	/* The family's multicast groups, as the kernel announced them. */
+	struct nl_mcast_group groups[NL_MCAST_GROUPS_MAX];
+	unsigned int ngroups;
 	FILE *err;			/* where warnings go */
 	/* Details of the last kernel error, see nl_perror(). */
 	bool kernel_err;
@@ -82,6 +97,28 @@ int nl_talk(struct nl_ctx *nl, struct nlmsghdr *nlh, nl_msg_cb cb, void *arg);
  */
 void nl_perror(const struct nl_ctx *nl, int err, FILE *fp);
 
+/*
+ * The id of the family's multicast group @name into *@id: 0, or -ENOENT
+ * when the kernel announced no such group.
+ */
+int nl_mcast_group_id(const struct nl_ctx *nl, const char *name,
+		      uint32_t *id);
+
+/* Join multicast group @group (NETLINK_ADD_MEMBERSHIP): 0 or -errno. */
+int nl_join_group(struct nl_ctx *nl, uint32_t group);
+
+/*
+ * Read multicast messages until *@stop is set: @cb gets each message of
+ * the family (nlmsg_type family_id). A signal that should set *@stop must
+ * be blocked by the caller and unblocked in @waitmask, the mask while
+ * waiting (ppoll()), so that none is missed. A lost message (the socket's
+ * buffer overflowed, ENOBUFS) prints a warning and reading goes on.
+ * Returns 0 once *@stop is set, or the first error (of reading, or the
+ * negative errno of @cb).
+ */
+int nl_listen(struct nl_ctx *nl, nl_msg_cb cb, void *arg,
+	      volatile sig_atomic_t *stop, const sigset_t *waitmask);
+
 /* Helpers below are pure and exported for the unit tests. */
 
 /* Put a netlink + genetlink header at @buf. */
@@ -122,5 +159,15 @@ int nl_parse_nested(const struct nlattr *nest, const struct nlattr **tb,
  */
 int nl_parse_family(const struct nlmsghdr *nlh, uint16_t *id,
 		    uint32_t *version);
+
+/*
+ * The multicast groups of a CTRL_CMD_NEWFAMILY reply (CTRL_ATTR_MCAST_GROUPS)
+ * into @groups (room for @max); *@n is how many. Groups beyond @max, and
+ * groups without a valid name and id, are left out. Returns 0 (also when
+ * there are none) or -EBADMSG when the list is not a valid nest.
+ */
+int nl_parse_mcast_groups(const struct nlmsghdr *nlh,
+			  struct nl_mcast_group *groups, unsigned int max,
+			  unsigned int *n);
 
 #endif /* RVTI_NL_H */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "monitor.h"
 #include "prefix.h"
 #include "route.h"
 #include "sa.h"
@@ -25,6 +26,12 @@ static const struct rvti_command rvti_cmds[] = {
 	{ .name = "prefix", .sub = prefix_cmds },
 	{ .name = "route", .sub = route_cmds },
 	{ .name = "show", .fn = tunnel_do_show, .help = TUNNEL_SHOW_HELP },
+	{
+		.name = "monitor",
+		.fn = monitor_do,
+		.help = MONITOR_HELP,
+		.notes = MONITOR_NOTES,
+	},
 	{ 0 }
 };
 

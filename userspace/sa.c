@@ -79,7 +79,7 @@ const char *sa_time_str(uint64_t t, char *buf, size_t size)
 
 	if (!t)
 		snprintf(buf, size, "never");
-	else if ((uint64_t)tt != t || !gmtime_r(&tt, &tm) ||
+	else if (tt < 0 || (uint64_t)tt != t || !gmtime_r(&tt, &tm) ||
 		 !strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
 		snprintf(buf, size, "%" PRIu64, t);
 	return buf;

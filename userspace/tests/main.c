@@ -25,6 +25,7 @@ static const struct test_case *const suites[] = {
 	cmd_tests,
 	fake_tests,
 	prefix_tests,
+	km_tests,
 };
 
 #define EXIT_SKIP 77

@@ -94,5 +94,6 @@ extern const struct test_case nl_tests[];
 extern const struct test_case cmd_tests[];
 extern const struct test_case fake_tests[];
 extern const struct test_case prefix_tests[];
+extern const struct test_case km_tests[];
 
 #endif /* RVTI_TEST_H */
