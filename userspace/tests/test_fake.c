@@ -15,6 +15,7 @@
 #include <linux/netlink.h>
 #include <linux/rvti.h>
 
+#include "monitor.h"
 #include "nl.h"
 #include "prefix.h"
 #include "sa.h"
@@ -36,6 +37,16 @@ struct fake_sa {
 	uint32_t replay_window;		/* 0: absent */
 	/* RVTI_SA_STAT_PACKETS .. RVTI_SA_STAT_SEQ */
 	uint64_t stats[RVTI_SA_STAT_SEQ];
+	/*
+	 * A kernel with lifetimes: soft-bytes 1M, hard-bytes 2M and
+	 * hard-time 3600, RVTI_SA_A_ACTIVE (!inactive), this state, added
+	 * 2026-11-30T14:00:00Z, first used a second later, last used not
+	 * (0) or at last_use.
+	 */
+	bool lifetime;
+	bool inactive;
+	uint8_t state;
+	uint64_t last_use;
 };
 
 struct fake_tunnel {
@@ -87,6 +98,18 @@ struct fake {
 	const char *msg;	/* extack message with it (or a warning) */
 	bool wrong_seq;
 	bool echo;		/* errors echo the whole request back */
+	uint64_t last_rx;	/* not 0: RVTI_A_LAST_RX of every tunnel */
+	uint32_t alloc_spi;	/* what ALLOC_SPI answers */
+	bool bad_reply;		/* GET_SA / ALLOC_SPI: a reply without SA / SPI */
+	bool no_reply;		/* GET_SA / ALLOC_SPI: an ack only */
+
+	/* Events: delivered, one chunk a read, once the tool joined. */
+	bool no_events_group;	/* a kernel without the group */
+	int join_error;		/* the join fails with this errno */
+	uint32_t joined;	/* the group joined, 0: none */
+	char ev_chunk[FAKE_CHUNKS][512] __attribute__((aligned(8)));
+	size_t ev_len[FAKE_CHUNKS];
+	unsigned int nev, ev_next;
 
 	/* What the tool sent: the last request, and how many. */
 	char req[FAKE_CHUNK_SIZE] __attribute__((aligned(8)));
@@ -164,6 +187,26 @@ static void fake_put_sa(struct nlmsghdr *nlh, const struct fake_sa *sa,
 	mnl_attr_nest_end(nlh, st);
 	if (extra)
 		mnl_attr_put_u32(nlh, 0x3fff, 7);
+	if (sa->lifetime) {
+		st = mnl_attr_nest_start(nlh, RVTI_SA_A_LIFETIME);
+		put_u64_pad(nlh, RVTI_LIFETIME_A_SOFT_BYTES, 1 << 20,
+			    RVTI_LIFETIME_A_PAD);
+		put_u64_pad(nlh, RVTI_LIFETIME_A_HARD_BYTES, 2 << 20,
+			    RVTI_LIFETIME_A_PAD);
+		put_u64_pad(nlh, RVTI_LIFETIME_A_SOFT_PACKETS, 0,
+			    RVTI_LIFETIME_A_PAD);
+		put_u64_pad(nlh, RVTI_LIFETIME_A_HARD_ADD_SECONDS, 3600,
+			    RVTI_LIFETIME_A_PAD);
+		mnl_attr_nest_end(nlh, st);
+		mnl_attr_put_u8(nlh, RVTI_SA_A_ACTIVE,
+				sa->dir == RVTI_SA_DIR_OUT && !sa->inactive);
+		mnl_attr_put_u8(nlh, RVTI_SA_A_STATE, sa->state);
+		put_u64_pad(nlh, RVTI_SA_A_ADD_TIME, 1796047200, RVTI_SA_A_PAD);
+		put_u64_pad(nlh, RVTI_SA_A_FIRST_USE, 1796047201,
+			    RVTI_SA_A_PAD);
+		put_u64_pad(nlh, RVTI_SA_A_LAST_USE, sa->last_use,
+			    RVTI_SA_A_PAD);
+	}
 	mnl_attr_nest_end(nlh, nest);
 }
 
@@ -244,6 +287,8 @@ static void fake_tunnel_msg(struct fake *f, const struct fake_tunnel *t,
 	if (f->states)
 		fake_put_state(nlh, t, &f->states[t - f->tunnels], f->policy,
 			       f->tb[RVTI_A_NO_SAS]);
+	if (f->last_rx)
+		put_u64_pad(nlh, RVTI_A_LAST_RX, f->last_rx, RVTI_A_PAD);
 	fake_end(f, nlh);
 }
 
@@ -332,6 +377,80 @@ static void fake_done(struct fake *f, int error, const char *msg)
 	fake_end(f, nlh);
 }
 
+/* The GET_SA do: the SA of f->sa_tb of the named tunnel, or ENOENT. */
+static void fake_get_sa(struct fake *f)
+{
+	const char *name = f->tb[RVTI_A_IFNAME] ?
+			   mnl_attr_get_str(f->tb[RVTI_A_IFNAME]) : "";
+	const struct fake_state *st;
+	const struct fake_sa *sa;
+	struct genlmsghdr *genl;
+	struct nlmsghdr *nlh;
+	unsigned int i, j;
+
+	if (f->error) {
+		fake_ack(f, true, f->error, f->msg);
+		return;
+	}
+	for (i = 0; i < f->ntunnels && f->states; i++) {
+		if (strcmp(f->tunnels[i].name, name))
+			continue;
+		st = &f->states[i];
+		for (j = 0; j < st->nsas; j++) {
+			sa = &st->sas[j];
+			if (!f->sa_tb[RVTI_SA_A_DIR] || !f->sa_tb[RVTI_SA_A_SPI] ||
+			    mnl_attr_get_u8(f->sa_tb[RVTI_SA_A_DIR]) != sa->dir ||
+			    mnl_attr_get_u32(f->sa_tb[RVTI_SA_A_SPI]) != sa->spi)
+				continue;
+			if (f->no_reply) {
+				fake_ack(f, true, 0, NULL);
+				return;
+			}
+			nlh = fake_put(f, true, FAKE_FAMILY, 0);
+			genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+			genl->cmd = RVTI_CMD_GET_SA;
+			genl->version = RVTI_GENL_VERSION;
+			mnl_attr_put_u32(nlh, RVTI_A_IFINDEX,
+					 f->tunnels[i].ifindex);
+			mnl_attr_put_strz(nlh, RVTI_A_IFNAME, name);
+			if (!f->bad_reply)
+				fake_put_sa(nlh, sa, false);
+			fake_end(f, nlh);
+			fake_ack(f, false, 0, NULL);
+			return;
+		}
+	}
+	fake_ack(f, true, ENOENT, "no such SA");
+}
+
+static void fake_alloc_spi(struct fake *f)
+{
+	struct genlmsghdr *genl;
+	struct nlmsghdr *nlh;
+
+	if (f->error) {
+		fake_ack(f, true, f->error, f->msg);
+		return;
+	}
+	if (f->no_reply) {
+		fake_ack(f, true, 0, NULL);
+		return;
+	}
+	nlh = fake_put(f, true, FAKE_FAMILY, 0);
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = RVTI_CMD_ALLOC_SPI;
+	genl->version = RVTI_GENL_VERSION;
+	mnl_attr_put_u32(nlh, RVTI_A_IFINDEX, 5);
+	mnl_attr_put_strz(nlh, RVTI_A_IFNAME,
+			  mnl_attr_get_str(f->tb[RVTI_A_IFNAME]));
+	if (f->bad_reply)
+		mnl_attr_put_u16(nlh, RVTI_A_SPI, 1);
+	else
+		mnl_attr_put_u32(nlh, RVTI_A_SPI, f->alloc_spi);
+	fake_end(f, nlh);
+	fake_ack(f, false, 0, NULL);
+}
+
 /* The fake kernel: answer the request in f->req. */
 static void fake_kernel(struct fake *f)
 {
@@ -346,15 +465,24 @@ static void fake_kernel(struct fake *f)
 		fake_ack(f, true, EOPNOTSUPP, NULL);
 		return;
 	}
-	if (genl->cmd == RVTI_CMD_NEW_SA || genl->cmd == RVTI_CMD_DEL_SA) {
+	if (genl->cmd == RVTI_CMD_NEW_SA || genl->cmd == RVTI_CMD_DEL_SA ||
+	    (genl->cmd == RVTI_CMD_GET_SA && !(req->nlmsg_flags & NLM_F_DUMP))) {
 		if (!f->tb[RVTI_A_SA] ||
 		    nl_parse_nested(f->tb[RVTI_A_SA], f->sa_tb, RVTI_SA_A_MAX)) {
 			fake_ack(f, true, EINVAL, "no valid RVTI_A_SA");
 			return;
 		}
 	}
+	if (genl->cmd == RVTI_CMD_GET_SA && !(req->nlmsg_flags & NLM_F_DUMP)) {
+		fake_get_sa(f);
+		return;
+	}
+	if (genl->cmd == RVTI_CMD_ALLOC_SPI) {
+		fake_alloc_spi(f);
+		return;
+	}
 	if (genl->cmd == RVTI_CMD_SET_TUNNEL || genl->cmd == RVTI_CMD_NEW_SA ||
-	    genl->cmd == RVTI_CMD_DEL_SA) {
+	    genl->cmd == RVTI_CMD_DEL_SA || genl->cmd == RVTI_CMD_FLUSH_SAS) {
 		fake_ack(f, true, f->error, f->msg);
 		return;
 	}
@@ -441,6 +569,19 @@ static ssize_t fake_recv(void *priv, void *buf, size_t len)
 	struct fake *f = priv;
 	size_t n;
 
+	if (f->next >= f->nchunks && f->joined) {
+		if (f->ev_next >= f->nev) {
+			/* No more events: as if SIGTERM came. */
+			monitor_stop = 1;
+			errno = EINTR;
+			return -1;
+		}
+		n = f->ev_len[f->ev_next];
+		if (n > len)
+			abort();
+		memcpy(buf, f->ev_chunk[f->ev_next++], n);
+		return (ssize_t)n;
+	}
 	if (f->next >= f->nchunks) {
 		/* The tool read past the end of the reply: it would hang. */
 		errno = ETIMEDOUT;
@@ -453,9 +594,20 @@ static ssize_t fake_recv(void *priv, void *buf, size_t len)
 	return (ssize_t)n;
 }
 
+static int fake_join(void *priv, uint32_t group)
+{
+	struct fake *f = priv;
+
+	if (f->join_error)
+		return -f->join_error;
+	f->joined = group;
+	return 0;
+}
+
 static const struct nl_transport fake_transport = {
 	.send = fake_send,
 	.recv = fake_recv,
+	.join = fake_join,
 };
 
 static const struct rvti_command top_cmds[] = {
@@ -463,8 +615,11 @@ static const struct rvti_command top_cmds[] = {
 	{ .name = "sa", .sub = sa_cmds },
 	{ .name = "prefix", .sub = prefix_cmds },
 	{ .name = "show", .fn = tunnel_do_show, .help = TUNNEL_SHOW_HELP },
+	{ .name = "monitor", .fn = monitor_do, .help = MONITOR_HELP },
 	{ 0 }
 };
+
+#define FAKE_EVENTS_GROUP 23
 
 /* A netlink context that talks to @f. */
 static struct nl_ctx *fake_nl(struct fake *f)
@@ -478,6 +633,15 @@ static struct nl_ctx *fake_nl(struct fake *f)
 	nl->family_id = FAKE_FAMILY;
 	nl->version = RVTI_GENL_VERSION;
 	nl->seq = 1000;
+	/* What the family's CTRL_CMD_GETFAMILY reply would have said. */
+	strcpy(nl->groups[0].name, "other");
+	nl->groups[0].id = FAKE_EVENTS_GROUP + 1;
+	nl->ngroups = 1;
+	if (!f->no_events_group) {
+		strcpy(nl->groups[1].name, RVTI_MCGRP_EVENTS);
+		nl->groups[1].id = FAKE_EVENTS_GROUP;
+		nl->ngroups = 2;
+	}
 	return nl;
 }
 
@@ -855,9 +1019,10 @@ static void fake_show_ttl_df(void)
 
 static const struct fake_sa sas0[] = {
 	{ RVTI_SA_DIR_IN, 0x1000, "rfc4106(gcm(aes))", NULL, NULL, 128,
-	  RVTI_SA_F_ESN, 1024, { 10, 840, 0, 0, 0, 0, 0, 10 } },
+	  RVTI_SA_F_ESN, 1024, { 10, 840, 0, 0, 0, 0, 0, 10 },
+	  false, false, 0, 0 },
 	{ RVTI_SA_DIR_OUT, 0x2000, NULL, "cbc(aes)", "hmac(sha256)", 128, 0, 0,
-	  { 12, 1008, 1, 2, 3, 4, 5, 12 } },
+	  { 12, 1008, 1, 2, 3, 4, 5, 12 }, false, false, 0, 0 },
 };
 
 static const struct fake_tunnel with_sas[] = {
@@ -1496,6 +1661,476 @@ static void fake_prefix_conflict(void)
 	free(f);
 }
 
+/* ---- a key manager's commands (issue 8) ---- */
+
+/* The RVTI_SA_A_LIFETIME nest of the request @f holds, indexed. */
+static bool request_limits(struct fake *f,
+			   const struct nlattr **lt)
+{
+	return f->sa_tb[RVTI_SA_A_LIFETIME] &&
+	       (f->sa_tb[RVTI_SA_A_LIFETIME]->nla_type & NLA_F_NESTED) &&
+	       !nl_parse_nested(f->sa_tb[RVTI_SA_A_LIFETIME], lt,
+				RVTI_LIFETIME_A_MAX);
+}
+
+static bool u64_is(const struct nlattr *a, uint64_t v)
+{
+	return a && mnl_attr_get_payload_len(a) == 8 &&
+	       mnl_attr_get_u64(a) == v;
+}
+
+static void fake_sa_add_lifetime(void)
+{
+	const struct nlattr *lt[RVTI_LIFETIME_A_MAX + 1];
+	struct fake *f = fake_new(two, 2);
+	unsigned int i;
+
+	fake_expect(f, "sa add dev rvti0 dir out spi 0x1004 aead aes-gcm "
+		    "key 0x00112233 seq 0xfffffff0 soft-bytes 1M "
+		    "hard-bytes 0x200000 soft-packets 1000 hard-packets 2000 "
+		    "soft-time 3000 hard-time 3600 soft-use-time 60 "
+		    "hard-use-time 120", 0, "", "");
+	check_sa_request(f, RVTI_CMD_NEW_SA, RVTI_SA_DIR_OUT, 0x1004);
+	CHECK(u64_is(f->sa_tb[RVTI_SA_A_SEQ], 0xfffffff0u));
+	CHECK(request_limits(f, lt));
+	CHECK(u64_is(lt[RVTI_LIFETIME_A_SOFT_BYTES], 1048576));
+	CHECK(u64_is(lt[RVTI_LIFETIME_A_HARD_BYTES], 2097152));
+	CHECK(u64_is(lt[RVTI_LIFETIME_A_SOFT_PACKETS], 1000));
+	CHECK(u64_is(lt[RVTI_LIFETIME_A_HARD_PACKETS], 2000));
+	CHECK(u64_is(lt[RVTI_LIFETIME_A_SOFT_ADD_SECONDS], 3000));
+	CHECK(u64_is(lt[RVTI_LIFETIME_A_HARD_ADD_SECONDS], 3600));
+	CHECK(u64_is(lt[RVTI_LIFETIME_A_SOFT_USE_SECONDS], 60));
+	CHECK(u64_is(lt[RVTI_LIFETIME_A_HARD_USE_SECONDS], 120));
+	/* the key still goes, and nothing a reply would carry */
+	CHECK(f->sa_tb[RVTI_SA_A_ENC_KEY] && !f->sa_tb[RVTI_SA_A_STATE] &&
+	      !f->sa_tb[RVTI_SA_A_ACTIVE] && !f->sa_tb[RVTI_SA_A_ADD_TIME]);
+
+	/* an inbound SA with one limit */
+	f->nreq = 0;
+	fake_expect(f, "sa add dev rvti0 dir in spi 0x1005 aead aes-gcm "
+		    "key 0x00112233 hard-time 7200", 0, "", "");
+	check_sa_request(f, RVTI_CMD_NEW_SA, RVTI_SA_DIR_IN, 0x1005);
+	CHECK(!f->sa_tb[RVTI_SA_A_SEQ]);
+	CHECK(request_limits(f, lt));
+	for (i = RVTI_LIFETIME_A_SOFT_BYTES; i <= RVTI_LIFETIME_A_MAX; i++)
+		CHECK_INT(!!lt[i], i == RVTI_LIFETIME_A_HARD_ADD_SECONDS);
+	CHECK(u64_is(lt[RVTI_LIFETIME_A_HARD_ADD_SECONDS], 7200));
+
+	/* the kernel refuses, with its message */
+	f->error = EINVAL;
+	f->msg = "a soft limit must be below its hard limit";
+	fake_expect(f, "sa add dev rvti0 dir in spi 0x1005 aead aes-gcm "
+		    "key 0x00112233 soft-packets 5", RVTI_EXIT_ERROR, "",
+		    "rvti: Error: a soft limit must be below its hard limit "
+		    "(Invalid argument)\n");
+
+	/* refused by the tool itself: never sent */
+	f->nreq = 0;
+	fake_expect(f, "sa add dev rvti0 dir in spi 0x1005 aead aes-gcm "
+		    "key 0x00112233 seq 10", RVTI_EXIT_USAGE, "",
+		    "rvti: \"seq\" goes with \"dir out\" only: it is the last "
+		    "sequence number sent\n"
+		    "Usage: rvti sa add " SA_ADD_HELP "\n");
+	fake_expect(f, "sa add dev rvti0 dir out spi 0x1005 aead aes-gcm "
+		    "key 0x00112233 soft-bytes 2G hard-bytes 1G",
+		    RVTI_EXIT_USAGE, "",
+		    "rvti: soft-bytes must be below hard-bytes\n"
+		    "Usage: rvti sa add " SA_ADD_HELP "\n");
+	fake_expect(f, "sa add dev rvti0 dir out spi 0x1005 aead aes-gcm "
+		    "key 0x00112233 hard-packets 0x5ec2e75ec2e75ec2e75e",
+		    RVTI_EXIT_USAGE, "",
+		    "rvti: invalid hard-packets (expected a 64-bit number, "
+		    "decimal or 0xHEX)\n"
+		    "Usage: rvti sa add " SA_ADD_HELP "\n");
+	CHECK_INT(f->nreq, 0);
+	free(f);
+}
+
+/* SAs of a kernel with lifetimes: the old outbound SA, the new, one in. */
+static const struct fake_sa rekey_sas[] = {
+	{ RVTI_SA_DIR_IN, 0x1005, "rfc4106(gcm(aes))", NULL, NULL, 128, 0,
+	  1024, { 0 }, true, false, RVTI_SA_STATE_OK, 1796047260 },
+	{ RVTI_SA_DIR_OUT, 0x1004, "rfc4106(gcm(aes))", NULL, NULL, 128, 0, 0,
+	  { 0 }, true, true, RVTI_SA_STATE_SOFT_EXPIRED, 1796047259 },
+	{ RVTI_SA_DIR_OUT, 0x2004, "rfc4106(gcm(aes))", NULL, NULL, 128, 0, 0,
+	  { 0 }, true, false, RVTI_SA_STATE_OK, 0 },
+};
+
+static const struct fake_state rekey_state[] = {
+	{ { 0, 0, 0 }, rekey_sas, 3, false },
+	{ { 0, 0, 0 }, NULL, 0, false },
+};
+
+static struct fake *fake_new_rekey(void)
+{
+	struct fake *f = fake_new(with_sas, 2);
+
+	f->states = rekey_state;
+	f->last_rx = 1796047260;
+	return f;
+}
+
+#define LT_LIMITS "soft-bytes 1048576 hard-bytes 2097152 hard-time 3600"
+#define LT_TIMES "added 2026-11-30T14:00:00Z first-use 2026-11-30T14:00:01Z"
+#define REKEY_IN \
+	"sa in spi 0x00001005 aead rfc4106(gcm(aes)) icv 128 " \
+	"replay-window 1024 " LT_LIMITS " " LT_TIMES \
+	" last-use 2026-11-30T14:01:00Z\n"
+#define REKEY_OLD \
+	"sa out spi 0x00001004 aead rfc4106(gcm(aes)) icv 128 " LT_LIMITS \
+	" inactive state soft-expired " LT_TIMES \
+	" last-use 2026-11-30T14:00:59Z\n"
+#define REKEY_NEW \
+	"sa out spi 0x00002004 aead rfc4106(gcm(aes)) icv 128 " LT_LIMITS \
+	" " LT_TIMES " last-use never\n"
+
+static void fake_show_lifetime(void)
+{
+	struct fake *f = fake_new_rekey();
+	struct run_result r;
+	json_object *arr, *t, *sas, *sa, *v;
+
+	fake_expect(f, "show", 0,
+		    "rvti0: local 192.0.2.1 remote 192.0.2.2 "
+		    "last-rx 2026-11-30T14:01:00Z\n"
+		    "    " REKEY_IN "    " REKEY_OLD "    " REKEY_NEW
+		    "rvti1: local any remote none last-rx 2026-11-30T14:01:00Z\n",
+		    "");
+	fake_expect(f, "sa list", 0,
+		    "rvti0: " REKEY_IN "rvti0: " REKEY_OLD "rvti0: " REKEY_NEW,
+		    "");
+
+	fake_run(f, "-j show", &r);
+	CHECK_INT(r.ret, 0);
+	/* the old members first and as they were, the new ones after */
+	CHECK_CONTAINS(r.out,
+		       "{\"dir\":\"out\",\"spi\":4100,"
+		       "\"aead\":\"rfc4106(gcm(aes))\",\"icv\":128,"
+		       "\"esn\":false,\"stats\":{\"packets\":0,\"bytes\":0,"
+		       "\"replayed\":0,\"outside_window\":0,\"icv_fail\":0,"
+		       "\"malformed\":0,\"seq_exhausted\":0,\"seq\":0},"
+		       "\"lifetime\":{\"soft_bytes\":1048576,"
+		       "\"hard_bytes\":2097152,\"hard_time\":3600},"
+		       "\"state\":\"soft-expired\",\"active\":false,"
+		       "\"add_time\":1796047200,\"first_use\":1796047201,"
+		       "\"last_use\":1796047259}");
+	arr = r.out ? json_tokener_parse(r.out) : NULL;
+	CHECK(arr && json_object_array_length(arr) == 2);
+	t = arr ? json_object_array_get_idx(arr, 0) : NULL;
+	CHECK(t && json_object_object_get_ex(t, "last_rx", &v) &&
+	      json_object_get_int64(v) == 1796047260);
+	sas = NULL;
+	CHECK(t && json_object_object_get_ex(t, "sas", &sas) &&
+	      json_object_array_length(sas) == 3);
+	if (sas && json_object_array_length(sas) == 3) {
+		sa = json_object_array_get_idx(sas, 0);	/* inbound */
+		CHECK(!json_object_object_get_ex(sa, "active", NULL));
+		CHECK(json_object_object_get_ex(sa, "state", &v) &&
+		      !strcmp(json_object_get_string(v), "ok"));
+		sa = json_object_array_get_idx(sas, 2);	/* the new one */
+		CHECK(json_object_object_get_ex(sa, "active", &v) &&
+		      json_object_get_boolean(v));
+		CHECK(json_object_object_get_ex(sa, "last_use", &v) &&
+		      json_object_get_int64(v) == 0);
+	}
+	json_object_put(arr);
+	run_free(&r);
+	free(f);
+}
+
+static void fake_sa_get(void)
+{
+	struct fake *f = fake_new_rekey();
+	struct run_result r;
+	int i;
+
+	fake_run(f, "sa get dev rvti0 dir out spi 0x1004", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK_STR(r.out, "rvti0: " REKEY_OLD);
+	CHECK_STR(r.err, "");
+	run_free(&r);
+	/* a do, not a dump: the device, the direction and the SPI only */
+	check_sa_request(f, RVTI_CMD_GET_SA, RVTI_SA_DIR_OUT, 0x1004);
+	for (i = RVTI_SA_A_SPI + 1; i <= RVTI_SA_A_MAX; i++)
+		CHECK(!f->sa_tb[i]);
+
+	fake_expect(f, "-s sa get dev rvti0 dir in spi 4101", 0,
+		    "rvti0: " REKEY_IN
+		    "    packets 0 bytes 0 replayed 0 outside-window 0 "
+		    "icv-fail 0 malformed 0 seq-exhausted 0 seq 0\n", "");
+
+	/* JSON: the path of "sa list -j" */
+	fake_run(f, "-j sa get dev rvti0 dir out spi 0x2004", &r);
+	CHECK_INT(r.ret, 0);
+	CHECK(r.out && !strncmp(r.out,
+				"[{\"ifname\":\"rvti0\",\"ifindex\":5,\"sas\":"
+				"[{\"dir\":\"out\",\"spi\":8196,", 62));
+	CHECK_CONTAINS(r.out, "\"state\":\"ok\",\"active\":true,"
+		       "\"add_time\":1796047200,\"first_use\":1796047201,"
+		       "\"last_use\":0}]}]\n");
+	run_free(&r);
+
+	/* no such SA: the kernel's error, nothing on stdout */
+	fake_expect(f, "-j sa get dev rvti0 dir in spi 0x1004",
+		    RVTI_EXIT_ERROR, "",
+		    "rvti: Error: no such SA (No such file or directory)\n");
+
+	/* a reply without the SA, or no reply at all */
+	f->bad_reply = true;
+	fake_expect(f, "sa get dev rvti0 dir in spi 0x1005", RVTI_EXIT_ERROR,
+		    "", "rvti: malformed reply from the kernel: no SA "
+		    "(RVTI_A_SA)\n");
+	f->bad_reply = false;
+	f->no_reply = true;
+	fake_expect(f, "sa get dev rvti0 dir in spi 0x1005", RVTI_EXIT_ERROR,
+		    "", "rvti: the kernel's reply holds no SA\n");
+
+	/* usage errors never reach the kernel */
+	f->nreq = 0;
+	fake_expect(f, "sa get dev rvti0 dir in", RVTI_EXIT_USAGE, "",
+		    "rvti: missing \"spi SPI\"\n"
+		    "Usage: rvti sa get dev NAME dir in|out spi SPI\n");
+	fake_expect(f, "sa get dev rvti0 dir in spi 0x5ec2e75ec2e75ec2e7",
+		    RVTI_EXIT_USAGE, "", NULL);
+	CHECK_INT(f->nreq, 0);
+	free(f);
+}
+
+static void fake_sa_flush(void)
+{
+	struct fake *f = fake_new(two, 2);
+
+	fake_expect(f, "sa flush", 0, "", "");
+	check_request(f, RVTI_CMD_FLUSH_SAS, false, NULL);
+	CHECK(!f->tb[RVTI_A_SA]);
+
+	f->nreq = 0;
+	fake_expect(f, "sa flush dev rvti1", 0, "", "");
+	check_request(f, RVTI_CMD_FLUSH_SAS, false, "rvti1");
+
+	f->error = ENODEV;
+	f->msg = "no such rvti device";
+	fake_expect(f, "sa flush dev rvti9", RVTI_EXIT_ERROR, "",
+		    "rvti: Error: no such rvti device (No such device)\n");
+
+	f->nreq = 0;
+	fake_expect(f, "sa flush rvti0", RVTI_EXIT_USAGE, "",
+		    "rvti: unknown keyword (argument 1, not shown: it could "
+		    "be a key): a device goes after the keyword \"dev\" "
+		    "(dev NAME)\n"
+		    "Usage: rvti sa flush [dev NAME]\n");
+	CHECK_INT(f->nreq, 0);
+	free(f);
+}
+
+static void fake_sa_allocspi(void)
+{
+	struct fake *f = fake_new(two, 2);
+
+	f->alloc_spi = 0xc0ffee01;
+	fake_expect(f, "sa allocspi dev rvti0 min 0x1000 max 0x1fffffff", 0,
+		    "0xc0ffee01\n", "");
+	check_request(f, RVTI_CMD_ALLOC_SPI, false, "rvti0");
+	CHECK(f->tb[RVTI_A_SPI_MIN] &&
+	      mnl_attr_get_payload_len(f->tb[RVTI_A_SPI_MIN]) == 4 &&
+	      mnl_attr_get_u32(f->tb[RVTI_A_SPI_MIN]) == 0x1000);
+	CHECK(f->tb[RVTI_A_SPI_MAX] &&
+	      mnl_attr_get_u32(f->tb[RVTI_A_SPI_MAX]) == 0x1fffffff);
+	CHECK(!f->tb[RVTI_A_SPI]);
+
+	f->alloc_spi = 0x1234;
+	f->nreq = 0;
+	fake_expect(f, "sa allocspi dev rvti1", 0, "0x00001234\n", "");
+	check_request(f, RVTI_CMD_ALLOC_SPI, false, "rvti1");
+	CHECK(!f->tb[RVTI_A_SPI_MIN] && !f->tb[RVTI_A_SPI_MAX]);
+
+	fake_expect(f, "-j sa allocspi dev rvti1", 0,
+		    "{\"dev\":\"rvti1\",\"spi\":4660}\n", "");
+	fake_expect(f, "-j -p sa allocspi dev rvti1", 0,
+		    "{\n  \"dev\": \"rvti1\",\n  \"spi\": 4660\n}\n", "");
+
+	f->bad_reply = true;
+	fake_expect(f, "sa allocspi dev rvti1", RVTI_EXIT_ERROR, "",
+		    "rvti: malformed reply from the kernel: RVTI_A_SPI is "
+		    "not a u32\n");
+	f->bad_reply = false;
+	f->no_reply = true;
+	fake_expect(f, "-j sa allocspi dev rvti1", RVTI_EXIT_ERROR, "",
+		    "rvti: the kernel's reply holds no SPI\n");
+	f->no_reply = false;
+
+	f->error = ENOSPC;
+	f->msg = "every SPI of the range is taken";
+	fake_expect(f, "-j sa allocspi dev rvti0 min 256 max 256",
+		    RVTI_EXIT_ERROR, "",
+		    "rvti: Error: every SPI of the range is taken (No space "
+		    "left on device)\n");
+
+	f->nreq = 0;
+	fake_expect(f, "sa allocspi dev rvti0 min 0x2000 max 0x1000",
+		    RVTI_EXIT_USAGE, "",
+		    "rvti: empty range: \"min\" is above \"max\"\n"
+		    "Usage: rvti sa allocspi dev NAME [min MIN] [max MAX]\n");
+	fake_expect(f, "sa allocspi dev rvti0 min 255", RVTI_EXIT_USAGE, "",
+		    NULL);
+	fake_expect(f, "sa allocspi min 256", RVTI_EXIT_USAGE, "", NULL);
+	CHECK_INT(f->nreq, 0);
+	free(f);
+}
+
+/* Queue an event for the fake kernel to send once the tool listens. */
+static struct nlmsghdr *fake_event(struct fake *f, uint8_t event,
+				   const char *dev, uint32_t ifindex,
+				   bool same_read)
+{
+	struct genlmsghdr *genl;
+	struct nlmsghdr *nlh;
+
+	if (!same_read || !f->nev) {
+		if (f->nev == FAKE_CHUNKS)
+			abort();
+		f->nev++;
+	}
+	nlh = mnl_nlmsg_put_header(f->ev_chunk[f->nev - 1] +
+				   f->ev_len[f->nev - 1]);
+	nlh->nlmsg_type = FAKE_FAMILY;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = RVTI_CMD_EVENT;
+	genl->version = RVTI_GENL_VERSION;
+	mnl_attr_put_u8(nlh, RVTI_A_EVENT, event);
+	mnl_attr_put_u32(nlh, RVTI_A_IFINDEX, ifindex);
+	if (dev)
+		mnl_attr_put_strz(nlh, RVTI_A_IFNAME, dev);
+	return nlh;
+}
+
+static void fake_event_end(struct fake *f, struct nlmsghdr *nlh)
+{
+	f->ev_len[f->nev - 1] += MNL_ALIGN(nlh->nlmsg_len);
+}
+
+static void fake_event_sa(struct fake *f, uint8_t event, uint8_t dir,
+			  uint32_t spi, int limit, bool same_read)
+{
+	struct nlmsghdr *nlh = fake_event(f, event, "rvti0", 3, same_read);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, RVTI_A_SA);
+
+	mnl_attr_put_u8(nlh, RVTI_SA_A_DIR, dir);
+	mnl_attr_put_u32(nlh, RVTI_SA_A_SPI, spi);
+	if (limit >= 0)
+		mnl_attr_put_u8(nlh, RVTI_SA_A_LIMIT, (uint8_t)limit);
+	mnl_attr_nest_end(nlh, nest);
+	fake_event_end(f, nlh);
+}
+
+/* A rekey as the kernel tells it, and what is not an event. */
+static void fake_queue_events(struct fake *f)
+{
+	struct genlmsghdr *genl;
+	struct nlmsghdr *nlh;
+
+	f->nev = f->ev_next = 0;
+	memset(f->ev_len, 0, sizeof(f->ev_len));
+	fake_event_end(f, fake_event(f, RVTI_EVENT_TUNNEL_NEW, "rvti1", 4,
+				     false));
+	fake_event_sa(f, RVTI_EVENT_SA_SOFT_EXPIRE, RVTI_SA_DIR_OUT, 0x1004,
+		      RVTI_LIMIT_BYTES, false);
+	/* two in one read */
+	fake_event_sa(f, RVTI_EVENT_SA_NEW, RVTI_SA_DIR_IN, 0x1005, -1, false);
+	fake_event_sa(f, RVTI_EVENT_SA_NEW, RVTI_SA_DIR_OUT, 0x2004, -1, true);
+	/* another command of the family: skipped */
+	nlh = fake_event(f, RVTI_EVENT_SA_DEL, "rvti0", 3, false);
+	genl = mnl_nlmsg_get_payload(nlh);
+	genl->cmd = RVTI_CMD_GET_TUNNEL;
+	fake_event_end(f, nlh);
+	/* a malformed one: a warning, and the watch goes on */
+	nlh = fake_event(f, RVTI_EVENT_SA_DEL, "rvti0", 3, false);
+	mnl_attr_nest_end(nlh, mnl_attr_nest_start(nlh, RVTI_A_SA));
+	fake_event_end(f, nlh);
+	fake_event_sa(f, RVTI_EVENT_SA_DEL, RVTI_SA_DIR_OUT, 0x1004, -1, false);
+	fake_event_sa(f, RVTI_EVENT_SA_HARD_EXPIRE, RVTI_SA_DIR_OUT, 0x2004,
+		      RVTI_LIMIT_SEQ, false);
+	fake_event_end(f, fake_event(f, RVTI_EVENT_ACQUIRE, "rvti0", 3,
+				     false));
+	fake_event_end(f, fake_event(f, RVTI_EVENT_TUNNEL_DEL, "rvti1", 4,
+				     false));
+}
+
+#define EVENTS_TEXT \
+	"tunnel-new dev rvti1\n" \
+	"sa-soft-expire dev rvti0 dir out spi 0x00001004 limit bytes\n" \
+	"sa-new dev rvti0 dir in spi 0x00001005\n" \
+	"sa-new dev rvti0 dir out spi 0x00002004\n" \
+	"sa-del dev rvti0 dir out spi 0x00001004\n" \
+	"sa-hard-expire dev rvti0 dir out spi 0x00002004 limit seq\n" \
+	"acquire dev rvti0\n" \
+	"tunnel-del dev rvti1\n"
+
+#define EVENTS_JSON \
+	"{\"event\":\"tunnel-new\",\"dev\":\"rvti1\",\"ifindex\":4}\n" \
+	"{\"event\":\"sa-soft-expire\",\"dev\":\"rvti0\",\"ifindex\":3," \
+	"\"dir\":\"out\",\"spi\":4100,\"limit\":\"bytes\"}\n" \
+	"{\"event\":\"sa-new\",\"dev\":\"rvti0\",\"ifindex\":3," \
+	"\"dir\":\"in\",\"spi\":4101}\n" \
+	"{\"event\":\"sa-new\",\"dev\":\"rvti0\",\"ifindex\":3," \
+	"\"dir\":\"out\",\"spi\":8196}\n" \
+	"{\"event\":\"sa-del\",\"dev\":\"rvti0\",\"ifindex\":3," \
+	"\"dir\":\"out\",\"spi\":4100}\n" \
+	"{\"event\":\"sa-hard-expire\",\"dev\":\"rvti0\",\"ifindex\":3," \
+	"\"dir\":\"out\",\"spi\":8196,\"limit\":\"seq\"}\n" \
+	"{\"event\":\"acquire\",\"dev\":\"rvti0\",\"ifindex\":3}\n" \
+	"{\"event\":\"tunnel-del\",\"dev\":\"rvti1\",\"ifindex\":4}\n"
+
+#define EVENTS_WARNING \
+	"rvti: malformed event from the kernel: SA without a valid " \
+	"RVTI_SA_A_DIR\n"
+
+static void fake_monitor(void)
+{
+	struct fake *f = fake_new(two, 2);
+
+	fake_queue_events(f);
+	fake_expect(f, "monitor", 0, EVENTS_TEXT, EVENTS_WARNING);
+	/* it joined the group the family announced, sent nothing */
+	CHECK_INT(f->joined, FAKE_EVENTS_GROUP);
+	CHECK_INT(f->nreq, 0);
+	CHECK_INT(f->ev_next, f->nev);
+
+	fake_queue_events(f);
+	fake_expect(f, "-j monitor", 0, EVENTS_JSON, EVENTS_WARNING);
+	fake_queue_events(f);
+	fake_expect(f, "monitor -j", 0, EVENTS_JSON, EVENTS_WARNING);
+
+	/* no events at all: ends cleanly on the signal */
+	f->nev = f->ev_next = 0;
+	fake_expect(f, "m", 0, "", "");
+	free(f);
+}
+
+static void fake_monitor_errors(void)
+{
+	struct fake *f = fake_new(two, 2);
+
+	f->no_events_group = true;
+	fake_expect(f, "monitor", RVTI_EXIT_ERROR, "",
+		    "rvti: the rvti module has no multicast group \"events\" "
+		    "(it is older than the tool)\n");
+	CHECK_INT(f->joined, 0);
+
+	f->no_events_group = false;
+	f->join_error = EPERM;
+	fake_expect(f, "monitor", RVTI_EXIT_ERROR, "",
+		    "rvti: Error: Operation not permitted\n");
+	CHECK_INT(f->joined, 0);
+
+	fake_expect(f, "monitor now", RVTI_EXIT_USAGE, "",
+		    "rvti: unknown keyword (argument 1, not shown: it could "
+		    "be a key)\nUsage: rvti monitor [-j]\n");
+	fake_expect(f, "monitor help", 0, "Usage: rvti monitor [-j]\n", "");
+	CHECK_INT(f->joined, 0);
+	free(f);
+}
+
 const struct test_case fake_tests[] = {
 	TEST_CASE(fake_show_dump),
 	TEST_CASE(fake_show_json),
@@ -1524,5 +2159,12 @@ const struct test_case fake_tests[] = {
 	TEST_CASE(fake_show_many_sas),
 	TEST_CASE(fake_prefix_list),
 	TEST_CASE(fake_prefix_conflict),
+	TEST_CASE(fake_sa_add_lifetime),
+	TEST_CASE(fake_show_lifetime),
+	TEST_CASE(fake_sa_get),
+	TEST_CASE(fake_sa_flush),
+	TEST_CASE(fake_sa_allocspi),
+	TEST_CASE(fake_monitor),
+	TEST_CASE(fake_monitor_errors),
 	{ NULL, NULL }
 };
