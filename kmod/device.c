@@ -15,6 +15,7 @@
 #include <net/rtnetlink.h>
 
 #include "device.h"
+#include "event.h"
 #include "esp.h"
 #include "policy.h"
 #include "sa.h"
@@ -54,9 +55,10 @@ static void rvti_dev_uninit(struct net_device *dev)
 
 	ASSERT_RTNL();
 	list_del_init(&rvti->list);
+	rvti_event_tunnel(rvti, RVTI_EVENT_TUNNEL_DEL);
 	rvti_policy_uninit(rvti);
 	mutex_lock(&rvti->conf_lock);
-	rvti_sa_flush(rvti);
+	rvti_sa_flush(rvti, false);
 	ep = rcu_replace_pointer(rvti->endpoints, NULL,
 				 lockdep_is_held(&rvti->conf_lock));
 	mutex_unlock(&rvti->conf_lock);
@@ -153,6 +155,7 @@ static int rvti_newlink(struct net *src_net, struct net_device *dev,
 	if (ret < 0)
 		return ret;
 	list_add(&rvti->list, &rvti_device_list);
+	rvti_event_tunnel(rvti, RVTI_EVENT_TUNNEL_NEW);
 	return 0;
 }
 

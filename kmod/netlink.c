@@ -12,12 +12,11 @@
 
 #include "addr.h"
 #include "device.h"
+#include "event.h"
 #include "netlink.h"
 #include "policy.h"
 #include "replay.h"
 #include "sa.h"
-
-static struct genl_family rvti_genl_family;
 
 static const struct nla_policy rvti_sa_policy[RVTI_SA_A_MAX + 1] = {
 	[RVTI_SA_A_DIR] = NLA_POLICY_RANGE(NLA_U8, RVTI_SA_DIR_IN, RVTI_SA_DIR_OUT),
@@ -36,6 +35,8 @@ static const struct nla_policy rvti_sa_policy[RVTI_SA_A_MAX + 1] = {
 	[RVTI_SA_A_REPLAY_WINDOW] = NLA_POLICY_RANGE(NLA_U32,
 						     RVTI_REPLAY_MIN_WINDOW,
 						     RVTI_REPLAY_MAX_WINDOW),
+	[RVTI_SA_A_LIFETIME] = NLA_POLICY_NESTED(rvti_lifetime_policy),
+	[RVTI_SA_A_SEQ] = { .type = NLA_U64 },
 };
 
 static const struct nla_policy rvti_prefix_policy[RVTI_PREFIX_A_MAX + 1] = {
@@ -61,6 +62,9 @@ static const struct nla_policy rvti_policy[RVTI_A_MAX + 1] = {
 	[RVTI_A_SITE] = { .type = NLA_NUL_STRING, .len = RVTI_SITE_MAX_LEN },
 	[RVTI_A_TRANSIT] = NLA_POLICY_MAX(NLA_U8, 1),
 	[RVTI_A_NO_SAS] = { .type = NLA_FLAG },
+	/* RFC 4303 section 2.1, as for RVTI_SA_A_SPI. */
+	[RVTI_A_SPI_MIN] = NLA_POLICY_MIN(NLA_U32, 256),
+	[RVTI_A_SPI_MAX] = NLA_POLICY_MIN(NLA_U32, 256),
 };
 
 /*
@@ -108,6 +112,9 @@ static int rvti_fill_tunnel_policy(struct sk_buff *skb, struct rvti_device *rvti
 
 	if ((site && nla_put_string(skb, RVTI_A_SITE, site->label)) ||
 	    nla_put_u8(skb, RVTI_A_TRANSIT, READ_ONCE(rvti->transit)) ||
+	    nla_put_u64_64bit(skb, RVTI_A_LAST_RX,
+			      rvti_jiffies_to_real(READ_ONCE(rvti->last_rx)),
+			      RVTI_A_PAD) ||
 	    nla_put_u32(skb, RVTI_A_PREFIX_COUNT, READ_ONCE(rvti->prefixes.count)))
 		return -EMSGSIZE;
 	return 0;
@@ -270,6 +277,7 @@ static int rvti_set_tunnel_doit(struct sk_buff *skb, struct genl_info *info)
 	ep = NULL;
 	if (old)
 		rvti_endpoints_free_rcu(old);
+	rvti_event_tunnel(rvti, RVTI_EVENT_TUNNEL_CHANGE);
 
 out_unlock:
 	mutex_unlock(&rvti->conf_lock);
@@ -519,6 +527,8 @@ static int rvti_prefix_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack,
 			       "the tunnel has 65536 prefixes, the most it may have");
 out:
+	if (!ret)
+		rvti_event_tunnel(rvti, RVTI_EVENT_TUNNEL_CHANGE);
 	rvti_put_for_policy(rvti);
 out_rtnl:
 	rtnl_unlock();
@@ -533,6 +543,7 @@ static int rvti_flush_prefixes_doit(struct sk_buff *skb, struct genl_info *info)
 	rvti = rvti_get_for_policy(info);
 	if (!IS_ERR(rvti)) {
 		rvti_prefix_table_flush(&rvti->prefixes);
+		rvti_event_tunnel(rvti, RVTI_EVENT_TUNNEL_CHANGE);
 		rvti_put_for_policy(rvti);
 	}
 	rtnl_unlock();
@@ -569,6 +580,7 @@ static int rvti_set_site_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (transit)
 		WRITE_ONCE(rvti->transit, nla_get_u8(transit));
+	rvti_event_tunnel(rvti, RVTI_EVENT_TUNNEL_CHANGE);
 out:
 	rvti_put_for_policy(rvti);
 out_rtnl:
@@ -686,6 +698,145 @@ static int rvti_get_sa_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return rvti_dump_entries(skb, cb, false);
 }
 
+/* GET_SA with a device and an SA nest naming direction and SPI. */
+static int rvti_get_sa_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[RVTI_SA_A_MAX + 1];
+	struct rvti_device *rvti;
+	struct sk_buff *msg;
+	struct rvti_sa *sa;
+	void *hdr;
+	int ret;
+
+	if (!info->attrs[RVTI_A_SA]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "name the SA: RVTI_A_SA with its direction and SPI");
+		return -EINVAL;
+	}
+	ret = nla_parse_nested(tb, RVTI_SA_A_MAX, info->attrs[RVTI_A_SA],
+			       rvti_sa_policy, info->extack);
+	if (ret)
+		return ret;
+	if (!tb[RVTI_SA_A_DIR] || !tb[RVTI_SA_A_SPI]) {
+		NL_SET_ERR_MSG(info->extack, "an SA is named by its direction and SPI");
+		return -EINVAL;
+	}
+	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+
+	rtnl_lock();
+	rvti = rvti_device_lookup(genl_info_net(info), info->attrs[RVTI_A_IFINDEX],
+				  info->attrs[RVTI_A_IFNAME], info->extack);
+	if (IS_ERR(rvti)) {
+		ret = PTR_ERR(rvti);
+		goto out;
+	}
+	mutex_lock(&rvti->conf_lock);
+	sa = rvti_sa_get(rvti, nla_get_u8(tb[RVTI_SA_A_DIR]),
+			 htonl(nla_get_u32(tb[RVTI_SA_A_SPI])));
+	ret = -ENOENT;
+	if (!sa) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[RVTI_SA_A_SPI],
+				    "no SA with this direction and SPI on this device");
+	} else {
+		ret = -EMSGSIZE;
+		hdr = genlmsg_put_reply(msg, info, &rvti_genl_family, 0,
+					RVTI_CMD_GET_SA);
+		if (hdr && !nla_put_u32(msg, RVTI_A_IFINDEX, rvti->dev->ifindex) &&
+		    !nla_put_string(msg, RVTI_A_IFNAME, rvti->dev->name) &&
+		    !rvti_sa_nla_put(msg, sa)) {
+			genlmsg_end(msg, hdr);
+			ret = 0;
+		}
+	}
+	mutex_unlock(&rvti->conf_lock);
+out:
+	rtnl_unlock();
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* FLUSH_SAS: one device's SAs, or those of every device of the netns. */
+static int rvti_flush_sas_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct rvti_device *rvti;
+	struct net_device *dev;
+	int ret = 0;
+
+	rtnl_lock();
+	if (info->attrs[RVTI_A_IFINDEX] || info->attrs[RVTI_A_IFNAME]) {
+		rvti = rvti_device_lookup(net, info->attrs[RVTI_A_IFINDEX],
+					  info->attrs[RVTI_A_IFNAME], info->extack);
+		if (IS_ERR(rvti)) {
+			ret = PTR_ERR(rvti);
+		} else {
+			mutex_lock(&rvti->conf_lock);
+			rvti_sa_flush(rvti, true);
+			mutex_unlock(&rvti->conf_lock);
+		}
+	} else {
+		for_each_netdev(net, dev) {
+			if (dev->rtnl_link_ops != &rvti_link_ops)
+				continue;
+			rvti = netdev_priv(dev);
+			mutex_lock(&rvti->conf_lock);
+			rvti_sa_flush(rvti, true);
+			mutex_unlock(&rvti->conf_lock);
+		}
+	}
+	rtnl_unlock();
+	return ret;
+}
+
+static int rvti_alloc_spi_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *min_attr = info->attrs[RVTI_A_SPI_MIN];
+	struct nlattr *max_attr = info->attrs[RVTI_A_SPI_MAX];
+	u32 min = min_attr ? nla_get_u32(min_attr) : 256;
+	u32 max = max_attr ? nla_get_u32(max_attr) : U32_MAX;
+	struct rvti_device *rvti;
+	struct sk_buff *msg;
+	int ifindex = 0, ret;
+	char name[IFNAMSIZ];
+	void *hdr;
+	u32 spi;
+
+	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	rtnl_lock();
+	rvti = rvti_device_lookup(genl_info_net(info), info->attrs[RVTI_A_IFINDEX],
+				  info->attrs[RVTI_A_IFNAME], info->extack);
+	if (IS_ERR(rvti)) {
+		ret = PTR_ERR(rvti);
+	} else {
+		ret = rvti_sa_alloc_spi(rvti, min, max, &spi, info->extack);
+		ifindex = rvti->dev->ifindex;
+		strscpy(name, rvti->dev->name, sizeof(name));
+	}
+	rtnl_unlock();
+	if (ret)
+		goto err;
+
+	ret = -EMSGSIZE;
+	hdr = genlmsg_put_reply(msg, info, &rvti_genl_family, 0,
+				RVTI_CMD_ALLOC_SPI);
+	if (!hdr || nla_put_u32(msg, RVTI_A_IFINDEX, ifindex) ||
+	    nla_put_string(msg, RVTI_A_IFNAME, name) ||
+	    nla_put_u32(msg, RVTI_A_SPI, spi))
+		goto err;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+err:
+	nlmsg_free(msg);
+	return ret;
+}
+
 static const struct genl_ops rvti_genl_ops[] = {
 	{
 		.cmd = RVTI_CMD_GET_TUNNEL,
@@ -739,14 +890,35 @@ static const struct genl_ops rvti_genl_ops[] = {
 	},
 	{
 		.cmd = RVTI_CMD_GET_SA,
+		.doit = rvti_get_sa_doit,
 		.dumpit = rvti_get_sa_dumpit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = RVTI_CMD_FLUSH_SAS,
+		.doit = rvti_flush_sas_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = RVTI_CMD_ALLOC_SPI,
+		.doit = rvti_alloc_spi_doit,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 
-static struct genl_family rvti_genl_family __ro_after_init = {
+static const struct genl_multicast_group rvti_mcgrps[] = {
+	[RVTI_MCGRP_EVENTS_ID] = {
+		.name = RVTI_MCGRP_EVENTS,
+		/* Like the commands: CAP_NET_ADMIN in the namespace. */
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
+};
+
+struct genl_family rvti_genl_family __ro_after_init = {
 	.ops = rvti_genl_ops,
 	.n_ops = ARRAY_SIZE(rvti_genl_ops),
+	.mcgrps = rvti_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(rvti_mcgrps),
 	/* Strict validation for every command: there is no legacy to keep. */
 	.resv_start_op = RVTI_CMD_UNSPEC + 1,
 	.name = RVTI_GENL_NAME,

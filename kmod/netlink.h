@@ -2,6 +2,13 @@
 #ifndef _RVTI_NETLINK_H
 #define _RVTI_NETLINK_H
 
+#include <net/genetlink.h>
+
+/* The index of the events group in the family's multicast groups. */
+#define RVTI_MCGRP_EVENTS_ID 0
+
+extern struct genl_family rvti_genl_family;
+
 int rvti_genl_init(void);
 void rvti_genl_uninit(void);
 

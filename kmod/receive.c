@@ -107,7 +107,9 @@ static void rvti_rx_done(struct sk_buff *skb, int err)
 		goto out;
 	}
 
-	/* Authentic: only now may the window move. */
+	/* Authentic: the peer is alive, and only now may the window move. */
+	if (READ_ONCE(rvti->last_rx) != (jiffies | 1))
+		WRITE_ONCE(rvti->last_rx, jiffies | 1);
 	spin_lock_bh(&sa->replay_lock);
 	verdict = rvti_replay_advance(&sa->replay, cb->seq);
 	spin_unlock_bh(&sa->replay_lock);
@@ -163,7 +165,7 @@ static void rvti_rx_done(struct sk_buff *skb, int err)
 	}
 
 	len = skb->len;
-	rvti_sa_count(sa, len);
+	rvti_sa_use(sa, len);
 	dev_sw_netstats_rx_add(dev, len);
 	gro_cells_receive(&rvti->gro_cells, skb);
 	goto out;

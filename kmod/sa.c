@@ -15,6 +15,7 @@
 #include <linux/rvti.h>
 
 #include "device.h"
+#include "event.h"
 #include "sa.h"
 
 /* Read once per new SA; a test-only switch, so not writable at run time. */
@@ -23,8 +24,27 @@ module_param(force_async_crypto, bool, 0444);
 MODULE_PARM_DESC(force_async_crypto,
 		 "Run every SA's crypto through cryptd (asynchronous), for testing");
 
+static unsigned int spi_reserve_seconds = 30;
+module_param(spi_reserve_seconds, uint, 0644);
+MODULE_PARM_DESC(spi_reserve_seconds,
+		 "How long an SPI from ALLOC_SPI stays reserved for its tunnel (seconds)");
+
+/* An SPI handed out by ALLOC_SPI, until an inbound SA takes it. */
+struct rvti_spi_resv {
+	struct list_head list;
+	__be32 spi;
+	struct rvti_addr local;		/* the tunnel's, maybe a wildcard */
+	int ifindex;
+	unsigned long expires;
+};
+
+/* Enough for any key manager; a flood of requests hits this, not memory. */
+#define RVTI_SPI_RESV_MAX	4096
+
 struct rvti_sa_net {
 	struct rhltable sas;
+	struct list_head spi_resv;	/* under RTNL */
+	unsigned int n_spi_resv;
 };
 
 static unsigned int rvti_sa_net_id __read_mostly;
@@ -36,6 +56,9 @@ static const struct rhashtable_params rvti_sa_params = {
 	.head_offset = offsetof(struct rvti_sa, node),
 	.automatic_shrinking = true,
 };
+
+static int rvti_spi_resv_take(struct rvti_device *rvti, __be32 spi,
+			      struct netlink_ext_ack *extack);
 
 static u64 rvti_sa_key(u8 dir, __be32 spi)
 {
@@ -79,6 +102,8 @@ struct rvti_sa *rvti_sa_lookup(struct net *net, u8 dir, __be32 spi,
 	rhl_for_each_entry_rcu(sa, pos, list, node) {
 		const struct rvti_endpoints *ep;
 
+		if (!rvti_sa_usable(sa))
+			continue;
 		if (!*spi_owner)
 			*spi_owner = sa;
 		ep = rcu_dereference(sa->rvti->endpoints);
@@ -280,7 +305,9 @@ static struct rvti_sa *rvti_sa_find(struct rvti_device *rvti, u8 dir,
 	return NULL;
 }
 
-static void rvti_sa_unlink(struct rvti_device *rvti, struct rvti_sa *sa)
+/* @notify: tell the key manager (not when the whole device goes). */
+static void rvti_sa_unlink(struct rvti_device *rvti, struct rvti_sa *sa,
+			   bool notify)
 {
 	lockdep_assert_held(&rvti->conf_lock);
 	rhltable_remove(rvti_sa_table(rvti->creating_net), &sa->node,
@@ -290,7 +317,22 @@ static void rvti_sa_unlink(struct rvti_device *rvti, struct rvti_sa *sa)
 		RCU_INIT_POINTER(rvti->tx_sa, NULL);
 	list_del_rcu(&sa->list);
 	rvti->n_sas--;
+	rvti_sa_lifetime_stop(sa);
+	if (notify)
+		rvti_event_sa(sa, RVTI_EVENT_SA_DEL, 0);
 	rvti_sa_put(sa);
+}
+
+/* A hard-expired SA leaves its device (expire work, under conf_lock). */
+void rvti_sa_remove(struct rvti_sa *sa)
+{
+	rvti_sa_unlink(sa->rvti, sa, true);
+}
+
+/* False when the work was idle and is now queued, as mod_delayed_work. */
+bool rvti_sa_queue_expire(struct rvti_sa *sa, unsigned long delay)
+{
+	return mod_delayed_work(rvti_sa_wq, &sa->expire_work, delay);
 }
 
 /* Frees an SA that never made it into a device. */
@@ -344,6 +386,28 @@ struct rvti_sa *rvti_sa_create(struct nlattr **tb,
 	spin_lock_init(&sa->replay_lock);
 	refcount_set(&sa->refcnt, 1);
 	INIT_RCU_WORK(&sa->free_work, rvti_sa_free_work);
+	INIT_DELAYED_WORK(&sa->expire_work, rvti_sa_expire_work);
+
+	if (tb[RVTI_SA_A_SEQ]) {
+		u64 seq = nla_get_u64(tb[RVTI_SA_A_SEQ]);
+
+		if (dir != RVTI_SA_DIR_OUT) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[RVTI_SA_A_SEQ],
+					    "a starting sequence number applies to outbound SAs only");
+			ret = -EINVAL;
+			goto err;
+		}
+		if (!(sa->flags & RVTI_SA_F_ESN) && seq > U32_MAX) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[RVTI_SA_A_SEQ],
+					    "without ESN the sequence number is at most 4294967295");
+			ret = -ERANGE;
+			goto err;
+		}
+		atomic64_set(&sa->tx_seq, seq);
+	}
+	ret = rvti_sa_lifetime_parse(sa, tb[RVTI_SA_A_LIFETIME], extack);
+	if (ret)
+		goto err;
 
 	window = tb[RVTI_SA_A_REPLAY_WINDOW] ?
 		 nla_get_u32(tb[RVTI_SA_A_REPLAY_WINDOW]) :
@@ -401,7 +465,6 @@ int rvti_sa_insert(struct rvti_device *rvti, struct rvti_sa *sa,
 		   const struct nlattr *spi_attr,
 		   struct netlink_ext_ack *extack)
 {
-	struct rvti_sa *old;
 	int ret;
 
 	ASSERT_RTNL();
@@ -411,9 +474,7 @@ int rvti_sa_insert(struct rvti_device *rvti, struct rvti_sa *sa,
 				    "this device already has an SA with this direction and SPI");
 		return -EEXIST;
 	}
-	/* An outbound SA replaces the active one: no growth. */
-	if (rvti->n_sas >= RVTI_SA_MAX_PER_DEVICE &&
-	    !(sa->dir == RVTI_SA_DIR_OUT && rcu_access_pointer(rvti->tx_sa))) {
+	if (rvti->n_sas >= RVTI_SA_MAX_PER_DEVICE) {
 		NL_SET_ERR_MSG(extack,
 			       "this device has the maximum number of SAs (256): delete one first");
 		return -ENOSPC;
@@ -422,6 +483,8 @@ int rvti_sa_insert(struct rvti_device *rvti, struct rvti_sa *sa,
 		ret = rvti_sa_check_collision(rvti, sa->key,
 					      rtnl_dereference(rvti->endpoints),
 					      extack);
+		if (!ret)
+			ret = rvti_spi_resv_take(rvti, sa->spi, extack);
 		if (ret)
 			return ret;
 	}
@@ -435,13 +498,14 @@ int rvti_sa_insert(struct rvti_device *rvti, struct rvti_sa *sa,
 	}
 	list_add_tail_rcu(&sa->list, &rvti->sas);
 	rvti->n_sas++;
-	if (sa->dir == RVTI_SA_DIR_OUT) {
-		/* One pointer store: a packet sees the old SA or the new. */
-		old = rcu_replace_pointer(rvti->tx_sa, sa,
-					  lockdep_is_held(&rvti->conf_lock));
-		if (old)
-			rvti_sa_unlink(rvti, old);
-	}
+	rvti_sa_lifetime_start(sa);
+	/*
+	 * Make-before-break: one pointer store, a packet sees the old SA or
+	 * the new; the old one stays, inactive, until deleted or expired.
+	 */
+	if (sa->dir == RVTI_SA_DIR_OUT)
+		rcu_assign_pointer(rvti->tx_sa, sa);
+	rvti_event_sa(sa, RVTI_EVENT_SA_NEW, 0);
 	return 0;
 }
 
@@ -486,17 +550,174 @@ int rvti_sa_del(struct rvti_device *rvti, struct nlattr **tb,
 				    "no SA with this direction and SPI on this device");
 		return -ENOENT;
 	}
-	rvti_sa_unlink(rvti, sa);
+	rvti_sa_unlink(rvti, sa, true);
 	return 0;
 }
 
-void rvti_sa_flush(struct rvti_device *rvti)
+void rvti_sa_flush(struct rvti_device *rvti, bool notify)
 {
 	struct rvti_sa *sa, *tmp;
 
 	lockdep_assert_held(&rvti->conf_lock);
 	list_for_each_entry_safe(sa, tmp, &rvti->sas, list)
-		rvti_sa_unlink(rvti, sa);
+		rvti_sa_unlink(rvti, sa, notify);
+}
+
+/* SPI allocation (ALLOC_SPI), as XFRM's ALLOCSPI does for IKE daemons. */
+
+static struct rvti_sa_net *rvti_sa_net(struct net *net)
+{
+	return net_generic(net, rvti_sa_net_id);
+}
+
+static bool rvti_addr_collide(const struct rvti_addr *a,
+			      const struct rvti_addr *b)
+{
+	return !rvti_addr_is_set(a) || !rvti_addr_is_set(b) ||
+	       rvti_addr_equal(a, b);
+}
+
+static void rvti_spi_resv_expire(struct rvti_sa_net *sn)
+{
+	struct rvti_spi_resv *r, *tmp;
+
+	ASSERT_RTNL();
+	list_for_each_entry_safe(r, tmp, &sn->spi_resv, list) {
+		if (time_after(jiffies, r->expires)) {
+			list_del(&r->list);
+			sn->n_spi_resv--;
+			kfree(r);
+		}
+	}
+}
+
+static struct rvti_spi_resv *rvti_spi_resv_find(struct rvti_sa_net *sn,
+						__be32 spi,
+						const struct rvti_addr *local)
+{
+	struct rvti_spi_resv *r;
+
+	list_for_each_entry(r, &sn->spi_resv, list)
+		if (r->spi == spi && rvti_addr_collide(&r->local, local))
+			return r;
+	return NULL;
+}
+
+/* An inbound SPI some rvti SA or reservation uses for @local. */
+static bool rvti_spi_taken(struct net *net, __be32 spi,
+			   const struct rvti_addr *local)
+{
+	u64 key = rvti_sa_key(RVTI_SA_DIR_IN, spi);
+	struct rhlist_head *list, *pos;
+	struct rvti_sa *sa;
+	bool taken = false;
+
+	if (rvti_spi_resv_find(rvti_sa_net(net), spi, local))
+		return true;
+	rcu_read_lock();
+	list = rhltable_lookup(rvti_sa_table(net), &key, rvti_sa_params);
+	rhl_for_each_entry_rcu(sa, pos, list, node) {
+		const struct rvti_endpoints *ep = rtnl_dereference(sa->rvti->endpoints);
+		static const struct rvti_addr any;
+
+		if (rvti_addr_collide(ep ? &ep->local : &any, local)) {
+			taken = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return taken;
+}
+
+static const struct rvti_addr *rvti_sa_local(struct rvti_device *rvti)
+{
+	const struct rvti_endpoints *ep = rtnl_dereference(rvti->endpoints);
+	static const struct rvti_addr any;
+
+	return ep ? &ep->local : &any;
+}
+
+/*
+ * A new inbound SA takes its SPI's reservation, if its device holds it;
+ * one held for another tunnel with a colliding local address refuses it.
+ */
+static int rvti_spi_resv_take(struct rvti_device *rvti, __be32 spi,
+			      struct netlink_ext_ack *extack)
+{
+	struct rvti_sa_net *sn = rvti_sa_net(rvti->creating_net);
+	struct rvti_spi_resv *r;
+
+	ASSERT_RTNL();
+	rvti_spi_resv_expire(sn);
+	r = rvti_spi_resv_find(sn, spi, rvti_sa_local(rvti));
+	if (!r)
+		return 0;
+	if (r->ifindex != rvti->dev->ifindex) {
+		NL_SET_ERR_MSG(extack,
+			       "this SPI is reserved for another tunnel (ALLOC_SPI)");
+		return -EEXIST;
+	}
+	list_del(&r->list);
+	sn->n_spi_resv--;
+	kfree(r);
+	return 0;
+}
+
+int rvti_sa_alloc_spi(struct rvti_device *rvti, u32 min, u32 max, u32 *spi,
+		      struct netlink_ext_ack *extack)
+{
+	struct rvti_sa_net *sn = rvti_sa_net(rvti->creating_net);
+	const struct rvti_addr *local = rvti_sa_local(rvti);
+	u64 range = (u64)max - min + 1;
+	struct rvti_spi_resv *r;
+	u32 i, n, pick = 0;
+	bool found = false;
+
+	ASSERT_RTNL();
+	if (min > max) {
+		NL_SET_ERR_MSG(extack,
+			       "the SPI range is empty: its minimum is above its maximum");
+		return -EINVAL;
+	}
+	rvti_spi_resv_expire(sn);
+	if (sn->n_spi_resv >= RVTI_SPI_RESV_MAX) {
+		NL_SET_ERR_MSG(extack,
+			       "too many SPIs are reserved in this namespace: add their SAs or wait");
+		return -ENOSPC;
+	}
+	/* At random first; a small range is then searched in full. */
+	for (i = 0; i < 32 && !found; i++) {
+		pick = min + (range > U32_MAX ? get_random_u32() :
+			      get_random_u32_below(range));
+		found = !rvti_spi_taken(rvti->creating_net, htonl(pick), local);
+	}
+	n = range <= 65536 ? range : 0;
+	for (i = 0; i < n && !found; i++) {
+		pick = min + (u32)((pick - min + 1) % range);
+		found = !rvti_spi_taken(rvti->creating_net, htonl(pick), local);
+	}
+	if (!found) {
+		NL_SET_ERR_MSG(extack, "no free SPI in this range");
+		return -ENOSPC;
+	}
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
+	if (!r)
+		return -ENOMEM;
+	r->spi = htonl(pick);
+	r->local = *local;
+	r->ifindex = rvti->dev->ifindex;
+	r->expires = jiffies + READ_ONCE(spi_reserve_seconds) * HZ;
+	list_add_tail(&r->list, &sn->spi_resv);
+	sn->n_spi_resv++;
+	*spi = pick;
+	return 0;
+}
+
+/* The SA of @rvti with @dir and @spi, or NULL; caller holds conf_lock. */
+struct rvti_sa *rvti_sa_get(struct rvti_device *rvti, u8 dir, __be32 spi)
+{
+	return rvti_sa_find(rvti, dir, spi);
 }
 
 static int rvti_sa_nla_put_stats(struct sk_buff *skb, struct rvti_sa *sa)
@@ -571,6 +792,10 @@ int rvti_sa_nla_put(struct sk_buff *skb, struct rvti_sa *sa)
 	    nla_put_u32(skb, RVTI_SA_A_FLAGS, sa->flags) ||
 	    (sa->dir == RVTI_SA_DIR_IN &&
 	     nla_put_u32(skb, RVTI_SA_A_REPLAY_WINDOW, sa->replay.window)) ||
+	    (sa->dir == RVTI_SA_DIR_OUT &&
+	     nla_put_u8(skb, RVTI_SA_A_ACTIVE,
+			rcu_access_pointer(sa->rvti->tx_sa) == sa)) ||
+	    rvti_sa_lifetime_nla_put(skb, sa) ||
 	    rvti_sa_nla_put_stats(skb, sa)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
@@ -599,13 +824,21 @@ int rvti_sa_nla_put_all(struct sk_buff *skb, struct rvti_device *rvti)
 
 static int __net_init rvti_sa_net_init_ns(struct net *net)
 {
-	return rhltable_init(rvti_sa_table(net), &rvti_sa_params);
+	struct rvti_sa_net *sn = net_generic(net, rvti_sa_net_id);
+
+	INIT_LIST_HEAD(&sn->spi_resv);
+	return rhltable_init(&sn->sas, &rvti_sa_params);
 }
 
 static void __net_exit rvti_sa_net_exit_ns(struct net *net)
 {
+	struct rvti_sa_net *sn = net_generic(net, rvti_sa_net_id);
+	struct rvti_spi_resv *r, *tmp;
+
+	list_for_each_entry_safe(r, tmp, &sn->spi_resv, list)
+		kfree(r);
 	/* The devices, and with them every SA, went before this runs. */
-	rhltable_destroy(rvti_sa_table(net));
+	rhltable_destroy(&sn->sas);
 }
 
 static struct pernet_operations rvti_sa_net_ops = {
@@ -635,7 +868,11 @@ int __init rvti_sa_net_init(void)
 void rvti_sa_net_uninit(void)
 {
 	unregister_pernet_subsys(&rvti_sa_net_ops);
-	/* Let the RCU callbacks queue the last frees, then run them. */
+	/*
+	 * Expire works of SAs that left their devices drop their references;
+	 * then the RCU callbacks queue the last frees, and they run.
+	 */
+	flush_workqueue(rvti_sa_wq);
 	rcu_barrier();
 	destroy_workqueue(rvti_sa_wq);
 }

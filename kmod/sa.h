@@ -17,6 +17,14 @@
 struct rvti_device;
 struct genl_info;
 
+/* Limits, 0: none; seconds for the time limits. */
+struct rvti_sa_lifetime {
+	u64 soft_bytes, hard_bytes;
+	u64 soft_packets, hard_packets;
+	u64 soft_add, hard_add;
+	u64 soft_use, hard_use;
+};
+
 struct rvti_sa_pcpu_stats {
 	u64_stats_t packets;
 	u64_stats_t bytes;
@@ -57,9 +65,39 @@ struct rvti_sa {
 	atomic64_t malformed;
 	atomic64_t seq_exhausted;
 
+	/* Lifetime (lifetime.c). Limits are set once, before the SA is seen. */
+	struct rvti_sa_lifetime lft;
+	bool counted;			/* byte or packet limits: keep lft_* */
+	atomic64_t lft_bytes;
+	atomic64_t lft_packets;
+	time64_t add_time;		/* CLOCK_REALTIME seconds */
+	unsigned long add_jiffies;
+	unsigned long first_use;	/* jiffies | 1, 0: never used */
+	unsigned long last_use;		/* jiffies | 1, 0: never used */
+	unsigned long state;		/* RVTI_SA_S_* bits */
+	u8 soft_limit, hard_limit;	/* enum rvti_limit, for the events */
+	/* Time limits and expiry: holds a reference while queued. */
+	struct delayed_work expire_work;
+
 	refcount_t refcnt;
 	struct rcu_work free_work;
 };
+
+/* Bits of rvti_sa.state. */
+enum {
+	RVTI_SA_S_SOFT,		/* a soft limit was reached */
+	RVTI_SA_S_HARD,		/* a hard limit: no longer used */
+	RVTI_SA_S_SEQ_SOFT,	/* 15/16 of a 32-bit sequence space used */
+	RVTI_SA_S_SEQ_HARD,	/* the sequence space is used up */
+	RVTI_SA_S_SOFT_SENT,	/* the events went out */
+	RVTI_SA_S_HARD_SENT,
+	RVTI_SA_S_SEQ_SOFT_SENT,
+	RVTI_SA_S_SEQ_HARD_SENT,
+	RVTI_SA_S_UNLINKED,	/* no longer in its device (under RTNL) */
+};
+
+/* Without ESN, the soft warning comes at 15/16 of the sequence space. */
+#define RVTI_SA_SEQ_SOFT	0xf0000000ULL
 
 int rvti_sa_net_init(void);
 void rvti_sa_net_uninit(void);
@@ -75,7 +113,12 @@ int rvti_sa_insert(struct rvti_device *rvti, struct rvti_sa *sa,
 		   struct netlink_ext_ack *extack);
 int rvti_sa_del(struct rvti_device *rvti, struct nlattr **tb,
 		struct netlink_ext_ack *extack);
-void rvti_sa_flush(struct rvti_device *rvti);
+void rvti_sa_flush(struct rvti_device *rvti, bool notify);
+void rvti_sa_remove(struct rvti_sa *sa);
+bool rvti_sa_queue_expire(struct rvti_sa *sa, unsigned long delay);
+struct rvti_sa *rvti_sa_get(struct rvti_device *rvti, u8 dir, __be32 spi);
+int rvti_sa_alloc_spi(struct rvti_device *rvti, u32 min, u32 max, u32 *spi,
+		      struct netlink_ext_ack *extack);
 int rvti_sa_check_endpoints(struct rvti_device *rvti,
 			    const struct rvti_addr *local,
 			    const struct rvti_addr *remote,
@@ -118,6 +161,25 @@ static inline u64 rvti_sa_next_seq(struct rvti_sa *sa)
 	return seq;
 }
 
+/* lifetime.c */
+extern const struct nla_policy rvti_lifetime_policy[RVTI_LIFETIME_A_MAX + 1];
+int rvti_sa_lifetime_parse(struct rvti_sa *sa, const struct nlattr *nest,
+			   struct netlink_ext_ack *extack);
+void rvti_sa_lifetime_start(struct rvti_sa *sa);
+void rvti_sa_lifetime_stop(struct rvti_sa *sa);
+int rvti_sa_lifetime_nla_put(struct sk_buff *skb, const struct rvti_sa *sa);
+void rvti_sa_first_use(struct rvti_sa *sa, unsigned long now);
+void rvti_sa_account(struct rvti_sa *sa, unsigned int len);
+void rvti_sa_seq_limit(struct rvti_sa *sa, bool hard);
+void rvti_sa_expire_work(struct work_struct *work);
+u64 rvti_jiffies_to_real(unsigned long stamp);
+
+/* Expired SAs are not used in either direction. */
+static inline bool rvti_sa_usable(const struct rvti_sa *sa)
+{
+	return !test_bit(RVTI_SA_S_HARD, &sa->state);
+}
+
 static inline void rvti_sa_count(struct rvti_sa *sa, unsigned int len)
 {
 	struct rvti_sa_pcpu_stats *s = get_cpu_ptr(sa->stats);
@@ -127,6 +189,20 @@ static inline void rvti_sa_count(struct rvti_sa *sa, unsigned int len)
 	u64_stats_add(&s->bytes, len);
 	u64_stats_update_end(&s->syncp);
 	put_cpu_ptr(sa->stats);
+}
+
+/* A packet went through @sa: counters, use times, lifetime limits. */
+static inline void rvti_sa_use(struct rvti_sa *sa, unsigned int len)
+{
+	unsigned long now = jiffies | 1;
+
+	rvti_sa_count(sa, len);
+	if (READ_ONCE(sa->last_use) != now)
+		WRITE_ONCE(sa->last_use, now);
+	if (unlikely(!READ_ONCE(sa->first_use)))
+		rvti_sa_first_use(sa, now);
+	if (unlikely(sa->counted))
+		rvti_sa_account(sa, len);
 }
 
 #endif /* _RVTI_SA_H */

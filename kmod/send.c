@@ -25,6 +25,7 @@
 #include <linux/rvti.h>
 
 #include "device.h"
+#include "event.h"
 #include "esp.h"
 #include "policy.h"
 #include "sa.h"
@@ -306,8 +307,9 @@ static int rvti_xmit_one(struct sk_buff *skb, bool may_frag)
 		goto drop;
 	}
 	sa = rcu_dereference_bh(rvti->tx_sa);
-	if (unlikely(!sa)) {
+	if (unlikely(!sa || !rvti_sa_usable(sa))) {
 		atomic64_inc(&rvti->no_tx_sa);
+		rvti_event_acquire(rvti);
 		goto drop;
 	}
 	/* Prefixes and transit (policy.c): counted, maybe answered. */
@@ -344,8 +346,12 @@ static int rvti_xmit_one(struct sk_buff *skb, bool may_frag)
 	}
 
 	seq = rvti_sa_next_seq(sa);
+	if (unlikely(!(sa->flags & RVTI_SA_F_ESN) &&
+		     (!seq || seq >= RVTI_SA_SEQ_SOFT)))
+		rvti_sa_seq_limit(sa, !seq);
 	if (unlikely(!seq)) {
 		dst_release(dst);
+		rvti_event_acquire(rvti);
 		goto drop;
 	}
 
@@ -373,7 +379,7 @@ static int rvti_xmit_one(struct sk_buff *skb, bool may_frag)
 			ret == RVTI_MTU_FRAG_OUTER);
 	skb_dst_set(skb, dst);
 
-	rvti_sa_count(sa, inner_len);
+	rvti_sa_use(sa, inner_len);
 	/* Held until rvti_tx_done(), which may run after crypto returns. */
 	rvti_sa_hold(sa);
 	dev_hold(dev);

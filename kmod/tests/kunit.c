@@ -11,7 +11,8 @@
 
 kunit_test_suites(&rvti_addr_test_suite, &rvti_replay_test_suite,
 		  &rvti_alg_test_suite, &rvti_esp_test_suite,
-		  &rvti_nl_test_suite, &rvti_prefix_test_suite);
+		  &rvti_nl_test_suite, &rvti_prefix_test_suite,
+		  &rvti_lft_test_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for rvti");

@@ -10,5 +10,6 @@ extern struct kunit_suite rvti_alg_test_suite;
 extern struct kunit_suite rvti_esp_test_suite;
 extern struct kunit_suite rvti_nl_test_suite;
 extern struct kunit_suite rvti_prefix_test_suite;
+extern struct kunit_suite rvti_lft_test_suite;
 
 #endif /* _RVTI_KUNIT_H */

@@ -686,8 +686,8 @@ def csum(b):
         t = (t & 0xffff) + (t >> 16)
     return ~t & 0xffff
 
-def echo4(src, dst, ident, seq):
-    payload = b"rvti-esp-bad-test"[:16]
+def echo4(src, dst, ident, seq, size=16):
+    payload = (b"rvti-esp-bad-test" * (size // 16 + 1))[:size]
     icmp = struct.pack("!BBHHH", 8, 0, 0, ident, seq) + payload
     icmp = icmp[:2] + struct.pack("!H", csum(icmp)) + icmp[4:]
     tot = 20 + len(icmp)
@@ -698,11 +698,11 @@ def echo4(src, dst, ident, seq):
 
 def gcm(keyhex, spi, seq, src, dst, variant):
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-    if variant not in ("good", "badpad", "badpadlen", "nh41", "dummy"):
+    if variant not in ("good", "badpad", "badpadlen", "nh41", "dummy", "big"):
         sys.exit("unknown variant " + variant)
     key = bytes.fromhex(keyhex)
     aes, salt = key[:-4], key[-4:]
-    inner = echo4(src, dst, 0x5254, seq & 0xffff)
+    inner = echo4(src, dst, 0x5254, seq & 0xffff, 1200 if variant == "big" else 16)
     padlen = (-(len(inner) + 2)) % 4
     if padlen < 4:
         padlen += 4
@@ -768,7 +768,7 @@ esp_flip_last() {
 # esp_gcm KEYHEX SPI INNER_SRC INNER_DST SEQ[:VARIANT]...: one
 # rfc4106(gcm(aes)) ESP packet (hex, no IP header) per SEQ, each carrying an
 # ICMP echo request INNER_SRC > INNER_DST, ICV 128 bits, no ESN. VARIANT:
-# good (default); badpad: one padding byte is not the RFC 4303 monotonic
+# good (default); big: an echo request with 1200 bytes of payload; badpad: one padding byte is not the RFC 4303 monotonic
 # value; badpadlen: the pad length exceeds the payload; nh41: next header
 # says IPv6 for the IPv4 packet inside; dummy: next header 59, a dummy
 # packet (RFC 4303 section 2.6). All carry a valid

@@ -104,7 +104,7 @@ attack "packet 7, now below the replay window" $GW1_OUT4 "${Q[3]:-}" in "$SPI_14
 # whose ICV is valid but whose trailer is wrong.
 if have_crypto; then
 	mapfile -t C < <(esp_gcm "$KEY_14" "$SPI_14" $HOST1_V4 $HOST4_V4 \
-		1000:good 1001:badpad 1002:badpadlen 1003:nh41 1004:dummy 0:good 1005:good)
+		1000:good 1001:badpad 1002:badpadlen 1003:nh41 1004:dummy 0:good 1005:big)
 	attack "packet built with the SA's key (sequence 1000)" $GW1_OUT4 "${C[0]:-}" deliver
 	attack "padding bytes not 1, 2, 3... (valid ICV)" $GW1_OUT4 "${C[1]:-}" in "$SPI_14" malformed
 	attack "pad length beyond the payload (valid ICV)" $GW1_OUT4 "${C[2]:-}" in "$SPI_14" malformed
@@ -122,7 +122,8 @@ if have_crypto; then
 	check_eq "dummy packet: authentic (the window moved to 1004)" 1004 \
 		"$(snap gw4 rvti0 in "$SPI_14" seq)"
 	# Reassembled from fragments, the ESP header and IV may sit in the
-	# frag list: 8 bytes (the ESP header alone) in the first fragment.
+	# frag list: 8 bytes (the ESP header alone) in the first fragment, and
+	# the rest too large to be copied into the first one's spare room.
 	rvti_snap gw4
 	pb=$(snap gw4 rvti0 in "$SPI_14" packets)
 	eb=$(echo_requests host4)

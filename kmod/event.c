@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Events for key managers and operators: the multicast group "events" of
+ * the rvti family, per network namespace (the device's), as `ip monitor`
+ * has for routes. Nothing is built when nobody listens.
+ */
+
+#include <linux/netdevice.h>
+#include <net/genetlink.h>
+#include <net/net_namespace.h>
+#include <linux/rvti.h>
+
+#include "device.h"
+#include "event.h"
+#include "netlink.h"
+#include "sa.h"
+
+static struct sk_buff *rvti_event_new(struct rvti_device *rvti, u8 event,
+				      gfp_t gfp, void **hdr)
+{
+	struct net *net = dev_net(rvti->dev);
+	struct sk_buff *skb;
+
+	/* A namespace on its way out has nobody left to tell. */
+	if (!check_net(net) ||
+	    !genl_has_listeners(&rvti_genl_family, net, RVTI_MCGRP_EVENTS_ID))
+		return NULL;
+	skb = genlmsg_new(NLMSG_GOODSIZE, gfp);
+	if (!skb)
+		return NULL;
+	*hdr = genlmsg_put(skb, 0, 0, &rvti_genl_family, 0, RVTI_CMD_EVENT);
+	if (!*hdr ||
+	    nla_put_u8(skb, RVTI_A_EVENT, event) ||
+	    nla_put_u32(skb, RVTI_A_IFINDEX, rvti->dev->ifindex) ||
+	    nla_put_string(skb, RVTI_A_IFNAME, rvti->dev->name)) {
+		nlmsg_free(skb);
+		return NULL;
+	}
+	return skb;
+}
+
+static void rvti_event_send(struct rvti_device *rvti, struct sk_buff *skb,
+			    void *hdr, gfp_t gfp)
+{
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&rvti_genl_family, dev_net(rvti->dev), skb, 0,
+				RVTI_MCGRP_EVENTS_ID, gfp);
+}
+
+void rvti_event_tunnel(struct rvti_device *rvti, u8 event)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = rvti_event_new(rvti, event, GFP_KERNEL, &hdr);
+	if (skb)
+		rvti_event_send(rvti, skb, hdr, GFP_KERNEL);
+}
+
+/* Process context, under RTNL: configuration and the expire work. */
+void rvti_event_sa(struct rvti_sa *sa, u8 event, u8 limit)
+{
+	struct nlattr *nest;
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = rvti_event_new(sa->rvti, event, GFP_KERNEL, &hdr);
+	if (!skb)
+		return;
+	nest = nla_nest_start(skb, RVTI_A_SA);
+	if (!nest ||
+	    nla_put_u8(skb, RVTI_SA_A_DIR, sa->dir) ||
+	    nla_put_u32(skb, RVTI_SA_A_SPI, ntohl(sa->spi)) ||
+	    (limit && nla_put_u8(skb, RVTI_SA_A_LIMIT, limit))) {
+		nlmsg_free(skb);
+		return;
+	}
+	nla_nest_end(skb, nest);
+	rvti_event_send(sa->rvti, skb, hdr, GFP_KERNEL);
+}
+
+/*
+ * From the transmit path: traffic for a tunnel without a usable outbound
+ * SA. At most one a second per tunnel, however fast the packets come.
+ */
+void rvti_event_acquire(struct rvti_device *rvti)
+{
+	unsigned long last = READ_ONCE(rvti->last_acquire);
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (last && time_before(jiffies, last + HZ))
+		return;
+	if (cmpxchg(&rvti->last_acquire, last, jiffies | 1) != last)
+		return;
+	skb = rvti_event_new(rvti, RVTI_EVENT_ACQUIRE, GFP_ATOMIC, &hdr);
+	if (skb)
+		rvti_event_send(rvti, skb, hdr, GFP_ATOMIC);
+}
