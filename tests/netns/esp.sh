@@ -142,8 +142,9 @@ if check "$tag: rvti tunnel gw1 = gw4" tunnel_up rvti rvti 4 gcm128; then
 	check "rekey: gw1 adds outbound SA $spi_b while $spi_a is active" \
 		$G1 rvti sa add dev rvti0 dir out spi $spi_b $(rvti_alg_args gcm128 "$key_b")
 	rvti_snap gw1
-	check_eq "rekey: the new outbound SA replaced the active one" "$((spi_b))" \
-		"$(jq -r '[.[0].sas[] | select(.dir == "out") | .spi] | join(" ")' <<<"${SNAP[gw1.json]}" 2>&1)"
+	check_eq "rekey: the new outbound SA is the active one, the old one inactive" \
+		"$((spi_a)) false $((spi_b)) true" \
+		"$(jq -r '[.[0].sas[] | select(.dir == "out") | "\(.spi) \(.active)"] | join(" ")' <<<"${SNAP[gw1.json]}" 2>&1)"
 	check "rekey: ping passes over SA $spi_b" ping_ok host1 $HOST4_V4 3
 	cap_stop rekey
 	check "rekey: SA $spi_a on the wire from sequence number 1" \

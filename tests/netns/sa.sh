@@ -115,11 +115,13 @@ check_fails "... also with a wildcard local address" \
 check_eq "the refused move changed nothing" "192.0.2.1 192.0.2.3" \
 	"$($A rvti -j show dev rvti1 | jq -r '.[0] | "\(.local) \(.remote)"')"
 
-# Outbound: one active SA; a new one replaces it.
+# Outbound: one active SA; a new one becomes active, the old one stays
+# inactive until deleted (make-before-break).
 check "first outbound SA" $A rvti sa add dev rvti0 dir out spi 0x900 $GCM key "$(hex 20)"
-check "second outbound SA replaces it" $A rvti sa add dev rvti0 dir out spi 0x901 $GCM key "$(hex 20)"
-check_eq "only the new outbound SA remains" "2305" \
-	"$($A rvti -j show dev rvti0 | jq -r '[.[0].sas[] | select(.dir == "out") | .spi] | join(" ")')"
+check "second outbound SA becomes the active one" $A rvti sa add dev rvti0 dir out spi 0x901 $GCM key "$(hex 20)"
+check_eq "the first stays, inactive" "2304 false 2305 true" \
+	"$($A rvti -j show dev rvti0 | jq -r '[.[0].sas[] | select(.dir == "out") | "\(.spi) \(.active)"] | join(" ")')"
+check "the inactive one can be deleted" $A rvti sa del dev rvti0 dir out spi 0x900
 check "an outbound SPI may equal an inbound one" \
 	$A rvti sa add dev rvti1 dir out spi 0x110 $GCM key "$(hex 20)"
 
