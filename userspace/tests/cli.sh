@@ -106,6 +106,33 @@ t sa_del_missing_dir 2 '' '^Usage: rvti sa del dev NAME dir in\|out spi SPI$' --
 	sa del dev rvti0 spi 256
 t sa_list_extra 2 '' 'a device goes after the keyword "dev"' -- sa list rvti0
 
+# A key manager's commands (issue 8): usage errors before any netlink.
+OUT="sa add dev rvti0 dir out spi 0x1004 $AEAD"
+t sa_get_help 0 '^Usage: rvti sa get dev NAME dir in\|out spi SPI$' '' -- sa get help
+t sa_flush_help 0 '^Usage: rvti sa flush \[dev NAME\]$' '' -- sa flush help
+t sa_allocspi_help 0 '^Usage: rvti sa allocspi dev NAME \[min MIN\] \[max MAX\]$' '' -- sa allocspi help
+t sa_add_limits_help 0 '^LIMIT := \{ soft-bytes \| hard-bytes' '' -- sa add help
+t monitor_help 0 '^Usage: rvti monitor \[-j\]$' '' -- monitor help
+t monitor_in_top_help 0 '^  rvti monitor \[-j\]$' '' -- help
+t sa_add_seq_in 2 '' '^rvti: "seq" goes with "dir out" only: it is the last sequence number sent$' -- \
+	sa add dev rvti0 dir in spi 0x1004 $AEAD seq 5
+t sa_add_soft_above_hard 2 '' '^rvti: soft-bytes must be below hard-bytes$' -- \
+	$OUT soft-bytes 2G hard-bytes 1G
+t sa_add_soft_equals_hard 2 '' '^rvti: soft-time must be below hard-time$' -- \
+	$OUT hard-time 60 soft-time 60
+t sa_add_bad_bytes 2 '' '^rvti: invalid hard-bytes \(expected a 64-bit number of bytes' -- \
+	$OUT hard-bytes 1T
+t sa_add_bad_packets 2 '' '^rvti: invalid soft-packets \(expected a 64-bit number, decimal or 0xHEX\)$' -- \
+	$OUT soft-packets 10K
+t sa_add_seq_overflow 2 '' '^rvti: invalid seq \(expected a 64-bit number' -- \
+	$OUT seq 18446744073709551616
+t sa_get_missing_spi 2 '' '^Usage: rvti sa get dev NAME dir in\|out spi SPI$' -- sa get dev rvti0 dir in
+t sa_allocspi_no_dev 2 '' 'missing "dev NAME"' -- sa allocspi min 0x1000
+t sa_allocspi_empty 2 '' '^rvti: empty range: "min" is above "max"$' -- \
+	sa allocspi dev rvti0 min 0x2000 max 0x1000
+t sa_allocspi_reserved 2 '' 'SPIs 0 to 255 are reserved' -- sa allocspi dev rvti0 min 1
+t monitor_extra 2 '' '^Usage: rvti monitor \[-j\]$' -- monitor now
+
 # SPIs 0 to 255 are reserved (RFC 4303): refused before any netlink.
 SPIRES='^rvti: SPIs 0 to 255 are reserved \(RFC 4303\): use 256 to 4294967295$'
 t sa_add_spi_255 2 '' "$SPIRES" -- sa add dev rvti0 dir in spi 255 $AEAD
@@ -142,6 +169,20 @@ add_dir|sa add dev rvti0 dir KEY spi 0x1000 aead aes-gcm key 0x00
 add_spi|sa add dev rvti0 dir in spi KEY aead aes-gcm key 0x00
 add_icv|sa add dev rvti0 dir in spi 0x1000 aead aes-gcm key 0x00 icv KEY
 add_replay|sa add dev rvti0 dir in spi 0x1000 aead aes-gcm key 0x00 replay-window KEY
+add_seq|sa add dev rvti0 dir out spi 0x1000 aead aes-gcm key 0x00 seq KEY
+add_soft_bytes|sa add dev rvti0 dir out spi 0x1000 aead aes-gcm key 0x00 soft-bytes KEY
+add_hard_time|sa add dev rvti0 dir out spi 0x1000 aead aes-gcm key 0x00 hard-time KEY
+add_limit_trailing|sa add dev rvti0 dir out spi 0x1000 aead aes-gcm key 0x00 hard-packets 10 KEY
+get_dev|sa get dev KEY dir in spi 0x1000
+get_spi|sa get dev rvti0 dir in spi KEY
+get_trailing|sa get dev rvti0 dir in spi 0x1000 KEY
+flush_first|sa flush KEY
+flush_dev|sa flush dev KEY
+allocspi_min|sa allocspi dev rvti0 min KEY
+allocspi_max|sa allocspi dev rvti0 max KEY
+allocspi_trailing|sa allocspi dev rvti0 KEY
+monitor|monitor KEY
+monitor_json|monitor -j KEY
 del_trailing|sa del dev rvti0 dir in spi 0x1000 KEY
 del_first|sa del KEY
 del_dev|sa del dev KEY dir in spi 0x1000
@@ -254,6 +295,12 @@ elif grep -q 'generic netlink family "rvti" not found' "$tmp/probe"; then
 	t sa_list_no_family 1 '' "$msg" -- -j sa list
 	t prefix_add_no_family 1 '' "$msg" -- prefix add dev rvti0 10.1.0.0/16
 	t prefix_list_no_family 1 '' "$msg" -- prefix list
+	t sa_get_no_family 1 '' "$msg" -- sa get dev rvti0 dir in spi 256
+	t sa_flush_no_family 1 '' "$msg" -- sa flush
+	t sa_allocspi_no_family 1 '' "$msg" -- -j sa allocspi dev rvti0
+	t sa_add_limits_no_family 1 '' "$msg" -- \
+		$OUT seq 1 soft-bytes 1M hard-bytes 2M soft-time 10 hard-time 20
+	t monitor_no_family 1 '' "$msg" -- monitor
 else
 	echo "ok - cli_show_no_family # SKIP $(head -1 "$tmp/probe")"
 fi
