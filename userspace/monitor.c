@@ -206,10 +206,40 @@ static int monitor_args(struct rvti_ctx *ctx, int argc, char **argv)
 	return -1;
 }
 
+int monitor_listen(struct nl_ctx *nl, nl_msg_cb cb, void *arg)
+{
+	struct sigaction sa = { .sa_handler = monitor_signal };
+	struct sigaction old_int, old_term;
+	sigset_t block, old_mask, waitmask;
+	int ret;
+
+	/*
+	 * SIGINT and SIGTERM end the loop: blocked but while waiting, so
+	 * that one that comes between two reads is not missed. No
+	 * SA_RESTART: a read they interrupt returns.
+	 */
+	monitor_stop = 0;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &old_mask);
+	waitmask = old_mask;
+	sigdelset(&waitmask, SIGINT);
+	sigdelset(&waitmask, SIGTERM);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+
+	ret = nl_listen(nl, cb, arg, &monitor_stop, &waitmask);
+
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	return ret;
+}
+
 int monitor_do(struct rvti_ctx *ctx, int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = monitor_signal }, old_int, old_term;
-	sigset_t block, old_mask, waitmask;
 	struct nl_ctx *nl;
 	uint32_t group;
 	int ret;
@@ -231,29 +261,7 @@ int monitor_do(struct rvti_ctx *ctx, int argc, char **argv)
 		nl_perror(NULL, ret, ctx->err);
 		return RVTI_EXIT_ERROR;
 	}
-
-	/*
-	 * SIGINT and SIGTERM end the loop: blocked but while waiting, so
-	 * that one that comes between two reads is not missed. No
-	 * SA_RESTART: a read they interrupt returns.
-	 */
-	monitor_stop = 0;
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigprocmask(SIG_BLOCK, &block, &old_mask);
-	waitmask = old_mask;
-	sigdelset(&waitmask, SIGINT);
-	sigdelset(&waitmask, SIGTERM);
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-
-	ret = nl_listen(nl, monitor_cb, ctx, &monitor_stop, &waitmask);
-
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	ret = monitor_listen(nl, monitor_cb, ctx);
 	if (ret == -EIO) {
 		fprintf(ctx->err, "rvti: cannot write the output\n");
 		return RVTI_EXIT_ERROR;

@@ -59,6 +59,14 @@ int event_print(FILE *fp, bool json, const struct rvti_event_info *ev);
 /* Set by SIGINT and SIGTERM (and by the tests) to end "monitor". */
 extern volatile sig_atomic_t monitor_stop;
 
+/*
+ * nl_listen() on @nl (which joined its groups) until SIGINT or SIGTERM,
+ * which set monitor_stop; their handlers are in place and they are
+ * blocked but while waiting, then both are as they were. Returns what
+ * nl_listen() returned.
+ */
+int monitor_listen(struct nl_ctx *nl, nl_msg_cb cb, void *arg);
+
 int monitor_do(struct rvti_ctx *ctx, int argc, char **argv);
 
 #define MONITOR_HELP "[-j]"

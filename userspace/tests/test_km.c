@@ -7,7 +7,10 @@
  * CTRL_CMD_NEWFAMILY reply.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <linux/genetlink.h>
 #include <linux/rvti.h>
@@ -939,6 +942,60 @@ static void mcast_group_lookup(void)
 	free(nl);
 }
 
+static int count_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	(void)nlh;
+	++*(unsigned int *)arg;
+	return 0;
+}
+
+/*
+ * The real thing, with the family every kernel has (nlctrl, group
+ * "notify"): the group id from the family lookup, the join, and the
+ * listen loop ended by SIGTERM, whether it comes while waiting or before.
+ */
+static void listen_real_socket(void)
+{
+	unsigned int n = 0;
+	struct nl_ctx *nl;
+	uint32_t group = 0;
+	sigset_t block, old;
+	pid_t pid;
+	int status;
+
+	if (nl_open(&nl, "nlctrl", 2))
+		TEST_SKIP("no generic netlink here");
+	CHECK(nl->ngroups > 0);
+	CHECK_INT(nl_mcast_group_id(nl, "notify", &group), 0);
+	CHECK(group != 0);
+	CHECK_INT(nl_join_group(nl, group), 0);
+
+	/* SIGTERM while the loop waits */
+	pid = fork();
+	if (pid == 0) {
+		usleep(200000);
+		kill(getppid(), SIGTERM);
+		_exit(0);
+	}
+	CHECK(pid > 0);
+	CHECK_INT(monitor_listen(nl, count_cb, &n), 0);
+	CHECK_INT(monitor_stop, 1);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+
+	/* SIGTERM before the loop: pending, not missed */
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	kill(getpid(), SIGTERM);
+	CHECK_INT(monitor_listen(nl, count_cb, &n), 0);
+	CHECK_INT(monitor_stop, 1);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	/* the handler was taken back: the default action again */
+	CHECK(signal(SIGTERM, SIG_DFL) == SIG_DFL);
+	nl_close(nl);
+}
+
 const struct test_case km_tests[] = {
 	TEST_CASE(u64_numbers),
 	TEST_CASE(byte_counts),
@@ -957,5 +1014,6 @@ const struct test_case km_tests[] = {
 	TEST_CASE(events_malformed),
 	TEST_CASE(mcast_groups),
 	TEST_CASE(mcast_group_lookup),
+	TEST_CASE(listen_real_socket),
 	{ NULL, NULL }
 };
