@@ -1154,37 +1154,57 @@ static int sa_do_list(struct rvti_ctx *ctx, int argc, char **argv)
 	return tunnel_show_cmd(ctx, argc, argv, true);
 }
 
-/* The reply of a GET_SA do: one message, one SA. */
-struct sa_get_state {
-	struct rvti_tunnel t;	/* its device; t.sas points at sa */
-	struct rvti_sa_info sa;
+/* What a request answered by one message got. */
+struct sa_reply {
 	bool got;
 	const char *why;	/* set when the reply was malformed */
+};
+
+/*
+ * Send @nlh unless building it failed (@ret), read the reply with @cb and
+ * @arg, whose state starts with @rep; print what went wrong, e.g. "the
+ * kernel's reply holds no @what". Returns an exit status.
+ */
+static int sa_ask(struct rvti_ctx *ctx, struct nlmsghdr *nlh, int ret,
+		  nl_msg_cb cb, struct sa_reply *rep, const char *what)
+{
+	if (!ret)
+		ret = nl_talk(ctx->nl, nlh, cb, rep);
+	if (ret && !ctx->nl->kernel_err && rep->why) {
+		fprintf(ctx->err, "rvti: malformed reply from the kernel: %s\n",
+			rep->why);
+		return RVTI_EXIT_ERROR;
+	}
+	if (ret) {
+		nl_perror(ctx->nl, ret, ctx->err);
+		return RVTI_EXIT_ERROR;
+	}
+	if (!rep->got) {
+		fprintf(ctx->err, "rvti: the kernel's reply holds no %s\n", what);
+		return RVTI_EXIT_ERROR;
+	}
+	return RVTI_EXIT_OK;
+}
+
+/* The reply of a GET_SA do: one message, one SA. */
+struct sa_get_state {
+	struct sa_reply rep;	/* first: sa_ask() passes it to the callback */
+	struct rvti_tunnel t;	/* its device; t.sas points at sa */
+	struct rvti_sa_info sa;
 };
 
 static int sa_get_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct sa_get_state *st = arg;
 
-	if (st->got)
+	if (st->rep.got)
 		return 0;
 	if (sa_msg_decode(nlh, st->t.ifname, &st->t.ifindex, &st->sa,
-			  &st->why))
+			  &st->rep.why))
 		return -EBADMSG;
 	st->t.has_ifindex = st->t.ifindex != 0;
-	st->got = true;
+	st->rep.got = true;
 	return 0;
-}
-
-/* A failed request whose reply we decode: the kernel's error, or ours. */
-static int sa_reply_failed(struct rvti_ctx *ctx, const char *why, int ret)
-{
-	if (!ctx->nl->kernel_err && why)
-		fprintf(ctx->err, "rvti: malformed reply from the kernel: %s\n",
-			why);
-	else
-		nl_perror(ctx->nl, ret, ctx->err);
-	return RVTI_EXIT_ERROR;
 }
 
 /*
@@ -1264,16 +1284,9 @@ static int sa_do_get(struct rvti_ctx *ctx, int argc, char **argv)
 	nlh = rvti_req(ctx, RVTI_CMD_GET_SA, 0);
 	if (!nlh)
 		return RVTI_EXIT_ERROR;
-	ret = sa_del_build(nlh, NL_SEND_BUF_SIZE, &req);
-	if (!ret)
-		ret = nl_talk(ctx->nl, nlh, sa_get_cb, &st);
-	if (ret)
-		return sa_reply_failed(ctx, st.why, ret);
-	if (!st.got) {
-		fprintf(ctx->err, "rvti: the kernel's reply holds no SA\n");
-		return RVTI_EXIT_ERROR;
-	}
-	return sa_get_print(ctx, &st);
+	ret = sa_ask(ctx, nlh, sa_del_build(nlh, NL_SEND_BUF_SIZE, &req),
+		     sa_get_cb, &st.rep, "SA");
+	return ret ? ret : sa_get_print(ctx, &st);
 }
 
 static int sa_do_flush(struct rvti_ctx *ctx, int argc, char **argv)
@@ -1294,21 +1307,20 @@ static int sa_do_flush(struct rvti_ctx *ctx, int argc, char **argv)
 }
 
 struct sa_alloc_state {
+	struct sa_reply rep;	/* first, as in struct sa_get_state */
 	char ifname[IFNAMSIZ];
 	uint32_t spi;
-	bool got;
-	const char *why;
 };
 
 static int sa_alloc_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct sa_alloc_state *st = arg;
 
-	if (st->got)
+	if (st->rep.got)
 		return 0;
-	if (sa_allocspi_decode(nlh, st->ifname, &st->spi, &st->why))
+	if (sa_allocspi_decode(nlh, st->ifname, &st->spi, &st->rep.why))
 		return -EBADMSG;
-	st->got = true;
+	st->rep.got = true;
 	return 0;
 }
 
@@ -1328,15 +1340,10 @@ static int sa_do_allocspi(struct rvti_ctx *ctx, int argc, char **argv)
 	nlh = rvti_req(ctx, RVTI_CMD_ALLOC_SPI, 0);
 	if (!nlh)
 		return RVTI_EXIT_ERROR;
-	ret = sa_allocspi_build(nlh, NL_SEND_BUF_SIZE, &req);
-	if (!ret)
-		ret = nl_talk(ctx->nl, nlh, sa_alloc_cb, &st);
+	ret = sa_ask(ctx, nlh, sa_allocspi_build(nlh, NL_SEND_BUF_SIZE, &req),
+		     sa_alloc_cb, &st.rep, "SPI");
 	if (ret)
-		return sa_reply_failed(ctx, st.why, ret);
-	if (!st.got) {
-		fprintf(ctx->err, "rvti: the kernel's reply holds no SPI\n");
-		return RVTI_EXIT_ERROR;
-	}
+		return ret;
 	if (!ctx->json) {
 		fprintf(ctx->out, "0x%08" PRIx32 "\n", st.spi);
 		return RVTI_EXIT_OK;
