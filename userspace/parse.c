@@ -434,3 +434,19 @@ int parse_kw_once(bool *seen, const char *kw, char *err, size_t errlen)
 	*seen = true;
 	return 0;
 }
+
+int parse_kw_next(int argc, char **argv, int *i, const char **after,
+		  const char *const *kws, bool *seen, int *kw,
+		  const char **val, char *err, size_t errlen)
+{
+	int ret;
+
+	ret = parse_kw(argv[*i], *i + 1, *after, kws, kw, err, errlen);
+	if (ret)
+		return ret;
+	*after = kws[*kw];
+	ret = parse_kw_once(&seen[*kw], kws[*kw], err, errlen);
+	if (!ret)
+		ret = parse_kw_val(argc, argv, i, kws[*kw], val, err, errlen);
+	return ret;
+}

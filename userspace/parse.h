@@ -166,4 +166,15 @@ int parse_kw_val(int argc, char **argv, int *i, const char *kw,
 /* Set *@seen for the keyword @kw; an error when it was set already. */
 int parse_kw_once(bool *seen, const char *kw, char *err, size_t errlen);
 
+/*
+ * One step of a loop over "KEYWORD VALUE" pairs, each keyword at most once:
+ * parse_kw() on argv[*@i] (*@after: the keyword before, updated),
+ * parse_kw_once() on @seen (indexed like @kws) and parse_kw_val(), which
+ * moves *@i to the value. Returns 0 with *@kw and *@val set, PARSE_HELP,
+ * or -EINVAL with a message.
+ */
+int parse_kw_next(int argc, char **argv, int *i, const char **after,
+		  const char *const *kws, bool *seen, int *kw,
+		  const char **val, char *err, size_t errlen);
+
 #endif /* RVTI_PARSE_H */

@@ -448,16 +448,8 @@ int sa_del_parse(int argc, char **argv, struct sa_del_req *req, char *err,
 
 	memset(req, 0, sizeof(*req));
 	for (i = 0; i < argc; i++) {
-		ret = parse_kw(argv[i], i + 1, after, del_kws, &kw, err,
-			       errlen);
-		if (!ret)
-			after = del_kws[kw];
-		if (!ret)
-			ret = parse_kw_once(&seen[kw], del_kws[kw], err,
-					    errlen);
-		if (!ret)
-			ret = parse_kw_val(argc, argv, &i, del_kws[kw], &val,
-					   err, errlen);
+		ret = parse_kw_next(argc, argv, &i, &after, del_kws, seen, &kw,
+				    &val, err, errlen);
 		if (!ret)
 			ret = sa_id_arg(kw, val, req->ifname, &req->dir,
 					&req->spi, err, errlen);
@@ -485,16 +477,8 @@ int sa_allocspi_parse(int argc, char **argv, struct sa_allocspi_req *req,
 
 	memset(req, 0, sizeof(*req));
 	for (i = 0; i < argc; i++) {
-		ret = parse_kw(argv[i], i + 1, after, alloc_kws, &kw, err,
-			       errlen);
-		if (!ret)
-			after = alloc_kws[kw];
-		if (!ret)
-			ret = parse_kw_once(&seen[kw], alloc_kws[kw], err,
-					    errlen);
-		if (!ret)
-			ret = parse_kw_val(argc, argv, &i, alloc_kws[kw], &val,
-					   err, errlen);
+		ret = parse_kw_next(argc, argv, &i, &after, alloc_kws, seen,
+				    &kw, &val, err, errlen);
 		if (ret)
 			return ret;
 		switch (kw) {
