@@ -400,23 +400,13 @@ static int rvti_fill_prefix(struct sk_buff *skb, struct net_device *dev,
 	return 0;
 }
 
-/* NL_SET_ERR_MSG_ATTR() for a message chosen at run time (static storage). */
-static void rvti_nl_err(struct netlink_ext_ack *extack,
-			const struct nlattr *nla, const char *msg)
-{
-	do_trace_netlink_extack(msg);
-	if (extack) {
-		extack->_msg = msg;
-		extack->bad_attr = nla;
-	}
-}
-
 /*
  * Refuses an overlap: extack messages are constant strings, so the other
- * device and its prefix go to the caller in a message before the error.
+ * device and its prefix go to the caller in a message before the error;
+ * the caller sets the message.
  */
 static int rvti_refuse_overlap(struct genl_info *info, struct rvti_device *other,
-			       const struct rvti_prefix *found, const char *why)
+			       const struct rvti_prefix *found)
 {
 	struct sk_buff *msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 
@@ -427,7 +417,6 @@ static int rvti_refuse_overlap(struct genl_info *info, struct rvti_device *other
 		else
 			genlmsg_reply(msg, info);
 	}
-	rvti_nl_err(info->extack, NULL, why);
 	return -EEXIST;
 }
 
@@ -456,7 +445,6 @@ static int rvti_prefix_from_attrs(struct genl_info *info, struct rvti_prefix *p)
 {
 	struct nlattr *nest = info->attrs[RVTI_A_PREFIX];
 	struct nlattr *tb[RVTI_PREFIX_A_MAX + 1];
-	const char *why;
 	int ret;
 
 	if (!nest) {
@@ -483,10 +471,7 @@ static int rvti_prefix_from_attrs(struct genl_info *info, struct rvti_prefix *p)
 	p->cidr = nla_get_u8(tb[RVTI_PREFIX_A_LEN]);
 	if (tb[RVTI_PREFIX_A_FLAGS])
 		p->flags = nla_get_u32(tb[RVTI_PREFIX_A_FLAGS]);
-	ret = rvti_prefix_check(p, &why);
-	if (ret)
-		rvti_nl_err(info->extack, nest, why);
-	return ret;
+	return rvti_prefix_check(p, nest, info->extack);
 }
 
 /* NEW_PREFIX and DEL_PREFIX. */
@@ -515,8 +500,9 @@ static int rvti_prefix_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	other = rvti_policy_conflict(rvti, rvti_policy_site(rvti), &p, &found);
 	if (other) {
-		ret = rvti_refuse_overlap(info, other, &found,
-					  "the prefix overlaps a prefix of a tunnel to another site");
+		ret = rvti_refuse_overlap(info, other, &found);
+		NL_SET_ERR_MSG(info->extack,
+			       "the prefix overlaps a prefix of a tunnel to another site");
 		goto out;
 	}
 	ret = rvti_prefix_add(&rvti->prefixes, &p);
@@ -572,9 +558,11 @@ static int rvti_set_site_doit(struct sk_buff *skb, struct genl_info *info)
 	if (site) {
 		ret = rvti_policy_set_site(rvti, nla_data(site), &mine, &other,
 					   &found);
-		if (ret == -EEXIST)
-			ret = rvti_refuse_overlap(info, other, &found,
-						  "with this site label a prefix of the tunnel would overlap a prefix of a tunnel to another site");
+		if (ret == -EEXIST) {
+			ret = rvti_refuse_overlap(info, other, &found);
+			NL_SET_ERR_MSG(info->extack,
+				       "with this site label a prefix of the tunnel would overlap a prefix of a tunnel to another site");
+		}
 		if (ret)
 			goto out;
 	}

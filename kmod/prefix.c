@@ -111,21 +111,25 @@ void rvti_prefix_table_init(struct rvti_prefix_table *t, struct mutex *lock)
 }
 EXPORT_SYMBOL_IF_KUNIT(rvti_prefix_table_init);
 
-int rvti_prefix_check(const struct rvti_prefix *p, const char **why)
+int rvti_prefix_check(const struct rvti_prefix *p, const struct nlattr *nla,
+		      struct netlink_ext_ack *extack)
 {
 	static const u8 zero[16];
 	unsigned int bits;
 	u8 key[16];
 
 	if (p->family != AF_INET && p->family != AF_INET6) {
-		*why = "a prefix is an IPv4 or IPv6 address";
+		NL_SET_ERR_MSG_ATTR(extack, nla, "a prefix is an IPv4 or IPv6 address");
 		return -EINVAL;
 	}
 	bits = rvti_family_bits(p->family);
 	if (p->cidr > bits) {
-		*why = p->family == AF_INET ?
-		       "an IPv4 prefix length is 0 to 32" :
-		       "an IPv6 prefix length is 0 to 128";
+		if (p->family == AF_INET)
+			NL_SET_ERR_MSG_ATTR(extack, nla,
+					    "an IPv4 prefix length is 0 to 32");
+		else
+			NL_SET_ERR_MSG_ATTR(extack, nla,
+					    "an IPv6 prefix length is 0 to 128");
 		return -EINVAL;
 	}
 	/* Host bits: the address with its first cidr bits cleared. */
@@ -135,7 +139,8 @@ int rvti_prefix_check(const struct rvti_prefix *p, const char **why)
 	if (p->cidr % 8)
 		key[p->cidr / 8] &= 0xff >> (p->cidr % 8);
 	if (memcmp(key, zero, bits / 8)) {
-		*why = "the prefix has host bits set (bits beyond its length must be 0)";
+		NL_SET_ERR_MSG_ATTR(extack, nla,
+				    "the prefix has host bits set (bits beyond its length must be 0)");
 		return -EINVAL;
 	}
 	return 0;

@@ -15,6 +15,7 @@
 #include <linux/skbuff.h>
 #include <linux/socket.h>
 #include <linux/types.h>
+#include <net/netlink.h>
 
 /* Prefixes one tunnel may hold; a clear error beyond. */
 #define RVTI_PREFIX_MAX 65536
@@ -65,8 +66,9 @@ void rvti_prefix_table_init(struct rvti_prefix_table *t, struct mutex *lock);
 /* Removes every prefix; the caller holds the lock. */
 void rvti_prefix_table_flush(struct rvti_prefix_table *t);
 
-/* 0, or -EINVAL with @why set: a bad length or host bits set. */
-int rvti_prefix_check(const struct rvti_prefix *p, const char **why);
+/* 0, or -EINVAL with an extack message: a bad length or host bits set. */
+int rvti_prefix_check(const struct rvti_prefix *p, const struct nlattr *nla,
+		      struct netlink_ext_ack *extack);
 /* 0, -EEXIST, -ENOSPC (RVTI_PREFIX_MAX) or -ENOMEM. */
 int rvti_prefix_add(struct rvti_prefix_table *t, const struct rvti_prefix *p);
 /* 0 or -ENOENT. */

@@ -218,28 +218,28 @@ static void rvti_pt_set(struct rvti_prefix *p, sa_family_t family,
 
 static void rvti_prefix_test_check(struct kunit *test)
 {
+	struct netlink_ext_ack extack = {};
 	struct rvti_prefix p;
-	const char *why;
 
 	rvti_pt_set(&p, AF_INET, "\x0a\x01\x00\x00", 4, 16);
-	KUNIT_EXPECT_EQ(test, rvti_prefix_check(&p, &why), 0);
+	KUNIT_EXPECT_EQ(test, rvti_prefix_check(&p, NULL, &extack), 0);
 	rvti_pt_set(&p, AF_INET, "\x0a\x01\x00\x01", 4, 16);
-	KUNIT_EXPECT_EQ(test, rvti_prefix_check(&p, &why), -EINVAL);
-	KUNIT_EXPECT_NOT_NULL(test, strstr(why, "host bits"));
+	KUNIT_EXPECT_EQ(test, rvti_prefix_check(&p, NULL, &extack), -EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(extack._msg, "host bits"));
 	rvti_pt_set(&p, AF_INET, "\x0a\x01\x00\x00", 4, 33);
-	KUNIT_EXPECT_EQ(test, rvti_prefix_check(&p, &why), -EINVAL);
-	KUNIT_EXPECT_NOT_NULL(test, strstr(why, "IPv4 prefix length"));
+	KUNIT_EXPECT_EQ(test, rvti_prefix_check(&p, NULL, &extack), -EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(extack._msg, "IPv4 prefix length"));
 	rvti_pt_set(&p, AF_INET6, "\x20\x01\x0d\xb8", 4, 32);
-	KUNIT_EXPECT_EQ(test, rvti_prefix_check(&p, &why), 0);
+	KUNIT_EXPECT_EQ(test, rvti_prefix_check(&p, NULL, &extack), 0);
 	/* 2001:db9::/31 has bit 32 set */
 	p.bytes[3] = 0xb9;
 	p.cidr = 31;
-	KUNIT_EXPECT_EQ(test, rvti_prefix_check(&p, &why), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rvti_prefix_check(&p, NULL, &extack), -EINVAL);
 	p.cidr = 129;
-	KUNIT_EXPECT_EQ(test, rvti_prefix_check(&p, &why), -EINVAL);
-	KUNIT_EXPECT_NOT_NULL(test, strstr(why, "IPv6 prefix length"));
+	KUNIT_EXPECT_EQ(test, rvti_prefix_check(&p, NULL, &extack), -EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(extack._msg, "IPv6 prefix length"));
 	rvti_pt_set(&p, AF_INET, "", 0, 0);
-	KUNIT_EXPECT_EQ(test, rvti_prefix_check(&p, &why), 0);
+	KUNIT_EXPECT_EQ(test, rvti_prefix_check(&p, NULL, &extack), 0);
 }
 
 /* The brief's sites: 10.1.0.0/16 and what overlaps it or not. */
