@@ -38,8 +38,11 @@ check "ping from in1 through the moved device" \
 	ip netns exec in1 ping -c 3 -i 0.3 -W 2 -I 10.1.0.1 10.41.0.1
 check_eq "the ESP was received in out1, the namespace of creation" true \
 	"$(ip netns exec in1 rvti -j show | jq '.[0].sas[] | select(.dir == "in") | .stats.packets >= 3')"
-check "the inbound SPI belongs to out1's table: a second device there cannot take it" \
-	bash -c "ip -n out1 link add rvti1 type rvti && ! ip netns exec out1 rvti sa add dev rvti1 dir in spi 0x2000 aead aes-gcm key $K 2>/dev/null"
+check "the inbound SPI belongs to out1's table: a second device there, to the same peer, cannot take it" \
+	bash -c "ip -n out1 link add rvti1 type rvti &&
+		 ip netns exec out1 rvti tunnel set dev rvti1 local 203.0.113.1 remote 203.0.113.4 &&
+		 ip netns exec out1 rvti sa add dev rvti1 dir in spi 0x2000 aead aes-gcm key $K 2>&1 |
+		 grep -q 'another rvti tunnel with the same outer addresses'"
 check "deleting out1 removes the moved device" \
 	bash -c "ip netns del out1 && sleep 1 && ! ip -n in1 link show rvti0 2>/dev/null"
 for ns in out4 in1; do ip netns del $ns; done
