@@ -254,7 +254,11 @@ static int arg_limit(int kw, const char *val, struct sa_add_req *req,
 	return 0;
 }
 
-/* Each soft limit below its hard limit, where both are set (not 0). */
+/*
+ * No soft limit above its hard limit, where the hard one is set (not 0),
+ * as the kernel checks: equal limits are taken (the soft event and the
+ * hard expiry then come together).
+ */
 static int limits_check(const struct sa_add_req *req, char *err,
 			size_t errlen)
 {
@@ -262,10 +266,10 @@ static int limits_check(const struct sa_add_req *req, char *err,
 
 	for (soft = RVTI_LIFETIME_A_SOFT_BYTES; soft + 1 < SA_NLIMITS;
 	     soft += 2) {
-		if (req->lifetime[soft] && req->lifetime[soft + 1] &&
-		    req->lifetime[soft] >= req->lifetime[soft + 1])
+		if (req->lifetime[soft + 1] &&
+		    req->lifetime[soft] > req->lifetime[soft + 1])
 			return parse_errf(err, errlen,
-					  "%s must be below %s",
+					  "%s is above %s: a soft limit must not exceed its hard limit",
 					  limit_kws[soft], limit_kws[soft + 1]);
 	}
 	return 0;
@@ -1369,7 +1373,7 @@ static int sa_do_allocspi(struct rvti_ctx *ctx, int argc, char **argv)
 	"         soft: an event (time to rekey); hard: the SA is deleted.\n" \
 	"         -time: seconds since the SA was added; -use-time: since its\n" \
 	"         first packet. Bytes may end in K, M or G (powers of 1024).\n" \
-	"         0: no limit; a soft limit must be below its hard limit.\n" \
+	"         0: no limit; a soft limit must not exceed its hard limit.\n" \
 	"N := decimal or 0xHEX"
 
 #define SA_KM_NOTES \

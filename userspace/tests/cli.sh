@@ -116,10 +116,10 @@ t monitor_help 0 '^Usage: rvti monitor \[-j\]$' '' -- monitor help
 t monitor_in_top_help 0 '^  rvti monitor \[-j\]$' '' -- help
 t sa_add_seq_in 2 '' '^rvti: "seq" goes with "dir out" only: it is the last sequence number sent$' -- \
 	sa add dev rvti0 dir in spi 0x1004 $AEAD seq 5
-t sa_add_soft_above_hard 2 '' '^rvti: soft-bytes must be below hard-bytes$' -- \
+t sa_add_soft_above_hard 2 '' '^rvti: soft-bytes is above hard-bytes: a soft limit must not exceed its hard limit$' -- \
 	$OUT soft-bytes 2G hard-bytes 1G
-t sa_add_soft_equals_hard 2 '' '^rvti: soft-time must be below hard-time$' -- \
-	$OUT hard-time 60 soft-time 60
+t sa_add_soft_above_hard_time 2 '' '^rvti: soft-time is above hard-time' -- \
+	$OUT hard-time 60 soft-time 61
 t sa_add_bad_bytes 2 '' '^rvti: invalid hard-bytes \(expected a 64-bit number of bytes' -- \
 	$OUT hard-bytes 1T
 t sa_add_bad_packets 2 '' '^rvti: invalid soft-packets \(expected a 64-bit number, decimal or 0xHEX\)$' -- \
@@ -300,6 +300,9 @@ elif grep -q 'generic netlink family "rvti" not found' "$tmp/probe"; then
 	t sa_allocspi_no_family 1 '' "$msg" -- -j sa allocspi dev rvti0
 	t sa_add_limits_no_family 1 '' "$msg" -- \
 		$OUT seq 1 soft-bytes 1M hard-bytes 2M soft-time 10 hard-time 20
+	# equal soft and hard limits get past the tool, as the kernel takes them
+	t sa_add_equal_limits_no_family 1 '' "$msg" -- \
+		$OUT soft-time 60 hard-time 60
 	t monitor_no_family 1 '' "$msg" -- monitor
 else
 	echo "ok - cli_show_no_family # SKIP $(head -1 "$tmp/probe")"

@@ -1718,10 +1718,10 @@ static void fake_sa_add_lifetime(void)
 
 	/* the kernel refuses, with its message */
 	f->error = EINVAL;
-	f->msg = "a soft limit must be below its hard limit";
+	f->msg = "a soft limit exceeds its hard limit";
 	fake_expect(f, "sa add dev rvti0 dir in spi 0x1005 aead aes-gcm "
 		    "key 0x00112233 soft-packets 5", RVTI_EXIT_ERROR, "",
-		    "rvti: Error: a soft limit must be below its hard limit "
+		    "rvti: Error: a soft limit exceeds its hard limit "
 		    "(Invalid argument)\n");
 
 	/* refused by the tool itself: never sent */
@@ -1734,7 +1734,8 @@ static void fake_sa_add_lifetime(void)
 	fake_expect(f, "sa add dev rvti0 dir out spi 0x1005 aead aes-gcm "
 		    "key 0x00112233 soft-bytes 2G hard-bytes 1G",
 		    RVTI_EXIT_USAGE, "",
-		    "rvti: soft-bytes must be below hard-bytes\n"
+		    "rvti: soft-bytes is above hard-bytes: a soft limit must "
+		    "not exceed its hard limit\n"
 		    "Usage: rvti sa add " SA_ADD_HELP "\n");
 	fake_expect(f, "sa add dev rvti0 dir out spi 0x1005 aead aes-gcm "
 		    "key 0x00112233 hard-packets 0x5ec2e75ec2e75ec2e75e",

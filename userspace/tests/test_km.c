@@ -141,6 +141,12 @@ static void sa_add_parse_limits(void)
 	CHECK_INT(req.lifetime_given, 1 << RVTI_LIFETIME_A_SOFT_PACKETS);
 	CHECK(req.lifetime[RVTI_LIFETIME_A_SOFT_PACKETS] == UINT64_MAX);
 
+	/* equal limits are taken, as the kernel takes them */
+	CHECK_INT(add_parse(OUT_HEAD "soft-bytes 1K hard-bytes 1024 "
+			    "soft-time 3600 hard-time 3600",
+			    &req, err, sizeof(err)), 0);
+	CHECK_INT(req.lifetime[RVTI_LIFETIME_A_SOFT_BYTES], 1024);
+
 	/* 0 is no limit: it never clashes with the other one */
 	CHECK_INT(add_parse(IN_HEAD "soft-time 100 hard-time 0",
 			    &req, err, sizeof(err)), 0);
@@ -176,15 +182,15 @@ static void sa_add_parse_limit_errors(void)
 		{ "seq 5 dev rvti0 dir in spi 0x1004 " AEAD,
 		  "\"seq\" goes with \"dir out\" only" },
 		{ OUT_HEAD "soft-bytes 2K hard-bytes 1K",
-		  "soft-bytes must be below hard-bytes" },
-		{ OUT_HEAD "soft-bytes 1K hard-bytes 1024",
-		  "soft-bytes must be below hard-bytes" },
+		  "soft-bytes is above hard-bytes: a soft limit must not exceed its hard limit" },
+		{ OUT_HEAD "soft-bytes 1025 hard-bytes 1K",
+		  "soft-bytes is above hard-bytes" },
 		{ OUT_HEAD "hard-packets 10 soft-packets 11",
-		  "soft-packets must be below hard-packets" },
-		{ OUT_HEAD "soft-time 3600 hard-time 3600",
-		  "soft-time must be below hard-time" },
+		  "soft-packets is above hard-packets" },
+		{ OUT_HEAD "soft-time 3601 hard-time 3600",
+		  "soft-time is above hard-time" },
 		{ OUT_HEAD "soft-use-time 0x10 hard-use-time 15",
-		  "soft-use-time must be below hard-use-time" },
+		  "soft-use-time is above hard-use-time" },
 		{ OUT_HEAD "seq x1", "invalid seq (expected a 64-bit number" },
 		{ OUT_HEAD "seq -1", "invalid seq" },
 		{ OUT_HEAD "seq 18446744073709551616", "invalid seq" },
