@@ -233,8 +233,8 @@
  * Additions to RVTI_CMD_NEW_SA (inside RVTI_A_SA):
  *
  *    RVTI_SA_A_LIFETIME: NLA_NESTED, enum rvti_lifetime_attr, all NLA_U64,
- *                        0 or absent: no limit. A soft limit must be below
- *                        its hard limit. Soft: an event, the SA keeps
+ *                        0 or absent: no limit. A soft limit must not
+ *                        exceed its hard limit. Soft: an event, the SA keeps
  *                        working. Hard: the SA is no longer used in either
  *                        direction, an event, and it is deleted.
  *    RVTI_SA_A_SEQ: NLA_U64, outbound only: the last sequence number
