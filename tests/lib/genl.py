@@ -111,6 +111,8 @@ def main():
             data = struct.pack("B", int(val, 0))
         elif kind == "u32":
             data = struct.pack("I", int(val, 0))
+        elif kind == "u64":
+            data = struct.pack("Q", int(val, 0))
         elif kind == "str":
             data = val.encode() + b"\0"
         elif kind == "hex":
