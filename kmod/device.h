@@ -55,7 +55,7 @@ struct rvti_device {
 	struct list_head sas;
 	unsigned int n_sas;	/* under conf_lock */
 	struct gro_cells gro_cells;
-	unsigned long last_rx;		/* jiffies | 1, 0: never */
+	unsigned long last_rx;		/* CLOCK_REALTIME seconds, 0: never */
 	unsigned long last_acquire;	/* jiffies | 1 of the last event */
 	atomic64_t no_tx_sa;
 	atomic64_t no_endpoint;

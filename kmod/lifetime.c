@@ -121,10 +121,12 @@ void rvti_sa_lifetime_stop(struct rvti_sa *sa)
 		rvti_sa_put(sa);
 }
 
+/* @now: CLOCK_REALTIME seconds; the use-time limits count in jiffies. */
 void rvti_sa_first_use(struct rvti_sa *sa, unsigned long now)
 {
-	if (cmpxchg(&sa->first_use, 0, now))
+	if (cmpxchg(&sa->first_use, 0, jiffies | 1))
 		return;
+	WRITE_ONCE(sa->first_use_time, now);
 	if (sa->lft.soft_use || sa->lft.hard_use)
 		rvti_sa_kick(sa, rvti_lft_next(MAX_JIFFY_OFFSET, sa->lft.soft_use,
 					       sa->lft.hard_use));
@@ -246,14 +248,6 @@ out:
 }
 EXPORT_SYMBOL_IF_KUNIT(rvti_sa_expire_work);
 
-/* A jiffies stamp (| 1, 0: never) as CLOCK_REALTIME seconds. */
-u64 rvti_jiffies_to_real(unsigned long stamp)
-{
-	if (!stamp)
-		return 0;
-	return ktime_get_real_seconds() - (long)(jiffies - stamp) / HZ;
-}
-
 int rvti_sa_lifetime_nla_put(struct sk_buff *skb, const struct rvti_sa *sa)
 {
 	const struct rvti_sa_lifetime *l = &sa->lft;
@@ -283,10 +277,10 @@ int rvti_sa_lifetime_nla_put(struct sk_buff *skb, const struct rvti_sa *sa)
 	    nla_put_u64_64bit(skb, RVTI_SA_A_ADD_TIME, sa->add_time,
 			      RVTI_SA_A_PAD) ||
 	    nla_put_u64_64bit(skb, RVTI_SA_A_FIRST_USE,
-			      rvti_jiffies_to_real(READ_ONCE(sa->first_use)),
+			      READ_ONCE(sa->first_use_time),
 			      RVTI_SA_A_PAD) ||
 	    nla_put_u64_64bit(skb, RVTI_SA_A_LAST_USE,
-			      rvti_jiffies_to_real(READ_ONCE(sa->last_use)),
+			      READ_ONCE(sa->last_use_time),
 			      RVTI_SA_A_PAD))
 		return -EMSGSIZE;
 

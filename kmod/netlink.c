@@ -113,7 +113,7 @@ static int rvti_fill_tunnel_policy(struct sk_buff *skb, struct rvti_device *rvti
 	if ((site && nla_put_string(skb, RVTI_A_SITE, site->label)) ||
 	    nla_put_u8(skb, RVTI_A_TRANSIT, READ_ONCE(rvti->transit)) ||
 	    nla_put_u64_64bit(skb, RVTI_A_LAST_RX,
-			      rvti_jiffies_to_real(READ_ONCE(rvti->last_rx)),
+			      READ_ONCE(rvti->last_rx),
 			      RVTI_A_PAD) ||
 	    nla_put_u32(skb, RVTI_A_PREFIX_COUNT, READ_ONCE(rvti->prefixes.count)))
 		return -EMSGSIZE;

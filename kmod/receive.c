@@ -108,8 +108,8 @@ static void rvti_rx_done(struct sk_buff *skb, int err)
 	}
 
 	/* Authentic: the peer is alive, and only now may the window move. */
-	if (READ_ONCE(rvti->last_rx) != (jiffies | 1))
-		WRITE_ONCE(rvti->last_rx, jiffies | 1);
+	if (READ_ONCE(rvti->last_rx) != rvti_now_seconds())
+		WRITE_ONCE(rvti->last_rx, rvti_now_seconds());
 	spin_lock_bh(&sa->replay_lock);
 	verdict = rvti_replay_advance(&sa->replay, cb->seq);
 	spin_unlock_bh(&sa->replay_lock);

@@ -6,6 +6,7 @@
 #include <linux/atomic.h>
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
+#include <linux/timekeeping.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 #include <linux/rvti.h>
@@ -73,7 +74,12 @@ struct rvti_sa {
 	time64_t add_time;		/* CLOCK_REALTIME seconds */
 	unsigned long add_jiffies;
 	unsigned long first_use;	/* jiffies | 1, 0: never used */
-	unsigned long last_use;		/* jiffies | 1, 0: never used */
+	/*
+	 * CLOCK_REALTIME seconds, 0: never; unsigned long so that a reader
+	 * without a lock never sees half of one (32-bit), good until 2106.
+	 */
+	unsigned long first_use_time;
+	unsigned long last_use_time;
 	unsigned long state;		/* RVTI_SA_S_* bits */
 	u8 soft_limit, hard_limit;	/* enum rvti_limit, for the events */
 	/* Time limits and expiry: holds a reference while queued. */
@@ -172,7 +178,11 @@ void rvti_sa_first_use(struct rvti_sa *sa, unsigned long now);
 void rvti_sa_account(struct rvti_sa *sa, unsigned int len);
 void rvti_sa_seq_limit(struct rvti_sa *sa, bool hard);
 void rvti_sa_expire_work(struct work_struct *work);
-u64 rvti_jiffies_to_real(unsigned long stamp);
+/* Now, as stored in the *_time fields. */
+static inline unsigned long rvti_now_seconds(void)
+{
+	return (unsigned long)ktime_get_real_seconds();
+}
 
 /* Expired SAs are not used in either direction. */
 static inline bool rvti_sa_usable(const struct rvti_sa *sa)
@@ -194,11 +204,11 @@ static inline void rvti_sa_count(struct rvti_sa *sa, unsigned int len)
 /* A packet went through @sa: counters, use times, lifetime limits. */
 static inline void rvti_sa_use(struct rvti_sa *sa, unsigned int len)
 {
-	unsigned long now = jiffies | 1;
+	unsigned long now = rvti_now_seconds();
 
 	rvti_sa_count(sa, len);
-	if (READ_ONCE(sa->last_use) != now)
-		WRITE_ONCE(sa->last_use, now);
+	if (READ_ONCE(sa->last_use_time) != now)
+		WRITE_ONCE(sa->last_use_time, now);
 	if (unlikely(!READ_ONCE(sa->first_use)))
 		rvti_sa_first_use(sa, now);
 	if (unlikely(sa->counted))
