@@ -43,9 +43,14 @@ err_sa:
 
 static void __exit rvti_mod_exit(void)
 {
-	rvti_genl_uninit();
+	/*
+	 * The devices go first, while the family can still tell listeners
+	 * (tunnel-del) and an SA's expire work still finds it registered;
+	 * afterwards no work has anything left to announce.
+	 */
 	rvti_receive_uninit();
 	rvti_device_uninit();
+	rvti_genl_uninit();
 	rvti_sa_net_uninit();
 }
 
