@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Configuration racing device deletion: for SECONDS, send NEW_SA (both
-directions), SET_TUNNEL and DEL_SA requests for the devices NAME... as fast
+directions, half of them with lifetimes of seconds), SET_TUNNEL and DEL_SA
+requests for the devices NAME... as fast
 as the kernel answers, whether or not the devices exist at that moment.
 
   race.py SECONDS NAME...
@@ -37,6 +38,12 @@ def main():
                     genl.attr(2, struct.pack("I", spi)) +
                     genl.attr(3, b"rfc4106(gcm(aes))\0") +
                     genl.attr(6, os.urandom(20)))
+            if rnd.randrange(2):
+                # Lifetimes of 1 and 2 seconds: expire works racing
+                # device deletion (RVTI_SA_A_LIFETIME, SOFT/HARD_ADD).
+                lft = (genl.attr(5, struct.pack("Q", 1)) +
+                       genl.attr(6, struct.pack("Q", 2)))
+                nest += genl.attr(genl.NLA_F_NESTED | 13, lft)
             payload = dev + genl.attr(genl.NLA_F_NESTED | genl.RVTI_A_SA, nest)
             cmd = genl.CMDS["newsa"]
         elif op == 2:
