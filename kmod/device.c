@@ -86,6 +86,7 @@ struct rvti_endpoints *rvti_endpoints_alloc(const struct rvti_endpoints *old)
 	}
 	return ep;
 }
+EXPORT_SYMBOL_IF_KUNIT(rvti_endpoints_alloc);
 
 /* For an object no reader has seen. */
 void rvti_endpoints_free(struct rvti_endpoints *ep)
@@ -106,6 +107,7 @@ void rvti_endpoints_free_rcu(struct rvti_endpoints *ep)
 {
 	call_rcu(&ep->rcu, rvti_endpoints_free_cb);
 }
+EXPORT_SYMBOL_IF_KUNIT(rvti_endpoints_free_rcu);
 
 static void rvti_dev_free(struct net_device *dev)
 {

@@ -5,6 +5,7 @@
  */
 
 #include <crypto/aead.h>
+#include <kunit/visibility.h>
 #include <crypto/authenc.h>
 #include <linux/module.h>
 #include <linux/rhashtable.h>
@@ -114,6 +115,7 @@ struct rvti_sa *rvti_sa_lookup(struct net *net, u8 dir, __be32 spi,
 	}
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(rvti_sa_lookup);
 
 static void rvti_sa_free_work(struct work_struct *work)
 {

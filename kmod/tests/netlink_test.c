@@ -3,7 +3,8 @@
  * KUnit: the SA requests of the netlink family, fed to the handler
  * directly. Whatever becomes of a request (refused by the policy, by a
  * check, for want of a device, or taken), no key byte may remain in it:
- * the request buffer is freed, not cleared. Also the per-device SA limit.
+ * the request buffer is freed, not cleared. Also the per-device SA limit
+ * and the (address, SPI) table of inbound SAs.
  */
 
 #include <kunit/test.h>
@@ -192,10 +193,104 @@ static void rvti_nl_test_sa_limit(struct kunit *test)
 	rvti_test_dev_destroy(dev);
 }
 
+/* Endpoints set directly, as SET_TUNNEL does. */
+static void rvti_test_set_ep(struct kunit *test, struct net_device *dev,
+			     __be32 local, __be32 remote)
+{
+	struct rvti_device *rvti = netdev_priv(dev);
+	struct rvti_endpoints *ep = rvti_endpoints_alloc(NULL), *old;
+
+	KUNIT_ASSERT_NOT_NULL(test, ep);
+	if (local) {
+		ep->local.family = AF_INET;
+		ep->local.ip4 = local;
+	}
+	ep->remote.family = AF_INET;
+	ep->remote.ip4 = remote;
+	rtnl_lock();
+	mutex_lock(&rvti->conf_lock);
+	old = rcu_replace_pointer(rvti->endpoints, ep,
+				  lockdep_is_held(&rvti->conf_lock));
+	mutex_unlock(&rvti->conf_lock);
+	rtnl_unlock();
+	if (old)
+		rvti_endpoints_free_rcu(old);
+}
+
+/* The device whose inbound SA a packet daddr <- saddr with @spi finds. */
+static struct net_device *rvti_test_owner(__be32 daddr, __be32 saddr, u32 spi)
+{
+	struct rvti_addr d = { .family = AF_INET, .ip4 = daddr };
+	struct rvti_addr s = { .family = AF_INET, .ip4 = saddr };
+	struct net_device *dev = NULL;
+	struct rvti_sa *sa, *owner;
+
+	rcu_read_lock();
+	sa = rvti_sa_lookup(&init_net, RVTI_SA_DIR_IN, htonl(spi), &d, &s,
+			    &owner);
+	if (sa)
+		dev = sa->rvti->dev;
+	rcu_read_unlock();
+	return dev;
+}
+
+/*
+ * The (address, SPI) table: two tunnels share an inbound SPI, told apart
+ * by their remotes; a wildcard local matches any destination; a packet
+ * between other addresses matches nothing (it is XFRM's); an SPI that
+ * would be ambiguous is refused.
+ */
+static void rvti_nl_test_addr_spi_table(struct kunit *test)
+{
+	__be32 a1 = htonl(0xc0000201), a2 = htonl(0xc0000202);
+	__be32 p1 = htonl(0xc6336401), p2 = htonl(0xc6336402);
+	struct net_device *d0 = rvti_test_dev_create(test), *d1;
+	struct rvti_test_req r = {
+		RVTI_CMD_NEW_SA, "rvtikunit0", false, 0x4242, false,
+		"rfc4106(gcm(aes))", 20, 0, 0
+	};
+
+	d1 = alloc_netdev(rvti_link_ops.priv_size, "rvtikunit1",
+			  NET_NAME_USER, rvti_link_ops.setup);
+	KUNIT_ASSERT_NOT_NULL(test, d1);
+	d1->rtnl_link_ops = &rvti_link_ops;
+	rtnl_lock();
+	KUNIT_ASSERT_EQ(test, 0, rvti_link_ops.newlink(&init_net, d1, NULL,
+						       NULL, NULL));
+	rtnl_unlock();
+
+	rvti_test_set_ep(test, d0, a1, p1);
+	rvti_test_set_ep(test, d1, 0, p2);	/* wildcard local */
+	rvti_test_run(test, &r);
+	r.ifname = "rvtikunit1";
+	rvti_test_run(test, &r);
+
+	KUNIT_EXPECT_PTR_EQ(test, rvti_test_owner(a1, p1, 0x4242), d0);
+	KUNIT_EXPECT_PTR_EQ(test, rvti_test_owner(a1, p2, 0x4242), d1);
+	KUNIT_EXPECT_PTR_EQ(test, rvti_test_owner(a2, p2, 0x4242), d1);
+	KUNIT_EXPECT_PTR_EQ(test, rvti_test_owner(a2, p1, 0x4242), NULL);
+	KUNIT_EXPECT_PTR_EQ(test, rvti_test_owner(a1, htonl(0x0a000001), 0x4242),
+			    NULL);
+	KUNIT_EXPECT_PTR_EQ(test, rvti_test_owner(a1, p1, 0x4243), NULL);
+
+	/* d1 to d0's peer: its wildcard local would also match a1. */
+	rvti_test_set_ep(test, d1, 0, p1);
+	r.spi = 0x4343;
+	rvti_test_run(test, &r);
+	r.ifname = "rvtikunit0";
+	r.ret = -EEXIST;
+	rvti_test_run(test, &r);
+	KUNIT_EXPECT_PTR_EQ(test, rvti_test_owner(a1, p1, 0x4343), d1);
+
+	rvti_test_dev_destroy(d1);
+	rvti_test_dev_destroy(d0);
+}
+
 static struct kunit_case rvti_nl_test_cases[] = {
 	KUNIT_CASE(rvti_nl_test_refusals_zero_keys),
 	KUNIT_CASE(rvti_nl_test_accepted_and_duplicate_zero_keys),
 	KUNIT_CASE(rvti_nl_test_sa_limit),
+	KUNIT_CASE(rvti_nl_test_addr_spi_table),
 	{}
 };
 
