@@ -30,9 +30,9 @@ check "tunnel set IPv4 endpoints" \
 	$A rvti tunnel set dev rvti0 local 192.0.2.1 remote 192.0.2.2
 check "tunnel set IPv6 endpoints" \
 	$B rvti tunnel set dev rvti0 local 2001:db8::2 remote 2001:db8::1
-check_eq "show (text) reads back IPv4" "rvti0: local 192.0.2.1 remote 192.0.2.2" \
+check_eq "show (text) reads back IPv4" "rvti0: local 192.0.2.1 remote 192.0.2.2 last-rx never" \
 	"$($A rvti show dev rvti0 | head -1)"
-check_eq "show (text) reads back IPv6" "rvti0: local 2001:db8::2 remote 2001:db8::1" \
+check_eq "show (text) reads back IPv6" "rvti0: local 2001:db8::2 remote 2001:db8::1 last-rx never" \
 	"$($B rvti show | head -1)"
 json=$($A rvti -j show)
 check_eq "show (JSON) reads back IPv4" "rvti0 192.0.2.1 192.0.2.2" \
@@ -45,10 +45,10 @@ check "show (JSON, pretty) is valid JSON" \
 check "a second device in a dumps with both" $A ip link add rvti1 type rvti
 check_eq "dump lists both devices" "rvti0 rvti1" \
 	"$($A rvti -j show | jq -r '[.[].ifname] | join(" ")')"
-check_eq "an unconfigured tunnel shows no endpoints" "rvti1: local any remote none" \
+check_eq "an unconfigured tunnel shows no endpoints" "rvti1: local any remote none last-rx never" \
 	"$($A rvti show dev rvti1 | head -1)"
 check "clear the local address (any)" $A rvti tunnel set dev rvti1 remote 198.51.100.7
-check_eq "remote alone, local any" "rvti1: local any remote 198.51.100.7" \
+check_eq "remote alone, local any" "rvti1: local any remote 198.51.100.7 last-rx never" \
 	"$($A rvti show dev rvti1 | head -1)"
 
 # Bad input: each must fail with a message and leave the state unchanged.
