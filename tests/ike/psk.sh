@@ -1,0 +1,143 @@
+#!/bin/bash
+# IKEv2 with a pre-shared key between gw1 (Debian's charon with the
+# kernel-rvti plugin, tunnel rvti42) and gw4 (stock charon, kernel-netlink,
+# XFRM interface ipsec0 with if_id 42): route-based, 0.0.0.0/0 and ::/0
+# selectors, DH 14 for IKE and 19 for ESP:
+#   host1 - gw1 [rvti42] == wan0 (192.0.2.0/24) == [ipsec0] gw4 - host4
+# The CHILD_SA comes up, its SAs are in rvti42 with the SPIs swanctl
+# shows, hosts ping each other both ways, rvti counts the traffic, and
+# charon's query_sa (swanctl --list-sas bytes) reads rvti's counters.
+#
+# Run: tests/kernel/run.sh tests/ike/psk.sh [GCM|CBC] (default: both)
+# Needs tests/ike/strongswan-src.sh and make -C userspace/charon install.
+. "$(dirname "$0")/../lib/guest.sh"
+. "$(dirname "$0")/../lib/topo.sh"
+. "$(dirname "$0")/../lib/strongswan.sh"
+
+IFID=42
+PSK='Sh0rt-example-key'
+
+# swanctl_conf NS LOCAL REMOTE ESP_PROPOSALS
+swanctl_conf() {
+	cat >"$(ss_dir "$1")/swanctl/swanctl.conf" <<-EOF
+	connections {
+		vnet {
+			version = 2
+			local_addrs = $2
+			remote_addrs = $3
+			proposals = aes256-sha256-modp2048, aes128gcm16-prfsha256-modp2048
+			rekey_time = 8h
+			dpd_delay = 10s
+			local {
+				auth = psk
+				id = $2
+			}
+			remote {
+				auth = psk
+				id = $3
+			}
+			children {
+				vnet {
+					local_ts = 0.0.0.0/0, ::/0
+					remote_ts = 0.0.0.0/0, ::/0
+					if_id_in = $IFID
+					if_id_out = $IFID
+					esp_proposals = $4
+					rekey_time = 1h
+					start_action = none
+				}
+			}
+		}
+	}
+	secrets {
+		ike-vnet {
+			id-1 = $2
+			id-2 = $3
+			secret = "$PSK"
+		}
+	}
+	EOF
+}
+
+cleanup() {
+	charon_stop_all
+	topo_down
+}
+
+load_rvti
+check "topology host1 - gw1 = gw4 - host4" topo_up || { topo_down; finish; }
+
+# gw1: an rvti device with the endpoints, no SA; routes of site 4 into it.
+check "gw1: rvti$IFID with endpoints and routes" ip netns exec gw1 bash -ec "
+	ip link add rvti$IFID type rvti
+	rvti tunnel set dev rvti$IFID local $GW1_OUT4 remote $GW4_OUT4
+	ip link set rvti$IFID up
+	ip route add $SITE4_V4 dev rvti$IFID
+	ip route add $SITE4_V6 dev rvti$IFID"
+# gw4: an XFRM interface bound to the same if_id.
+check "gw4: xfrm interface ipsec0 (if_id $IFID) and routes" ip netns exec gw4 bash -ec "
+	ip link add ipsec0 type xfrm dev wan0 if_id $IFID
+	ip link set ipsec0 mtu $TOPO_TUN_MTU up
+	ip route add $SITE1_V4 dev ipsec0
+	ip route add $SITE1_V6 dev ipsec0"
+
+check "gw1: strongswan.conf (kernel-rvti)" ss_conf gw1 rvti
+check "gw4: strongswan.conf (kernel-netlink)" ss_conf gw4 netlink
+
+suites=${1:-"GCM CBC"}
+for suite in $suites; do
+	case $suite in
+	GCM) esp=aes256gcm16-ecp256 ;;
+	CBC) esp=aes128-sha256-ecp256 ;;
+	*) fail "unknown suite $suite"; continue ;;
+	esac
+	swanctl_conf gw1 $GW1_OUT4 $GW4_OUT4 $esp
+	swanctl_conf gw4 $GW4_OUT4 $GW1_OUT4 $esp
+	if ! check "$suite: charon on gw1 (kernel-rvti)" charon_start gw1 ||
+	   ! check "$suite: charon on gw4 (kernel-netlink)" charon_start gw4; then
+		charon_stop_all
+		continue
+	fi
+	check "$suite: gw1 charon uses kernel-rvti" \
+		grep -q 'loaded plugins:.*kernel-rvti' "$(ss_dir gw1)/charon.log"
+	check "$suite: swanctl --load-all on gw1" swanctl_in gw1 --load-all
+	check "$suite: swanctl --load-all on gw4" swanctl_in gw4 --load-all
+	if ! check "$suite: gw1 initiates the CHILD_SA" \
+		swanctl_in gw1 --initiate --child vnet --timeout 20; then
+		ss_log gw1
+		ss_log gw4
+		charon_stop_all
+		continue
+	fi
+	sas=$(swanctl_in gw1 --list-sas)
+	check "$suite: swanctl --list-sas on gw1: ESTABLISHED and INSTALLED" \
+		bash -c 'grep -q ESTABLISHED <<<"$1" && grep -q INSTALLED <<<"$1"' _ "$sas"
+	echo "$sas" | sed 's/^/#   /'
+	spi_in=$(sed -n 's/.*SPIs: \([0-9a-f]*\)_i \([0-9a-f]*\)_o.*/\1/p' <<<"$sas" | head -1)
+	spi_out=$(sed -n 's/.*SPIs: \([0-9a-f]*\)_i \([0-9a-f]*\)_o.*/\2/p' <<<"$sas" | head -1)
+	check_eq "$suite: rvti$IFID holds the inbound SA swanctl shows" "$((0x${spi_in:-0}))" \
+		"$(ip netns exec gw1 rvti -j sa list dev rvti$IFID | jq '[.[] | (.sas // [.])[] | select(.dir == "in") | .spi] | .[0]')"
+	check_eq "$suite: rvti$IFID holds the outbound SA swanctl shows" "$((0x${spi_out:-0}))" \
+		"$(ip netns exec gw1 rvti -j sa list dev rvti$IFID | jq '[.[] | (.sas // [.])[] | select(.dir == "out") | .spi] | .[0]')"
+	check "$suite: ping host1 -> host4" ping_ok host1 $HOST4_V4 5
+	check "$suite: ping host4 -> host1" ping_ok host4 $HOST1_V4 5
+	check "$suite: ping host1 -> host4 over IPv6 inside" ping_ok host1 $HOST4_V6 3
+	ip netns exec gw1 rvti -j sa list dev rvti$IFID | sed 's/^/#   /'
+	sas=$(swanctl_in gw1 --list-sas)
+	echo "$sas" | grep -E 'in |out ' | sed 's/^/#   /'
+	check "$suite: swanctl shows rvti's counters (query_sa)" \
+		bash -c 'grep -Eq "in  .*[1-9][0-9]* bytes, +[1-9][0-9]* packets" <<<"$1"' _ "$sas"
+	check "$suite: gw1 terminates the IKE_SA" swanctl_in gw1 --terminate --ike vnet --timeout 10
+	check_eq "$suite: no SA left in rvti$IFID" 0 \
+		"$(ip netns exec gw1 rvti -j sa list dev rvti$IFID | jq '[.[] | (.sas // [.])[]] | length')"
+	if grep -Eiq 'key|secret' <(grep -v 'loaded plugins\|keymat\|adding secret\|loaded .*secret\|IKE_SA_INIT\|authentication of' "$(ss_dir gw1)/charon.log" | grep -i 'kernel-rvti'); then
+		fail "$suite: kernel-rvti log lines mention keys"
+	else
+		pass "$suite: kernel-rvti log lines do not mention keys"
+	fi
+	grep 'kernel-rvti' "$(ss_dir gw1)/charon.log" | sed 's/^/#   gw1: /'
+	charon_stop_all
+done
+
+cleanup
+finish
