@@ -113,8 +113,9 @@ for suite in $suites; do
 	check "$suite: swanctl --list-sas on gw1: ESTABLISHED and INSTALLED" \
 		bash -c 'grep -q ESTABLISHED <<<"$1" && grep -q INSTALLED <<<"$1"' _ "$sas"
 	echo "$sas" | sed 's/^/#   /'
-	spi_in=$(sed -n 's/.*SPIs: \([0-9a-f]*\)_i \([0-9a-f]*\)_o.*/\1/p' <<<"$sas" | head -1)
-	spi_out=$(sed -n 's/.*SPIs: \([0-9a-f]*\)_i \([0-9a-f]*\)_o.*/\2/p' <<<"$sas" | head -1)
+	# "in  ca8c15e8 (-|0x0000002a), ..." and "out cfa2ac33 ..."
+	spi_in=$(awk '$1 == "in" { print $2; exit }' <<<"$sas")
+	spi_out=$(awk '$1 == "out" { print $2; exit }' <<<"$sas")
 	check_eq "$suite: rvti$IFID holds the inbound SA swanctl shows" "$((0x${spi_in:-0}))" \
 		"$(ip netns exec gw1 rvti -j sa list dev rvti$IFID | jq '[.[] | (.sas // [.])[] | select(.dir == "in") | .spi] | .[0]')"
 	check_eq "$suite: rvti$IFID holds the outbound SA swanctl shows" "$((0x${spi_out:-0}))" \

@@ -53,6 +53,11 @@ ss_conf() {
 			}
 		}
 	}
+	# swanctl only talks to charon: not Debian's default plugin list,
+	# which names plugins of packages that are not installed
+	swanctl {
+		load = pem pkcs1 pkcs8 x509 pubkey openssl random
+	}
 	EOF
 }
 
@@ -99,7 +104,8 @@ charon_stop_all() {
 swanctl_in() {
 	local ns=$1
 	shift
-	nsenter -t "${_charon_pid[$ns]}" -m -n swanctl "$@"
+	STRONGSWAN_CONF=$(ss_dir "$ns")/strongswan.conf \
+		nsenter -t "${_charon_pid[$ns]}" -m -n swanctl "$@"
 }
 
 # ss_log NS: the log of NS's charon, for a failed check.
