@@ -17,7 +17,7 @@
 IFID=42
 PSK='Sh0rt-example-key'
 
-# swanctl_conf NS LOCAL REMOTE ESP_PROPOSALS
+# swanctl_conf NS LOCAL REMOTE ESP_PROPOSALS [CHILD_OPTION [SECRET]]
 swanctl_conf() {
 	cat >"$(ss_dir "$1")/swanctl/swanctl.conf" <<-EOF
 	connections {
@@ -45,6 +45,7 @@ swanctl_conf() {
 					esp_proposals = $4
 					rekey_time = 1h
 					start_action = none
+					${5:-}
 				}
 			}
 		}
@@ -53,10 +54,62 @@ swanctl_conf() {
 		ike-vnet {
 			id-1 = $2
 			id-2 = $3
-			secret = "$PSK"
+			secret = "${6:-$PSK}"
 		}
 	}
 	EOF
+}
+
+# rvti_spis DIR: the SPIs (hex) of gw1's rvti SAs of direction DIR.
+rvti_spis() {
+	ip netns exec gw1 rvti -j sa list dev rvti$IFID |
+		jq -r --arg d "$1" '[.[] | (.sas // [.])[] | select(.dir == $d) | .spi] | map(tostring) | join(" ")' |
+		xargs -n1 -r printf '%08x\n' | sort | tr '\n' ' ' | sed 's/ $//'
+}
+
+# child_spi DIR: the SPI of the installed CHILD_SA in swanctl --list-sas.
+child_spi() {
+	swanctl_in gw1 --list-sas 2>/dev/null | awk -v d="$1" '$1 == d { s = $2 } END { print s }'
+}
+
+# rekey_checks SUITE OLD_IN OLD_OUT: a CHILD_SA rekey started by swanctl
+# during a ping, then one started by rvti's soft byte-limit expiry.
+rekey_checks() {
+	local suite=$1 old_in=$2 old_out=$3 new_in new_out i
+	ip netns exec host1 ping -c 30 -i 0.1 -W 1 -q $HOST4_V4 >"$TOPO_TMP/ping-rekey" 2>&1 &
+	local ping=$!
+	sleep 1
+	check "$suite: swanctl --rekey --child vnet" swanctl_in gw1 --rekey --child vnet
+	wait $ping
+	check "$suite: ping across the rekey: 30 of 30 answered" \
+		grep -q ' 30 received' "$TOPO_TMP/ping-rekey"
+	for i in $(seq 50); do
+		new_in=$(child_spi in)
+		[ -n "$new_in" ] && [ "$new_in" != "$old_in" ] && [ "$(rvti_spis in)" = "$new_in" ] && break
+		sleep 0.2
+	done
+	new_out=$(child_spi out)
+	check_eq "$suite: after the rekey rvti holds only the new inbound SA" "$new_in" "$(rvti_spis in)"
+	check_eq "$suite: after the rekey rvti holds only the new outbound SA" "$new_out" "$(rvti_spis out)"
+	check "$suite: the rekey made new SPIs" test "$new_in" != "$old_in" -a "$new_out" != "$old_out"
+}
+
+# byte_limit_checks: gw1's CHILD_SA has rekey_bytes; traffic beyond it
+# makes rvti send a soft expiry, the plugin relays it, charon rekeys.
+byte_limit_checks() {
+	local old_in new_in i
+	old_in=$(child_spi in)
+	ip netns exec host1 ping -c 40 -i 0.05 -s 1000 -W 1 -q $HOST4_V4 >/dev/null 2>&1
+	for i in $(seq 50); do
+		new_in=$(child_spi in)
+		[ -n "$new_in" ] && [ "$new_in" != "$old_in" ] && break
+		sleep 0.2
+	done
+	check "bytes: rvti's soft expiry relayed to charon" \
+		grep -q 'kernel-rvti: soft expiry of SA' "$(ss_dir gw1)/charon.log"
+	check "bytes: charon rekeyed the CHILD_SA (new inbound SPI)" \
+		test -n "$new_in" -a "$new_in" != "$old_in"
+	check "bytes: ping after the byte-limit rekey" ping_ok host1 $HOST4_V4 3
 }
 
 cleanup() {
@@ -128,6 +181,9 @@ for suite in $suites; do
 	echo "$sas" | grep -E 'in |out ' | sed 's/^/#   /'
 	check "$suite: swanctl shows rvti's counters (query_sa)" \
 		bash -c 'grep -Eq "in  .*[1-9][0-9]* bytes, +[1-9][0-9]* packets" <<<"$1"' _ "$sas"
+	if [ "$suite" = GCM ]; then
+		rekey_checks "$suite" "$spi_in" "$spi_out"
+	fi
 	check "$suite: gw1 terminates the IKE_SA" swanctl_in gw1 --terminate --ike vnet --timeout 10
 	check_eq "$suite: no SA left in rvti$IFID" 0 \
 		"$(ip netns exec gw1 rvti -j sa list dev rvti$IFID | jq '[.[] | (.sas // [.])[]] | length')"
@@ -139,6 +195,37 @@ for suite in $suites; do
 	grep 'kernel-rvti' "$(ss_dir gw1)/charon.log" | sed 's/^/#   gw1: /'
 	charon_stop_all
 done
+
+# Byte limit: soft expiry after at most 20000 bytes (charon subtracts a
+# random jitter); a hard limit far above, so that the rekey acts first.
+swanctl_conf gw1 $GW1_OUT4 $GW4_OUT4 aes256gcm16-ecp256 "rekey_bytes = 20000
+					life_bytes = 2000000"
+swanctl_conf gw4 $GW4_OUT4 $GW1_OUT4 aes256gcm16-ecp256
+if charon_start gw1 && charon_start gw4 &&
+   swanctl_in gw1 --load-all >/dev/null && swanctl_in gw4 --load-all >/dev/null &&
+   swanctl_in gw1 --initiate --child vnet --timeout 20 >/dev/null; then
+	pass "bytes: the tunnel with rekey_bytes comes up"
+	byte_limit_checks
+else
+	fail "bytes: the tunnel did not come up"
+	ss_log gw1
+fi
+charon_stop_all
+
+# Wrong pre-shared key: no SA in rvti.
+swanctl_conf gw1 $GW1_OUT4 $GW4_OUT4 aes256gcm16-ecp256 "" "the-right-key"
+swanctl_conf gw4 $GW4_OUT4 $GW1_OUT4 aes256gcm16-ecp256 "" "a-wrong-key"
+if charon_start gw1 && charon_start gw4; then
+	swanctl_in gw1 --load-all >/dev/null
+	swanctl_in gw4 --load-all >/dev/null
+	check_fails "wrong PSK: the initiation fails" 'failed|AUTHENTICATION_FAILED' \
+		swanctl_in gw1 --initiate --child vnet --timeout 15
+	check_eq "wrong PSK: no SA in rvti$IFID" 0 \
+		"$(ip netns exec gw1 rvti -j sa list dev rvti$IFID | jq '[.[] | (.sas // [.])[]] | length')"
+else
+	fail "wrong PSK: charons did not start"
+fi
+charon_stop_all
 
 cleanup
 finish

@@ -26,7 +26,7 @@ ss_conf() {
 	netlink) rvti_load=no ;;
 	*) echo "ss_conf: unknown backend $2" >&2; return 1 ;;
 	esac
-	mkdir -p "$d/swanctl/conf.d" || return
+	mkdir -p "$d"/swanctl/{conf.d,x509,x509ca,x509ocsp,x509aa,x509ac,x509crl,pubkey,private,rsa,ecdsa,bliss,pkcs8,pkcs12} || return
 	cat >"$d/strongswan.conf" <<-EOF
 	charon {
 		load_modular = yes
