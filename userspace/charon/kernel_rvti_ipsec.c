@@ -93,6 +93,24 @@ static int krvti_talk(private_kernel_rvti_ipsec_t *this, struct nlmsghdr *nlh,
 	return err;
 }
 
+/*
+ * Start a request @cmd about the SA (@dir, @spi) of @ifname: the RVTI_A_SA
+ * nest is left open in *@nest for more attributes. req_lock held.
+ */
+static struct nlmsghdr *krvti_sa_req(private_kernel_rvti_ipsec_t *this,
+				     uint8_t cmd, const char *ifname,
+				     uint8_t dir, uint32_t spi,
+				     struct nlattr **nest)
+{
+	struct nlmsghdr *nlh = nl_req(this->req, cmd, 0);
+
+	mnl_attr_put_strz(nlh, RVTI_A_IFNAME, ifname);
+	*nest = mnl_attr_nest_start(nlh, RVTI_A_SA);
+	mnl_attr_put_u8(nlh, RVTI_SA_A_DIR, dir);
+	mnl_attr_put_u32(nlh, RVTI_SA_A_SPI, spi);
+	return nlh;
+}
+
 /* The device of @if_id into @name; FALSE (and a log line) when none. */
 static bool krvti_ifname(uint32_t if_id, char name[IFNAMSIZ], const char *what)
 {
@@ -255,59 +273,68 @@ struct krvti_alg {
 	uint32_t icv_bits;
 };
 
-/* charon's transform ids to rvti's algorithm names; FALSE: unsupported. */
+/* charon's transform ids and rvti's algorithm names (those of ip xfrm) */
+struct krvti_alg_name {
+	uint16_t id;
+	const char *name;
+	uint32_t icv_bits;	/* encryption: 0 when not AEAD */
+};
+
+static const struct krvti_alg_name krvti_encr[] = {
+	{ ENCR_AES_GCM_ICV16, "rfc4106(gcm(aes))", 128 },
+	{ ENCR_AES_GCM_ICV12, "rfc4106(gcm(aes))", 96 },
+	{ ENCR_AES_GCM_ICV8, "rfc4106(gcm(aes))", 64 },
+	{ ENCR_CHACHA20_POLY1305, "rfc7539esp(chacha20,poly1305)", 128 },
+	{ ENCR_AES_CBC, "cbc(aes)", 0 },
+};
+
+static const struct krvti_alg_name krvti_integ[] = {
+	{ AUTH_HMAC_SHA1_96, "hmac(sha1)", 96 },
+	{ AUTH_HMAC_SHA2_256_128, "hmac(sha256)", 128 },
+	{ AUTH_HMAC_SHA2_384_192, "hmac(sha384)", 192 },
+	{ AUTH_HMAC_SHA2_512_256, "hmac(sha512)", 256 },
+};
+
+static const struct krvti_alg_name *
+krvti_alg_find(const struct krvti_alg_name *t, size_t n, uint16_t id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].id == id)
+			return &t[i];
+	return NULL;
+}
+
+/* The proposal's algorithms in rvti's terms; FALSE (logged): unsupported. */
 static bool krvti_map_alg(kernel_ipsec_add_sa_t *data, struct krvti_alg *a)
 {
+	const struct krvti_alg_name *e, *i;
+
 	memset(a, 0, sizeof(*a));
-	switch (data->enc_alg) {
-	case ENCR_AES_GCM_ICV16:
-		a->aead = "rfc4106(gcm(aes))";
-		a->icv_bits = 128;
-		return TRUE;
-	case ENCR_AES_GCM_ICV12:
-		a->aead = "rfc4106(gcm(aes))";
-		a->icv_bits = 96;
-		return TRUE;
-	case ENCR_AES_GCM_ICV8:
-		a->aead = "rfc4106(gcm(aes))";
-		a->icv_bits = 64;
-		return TRUE;
-	case ENCR_CHACHA20_POLY1305:
-		a->aead = "rfc7539esp(chacha20,poly1305)";
-		a->icv_bits = 128;
-		return TRUE;
-	case ENCR_AES_CBC:
-		a->enc = "cbc(aes)";
-		break;
-	default:
+	e = krvti_alg_find(krvti_encr, countof(krvti_encr), data->enc_alg);
+	if (!e) {
 		DBG1(DBG_KNL, "kernel-rvti: encryption algorithm %N is not "
 		     "supported by rvti", encryption_algorithm_names,
 		     data->enc_alg);
 		return FALSE;
 	}
-	switch (data->int_alg) {
-	case AUTH_HMAC_SHA1_96:
-		a->auth = "hmac(sha1)";
-		a->icv_bits = 96;
+	if (e->icv_bits) {
+		a->aead = e->name;
+		a->icv_bits = e->icv_bits;
 		return TRUE;
-	case AUTH_HMAC_SHA2_256_128:
-		a->auth = "hmac(sha256)";
-		a->icv_bits = 128;
-		return TRUE;
-	case AUTH_HMAC_SHA2_384_192:
-		a->auth = "hmac(sha384)";
-		a->icv_bits = 192;
-		return TRUE;
-	case AUTH_HMAC_SHA2_512_256:
-		a->auth = "hmac(sha512)";
-		a->icv_bits = 256;
-		return TRUE;
-	default:
+	}
+	i = krvti_alg_find(krvti_integ, countof(krvti_integ), data->int_alg);
+	if (!i) {
 		DBG1(DBG_KNL, "kernel-rvti: integrity algorithm %N is not "
-		     "supported by rvti", integrity_algorithm_names,
-		     data->int_alg);
+		     "supported by rvti (with %N)", integrity_algorithm_names,
+		     data->int_alg, encryption_algorithm_names, data->enc_alg);
 		return FALSE;
 	}
+	a->enc = e->name;
+	a->auth = i->name;
+	a->icv_bits = i->icv_bits;
+	return TRUE;
 }
 
 /* charon's rekey limits are rvti's soft limits, its life limits the hard. */
@@ -364,11 +391,7 @@ METHOD(kernel_ipsec_t, add_sa, status_t, private_kernel_rvti_ipsec_t *this,
 		return NOT_SUPPORTED;
 
 	this->req_lock->lock(this->req_lock);
-	nlh = nl_req(this->req, RVTI_CMD_NEW_SA, 0);
-	mnl_attr_put_strz(nlh, RVTI_A_IFNAME, ifname);
-	nest = mnl_attr_nest_start(nlh, RVTI_A_SA);
-	mnl_attr_put_u8(nlh, RVTI_SA_A_DIR, dir);
-	mnl_attr_put_u32(nlh, RVTI_SA_A_SPI, spi);
+	nlh = krvti_sa_req(this, RVTI_CMD_NEW_SA, ifname, dir, spi, &nest);
 	if (alg.aead) {
 		/* charon's AEAD key material carries the salt at its end */
 		mnl_attr_put_strz(nlh, RVTI_SA_A_AEAD_ALG, alg.aead);
@@ -500,11 +523,7 @@ METHOD(kernel_ipsec_t, query_sa, status_t, private_kernel_rvti_ipsec_t *this,
 		return NOT_FOUND;
 	}
 	this->req_lock->lock(this->req_lock);
-	nlh = nl_req(this->req, RVTI_CMD_GET_SA, 0);
-	mnl_attr_put_strz(nlh, RVTI_A_IFNAME, ifname);
-	nest = mnl_attr_nest_start(nlh, RVTI_A_SA);
-	mnl_attr_put_u8(nlh, RVTI_SA_A_DIR, dir);
-	mnl_attr_put_u32(nlh, RVTI_SA_A_SPI, ntohl(id->spi));
+	nlh = krvti_sa_req(this, RVTI_CMD_GET_SA, ifname, dir, ntohl(id->spi), &nest);
 	mnl_attr_nest_end(nlh, nest);
 	err = krvti_talk(this, nlh, krvti_get_sa_cb, &u, "querying an SA");
 	this->req_lock->unlock(this->req_lock);
@@ -605,11 +624,7 @@ METHOD(kernel_ipsec_t, del_sa, status_t, private_kernel_rvti_ipsec_t *this,
 		return NOT_FOUND;
 	}
 	this->req_lock->lock(this->req_lock);
-	nlh = nl_req(this->req, RVTI_CMD_DEL_SA, 0);
-	mnl_attr_put_strz(nlh, RVTI_A_IFNAME, ifname);
-	nest = mnl_attr_nest_start(nlh, RVTI_A_SA);
-	mnl_attr_put_u8(nlh, RVTI_SA_A_DIR, dir);
-	mnl_attr_put_u32(nlh, RVTI_SA_A_SPI, spi);
+	nlh = krvti_sa_req(this, RVTI_CMD_DEL_SA, ifname, dir, spi, &nest);
 	mnl_attr_nest_end(nlh, nest);
 	err = krvti_talk(this, nlh, NULL, NULL, "deleting an SA");
 	this->req_lock->unlock(this->req_lock);
