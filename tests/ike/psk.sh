@@ -199,7 +199,8 @@ done
 # Byte limit: soft expiry after at most 20000 bytes (charon subtracts a
 # random jitter); a hard limit far above, so that the rekey acts first.
 swanctl_conf gw1 $GW1_OUT4 $GW4_OUT4 aes256gcm16-ecp256 "rekey_bytes = 20000
-					life_bytes = 2000000"
+					life_bytes = 2000000
+					rand_bytes = 2000"
 swanctl_conf gw4 $GW4_OUT4 $GW1_OUT4 aes256gcm16-ecp256
 if charon_start gw1 && charon_start gw4 &&
    swanctl_in gw1 --load-all >/dev/null && swanctl_in gw4 --load-all >/dev/null &&

@@ -337,19 +337,41 @@ static bool krvti_map_alg(kernel_ipsec_add_sa_t *data, struct krvti_alg *a)
 	return TRUE;
 }
 
+/*
+ * A soft limit above its hard limit is refused by rvti. charon produces one
+ * when a rand_* jitter exceeds its rekey_* value (the jitter is subtracted
+ * and wraps): use the hard limit for both, and say so.
+ */
+static uint64_t krvti_soft(uint32_t spi, const char *what, uint64_t soft,
+			   uint64_t hard)
+{
+	if (!hard || soft <= hard)
+		return soft;
+	DBG1(DBG_KNL, "kernel-rvti: SA %.8x: %s rekey limit %llu is above the "
+	     "hard limit %llu (is rand_%s larger than rekey_%s?): using %llu",
+	     spi, what, (unsigned long long)soft, (unsigned long long)hard,
+	     what, what, (unsigned long long)hard);
+	return hard;
+}
+
 /* charon's rekey limits are rvti's soft limits, its life limits the hard. */
-static void krvti_put_lifetime(struct nlmsghdr *nlh, lifetime_cfg_t *lt)
+static void krvti_put_lifetime(struct nlmsghdr *nlh, uint32_t spi,
+			       lifetime_cfg_t *lt)
 {
 	struct nlattr *nest;
 
 	if (!lt)
 		return;
 	nest = mnl_attr_nest_start(nlh, RVTI_SA_A_LIFETIME);
-	mnl_attr_put_u64(nlh, RVTI_LIFETIME_A_SOFT_BYTES, lt->bytes.rekey);
+	mnl_attr_put_u64(nlh, RVTI_LIFETIME_A_SOFT_BYTES,
+			 krvti_soft(spi, "bytes", lt->bytes.rekey, lt->bytes.life));
 	mnl_attr_put_u64(nlh, RVTI_LIFETIME_A_HARD_BYTES, lt->bytes.life);
-	mnl_attr_put_u64(nlh, RVTI_LIFETIME_A_SOFT_PACKETS, lt->packets.rekey);
+	mnl_attr_put_u64(nlh, RVTI_LIFETIME_A_SOFT_PACKETS,
+			 krvti_soft(spi, "packets", lt->packets.rekey,
+				    lt->packets.life));
 	mnl_attr_put_u64(nlh, RVTI_LIFETIME_A_HARD_PACKETS, lt->packets.life);
-	mnl_attr_put_u64(nlh, RVTI_LIFETIME_A_SOFT_ADD_SECONDS, lt->time.rekey);
+	mnl_attr_put_u64(nlh, RVTI_LIFETIME_A_SOFT_ADD_SECONDS,
+			 krvti_soft(spi, "time", lt->time.rekey, lt->time.life));
 	mnl_attr_put_u64(nlh, RVTI_LIFETIME_A_HARD_ADD_SECONDS, lt->time.life);
 	mnl_attr_nest_end(nlh, nest);
 }
@@ -419,7 +441,7 @@ METHOD(kernel_ipsec_t, add_sa, status_t, private_kernel_rvti_ipsec_t *this,
 		}
 		mnl_attr_put_u32(nlh, RVTI_SA_A_REPLAY_WINDOW, w);
 	}
-	krvti_put_lifetime(nlh, data->lifetime);
+	krvti_put_lifetime(nlh, spi, data->lifetime);
 	mnl_attr_nest_end(nlh, nest);
 	err = krvti_talk(this, nlh, NULL, NULL, "adding an SA");
 	this->req_lock->unlock(this->req_lock);
