@@ -7,6 +7,10 @@
 # The CHILD_SA comes up, its SAs are in rvti42 with the SPIs swanctl
 # shows, hosts ping each other both ways, rvti counts the traffic, and
 # charon's query_sa (swanctl --list-sas bytes) reads rvti's counters.
+# Then: a CHILD_SA rekey during a ping (nothing lost, only the new SAs left
+# in rvti), a rekey started by rvti's soft byte-limit expiry, a wrong
+# pre-shared key (nothing installed), and a trap policy brought up by
+# rvti's acquire event.
 #
 # Run: tests/kernel/run.sh tests/ike/psk.sh [GCM|CBC] (default: both)
 # Needs tests/ike/strongswan-src.sh and make -C userspace/charon install.
@@ -176,6 +180,7 @@ for suite in $suites; do
 	check "$suite: ping host1 -> host4" ping_ok host1 $HOST4_V4 5
 	check "$suite: ping host4 -> host1" ping_ok host4 $HOST1_V4 5
 	check "$suite: ping host1 -> host4 over IPv6 inside" ping_ok host1 $HOST4_V6 3
+	check "$suite: TCP transfer host1 -> host4" tcp_xfer host1 $HOST4_V4
 	ip netns exec gw1 rvti -j sa list dev rvti$IFID | sed 's/^/#   /'
 	sas=$(swanctl_in gw1 --list-sas)
 	echo "$sas" | grep -E 'in |out ' | sed 's/^/#   /'
@@ -225,6 +230,31 @@ if charon_start gw1 && charon_start gw4; then
 		"$(ip netns exec gw1 rvti -j sa list dev rvti$IFID | jq '[.[] | (.sas // [.])[]] | length')"
 else
 	fail "wrong PSK: charons did not start"
+fi
+charon_stop_all
+
+# Trap: charon installs only the policy (kernel-rvti remembers its reqid);
+# traffic into rvti42 without an SA makes rvti send an acquire event, the
+# plugin relays it, and charon negotiates the CHILD_SA by itself.
+swanctl_conf gw1 $GW1_OUT4 $GW4_OUT4 aes256gcm16-ecp256 "start_action = trap"
+swanctl_conf gw4 $GW4_OUT4 $GW1_OUT4 aes256gcm16-ecp256
+if charon_start gw1 && charon_start gw4 &&
+   swanctl_in gw1 --load-all >/dev/null && swanctl_in gw4 --load-all >/dev/null; then
+	check_eq "trap: no SA in rvti$IFID before traffic" 0 \
+		"$(ip netns exec gw1 rvti -j sa list dev rvti$IFID | jq '[.[] | (.sas // [.])[]] | length')"
+	ip netns exec host1 ping -c 2 -W 1 -q $HOST4_V4 >/dev/null 2>&1
+	for i in $(seq 50); do
+		swanctl_in gw1 --list-sas 2>/dev/null | grep -q INSTALLED && break
+		sleep 0.2
+	done
+	check "trap: rvti's acquire relayed to charon" \
+		grep -q "kernel-rvti: acquire on rvti$IFID for reqid" "$(ss_dir gw1)/charon.log"
+	check "trap: the CHILD_SA is installed" \
+		bash -c 'swanctl_out=$1; grep -q INSTALLED <<<"$swanctl_out"' _ "$(swanctl_in gw1 --list-sas 2>/dev/null)"
+	check "trap: ping host1 -> host4 once negotiated" ping_ok host1 $HOST4_V4 3
+else
+	fail "trap: charons did not start or load"
+	ss_log gw1
 fi
 charon_stop_all
 
