@@ -12,7 +12,9 @@
 # pre-shared key (nothing installed), and a trap policy brought up by
 # rvti's acquire event.
 #
-# Run: tests/kernel/run.sh tests/ike/psk.sh [GCM|CBC] (default: both)
+# Run: tests/kernel/run.sh tests/ike/psk.sh [GCM] [CBC] [peer=rvti]
+# (default: both suites, gw4 with XFRM; peer=rvti: gw4 runs kernel-rvti
+# with its own rvti42 too).
 # Needs tests/ike/strongswan-src.sh and make -C userspace/charon install.
 . "$(dirname "$0")/../lib/guest.sh"
 . "$(dirname "$0")/../lib/topo.sh"
@@ -121,6 +123,16 @@ cleanup() {
 	topo_down
 }
 
+suites="" peer=xfrm
+for a; do
+	case $a in
+	peer=xfrm | peer=rvti) peer=${a#peer=} ;;
+	GCM | CBC) suites="$suites $a" ;;
+	*) fail "unknown argument $a"; finish ;;
+	esac
+done
+suites=${suites:-GCM CBC}
+
 load_rvti
 check "topology host1 - gw1 = gw4 - host4" topo_up || { topo_down; finish; }
 
@@ -131,17 +143,29 @@ check "gw1: rvti$IFID with endpoints and routes" ip netns exec gw1 bash -ec "
 	ip link set rvti$IFID up
 	ip route add $SITE4_V4 dev rvti$IFID
 	ip route add $SITE4_V6 dev rvti$IFID"
-# gw4: an XFRM interface bound to the same if_id.
-check "gw4: xfrm interface ipsec0 (if_id $IFID) and routes" ip netns exec gw4 bash -ec "
-	ip link add ipsec0 type xfrm dev wan0 if_id $IFID
-	ip link set ipsec0 mtu $TOPO_TUN_MTU up
-	ip route add $SITE1_V4 dev ipsec0
-	ip route add $SITE1_V6 dev ipsec0"
+if [ $peer = xfrm ]; then
+	# gw4: an XFRM interface bound to the same if_id.
+	check "gw4: xfrm interface ipsec0 (if_id $IFID) and routes" ip netns exec gw4 bash -ec "
+		ip link add ipsec0 type xfrm dev wan0 if_id $IFID
+		ip link set ipsec0 mtu $TOPO_TUN_MTU up
+		ip route add $SITE1_V4 dev ipsec0
+		ip route add $SITE1_V6 dev ipsec0"
+else
+	check "gw4: rvti$IFID with endpoints and routes" ip netns exec gw4 bash -ec "
+		ip link add rvti$IFID type rvti
+		rvti tunnel set dev rvti$IFID local $GW4_OUT4 remote $GW1_OUT4
+		ip link set rvti$IFID up
+		ip route add $SITE1_V4 dev rvti$IFID
+		ip route add $SITE1_V6 dev rvti$IFID"
+fi
 
 check "gw1: strongswan.conf (kernel-rvti)" ss_conf gw1 rvti
-check "gw4: strongswan.conf (kernel-netlink)" ss_conf gw4 netlink
+if [ $peer = xfrm ]; then
+	check "gw4: strongswan.conf (kernel-netlink)" ss_conf gw4 netlink
+else
+	check "gw4: strongswan.conf (kernel-rvti)" ss_conf gw4 rvti
+fi
 
-suites=${1:-"GCM CBC"}
 for suite in $suites; do
 	case $suite in
 	GCM) esp=aes256gcm16-ecp256 ;;
