@@ -33,7 +33,7 @@ swanctl_conf() {
 			remote_addrs = $3
 			proposals = aes256-sha256-modp2048, aes128gcm16-prfsha256-modp2048
 			rekey_time = 8h
-			dpd_delay = 10s
+			dpd_delay = ${DPD_DELAY:-10s}
 			local {
 				auth = psk
 				id = $2
@@ -98,6 +98,17 @@ rekey_checks() {
 	check_eq "$suite: after the rekey rvti holds only the new inbound SA" "$new_in" "$(rvti_spis in)"
 	check_eq "$suite: after the rekey rvti holds only the new outbound SA" "$new_out" "$(rvti_spis out)"
 	check "$suite: the rekey made new SPIs" test "$new_in" != "$old_in" -a "$new_out" != "$old_out"
+
+	# IKE_SA rekey: the CHILD_SAs move to the new IKE_SA untouched.
+	ip netns exec host1 ping -c 30 -i 0.1 -W 1 -q $HOST4_V4 >"$TOPO_TMP/ping-rekey" 2>&1 &
+	ping=$!
+	sleep 1
+	check "$suite: swanctl --rekey --ike vnet" swanctl_in gw1 --rekey --ike vnet
+	wait $ping
+	check "$suite: ping across the IKE_SA rekey: 30 of 30 answered" \
+		grep -q ' 30 received' "$TOPO_TMP/ping-rekey"
+	check_eq "$suite: the IKE_SA rekey left the inbound SA alone" "$new_in" "$(rvti_spis in)"
+	check_eq "$suite: the IKE_SA rekey left the outbound SA alone" "$new_out" "$(rvti_spis out)"
 }
 
 # byte_limit_checks: gw1's CHILD_SA has rekey_bytes; traffic beyond it
@@ -259,27 +270,54 @@ charon_stop_all
 
 # Trap: charon installs only the policy (kernel-rvti remembers its reqid);
 # traffic into rvti42 without an SA makes rvti send an acquire event, the
-# plugin relays it, and charon negotiates the CHILD_SA by itself.
-swanctl_conf gw1 $GW1_OUT4 $GW4_OUT4 aes256gcm16-ecp256 "start_action = trap"
+# plugin relays it, and charon negotiates the CHILD_SA by itself. Then the
+# peer dies: dead peer detection removes the SAs from rvti, the trap stays,
+# and once the peer is back traffic brings the tunnel up again.
+DPD_DELAY=2s
+swanctl_conf gw1 $GW1_OUT4 $GW4_OUT4 aes256gcm16-ecp256 "start_action = trap
+					dpd_action = trap"
 swanctl_conf gw4 $GW4_OUT4 $GW1_OUT4 aes256gcm16-ecp256
-if charon_start gw1 && charon_start gw4 &&
-   swanctl_in gw1 --load-all >/dev/null && swanctl_in gw4 --load-all >/dev/null; then
-	check_eq "trap: no SA in rvti$IFID before traffic" 0 \
-		"$(ip netns exec gw1 rvti -j sa list dev rvti$IFID | jq '[.[] | (.sas // [.])[]] | length')"
+# trap_up NAME: traffic into the device brings the CHILD_SA up.
+trap_up() {
+	local i
 	ip netns exec host1 ping -c 2 -W 1 -q $HOST4_V4 >/dev/null 2>&1
 	for i in $(seq 50); do
 		swanctl_in gw1 --list-sas 2>/dev/null | grep -q INSTALLED && break
 		sleep 0.2
 	done
+	check "$1: the CHILD_SA is installed" \
+		bash -c 'grep -q INSTALLED <<<"$1"' _ "$(swanctl_in gw1 --list-sas 2>/dev/null)"
+	check "$1: ping host1 -> host4" ping_ok host1 $HOST4_V4 3
+}
+rvti_sa_count() {
+	ip netns exec gw1 rvti -j sa list dev rvti$IFID | jq '[.[] | (.sas // [.])[]] | length'
+}
+if charon_start gw1 && charon_start gw4 &&
+   swanctl_in gw1 --load-all >/dev/null && swanctl_in gw4 --load-all >/dev/null; then
+	check_eq "trap: no SA in rvti$IFID before traffic" 0 "$(rvti_sa_count)"
+	trap_up trap
 	check "trap: rvti's acquire relayed to charon" \
 		grep -q "kernel-rvti: acquire on rvti$IFID for reqid" "$(ss_dir gw1)/charon.log"
-	check "trap: the CHILD_SA is installed" \
-		bash -c 'swanctl_out=$1; grep -q INSTALLED <<<"$swanctl_out"' _ "$(swanctl_in gw1 --list-sas 2>/dev/null)"
-	check "trap: ping host1 -> host4 once negotiated" ping_ok host1 $HOST4_V4 3
+
+	charon_kill gw4
+	ip netns exec host1 ping -c 3 -W 1 -q $HOST4_V4 >/dev/null 2>&1
+	for i in $(seq 150); do
+		[ "$(rvti_sa_count)" = 0 ] && break
+		sleep 0.2
+	done
+	check_eq "dead peer: DPD removed the SAs from rvti$IFID" 0 "$(rvti_sa_count)"
+	check "dead peer: charon logged it" \
+		grep -Eq 'giving up after|retransmit .* of request' "$(ss_dir gw1)/charon.log"
+	if charon_start gw4 && swanctl_in gw4 --load-all >/dev/null; then
+		trap_up "peer back"
+	else
+		fail "peer back: charon on gw4 did not restart"
+	fi
 else
 	fail "trap: charons did not start or load"
 	ss_log gw1
 fi
+unset DPD_DELAY
 charon_stop_all
 
 cleanup

@@ -33,7 +33,8 @@ ss_conf() {
 		# route-based: the tests route the sites into the tunnels
 		install_routes = no
 		install_virtual_ip = no
-		retransmit_timeout = 2
+		# quick dead peer detection: about 12 s after the last reply
+		retransmit_timeout = 1
 		retransmit_tries = 3
 		plugins {
 			include /etc/strongswan.d/charon/*.conf
@@ -91,6 +92,15 @@ charon_stop() {
 	local ns=$1 pid=${_charon_pid[$1]:-}
 	[ -n "$pid" ] || return 0
 	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	unset "_charon_pid[$ns]"
+}
+
+# charon_kill NS: a crash, not a shutdown (no DELETE sent to the peer).
+charon_kill() {
+	local ns=$1 pid=${_charon_pid[$1]:-}
+	[ -n "$pid" ] || return 0
+	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	unset "_charon_pid[$ns]"
 }
