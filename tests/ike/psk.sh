@@ -21,7 +21,10 @@
 . "$(dirname "$0")/../lib/strongswan.sh"
 
 IFID=42
-PSK='Sh0rt-example-key'
+PSK_SHORT='Sh0rt-example-key'
+# 128 characters, the longest the cloud gateways accept
+PSK_LONG=$(printf 'k%.0s' $(seq 64); printf '7%.0s' $(seq 64))
+PSK=$PSK_SHORT
 
 # swanctl_conf NS LOCAL REMOTE ESP_PROPOSALS [CHILD_OPTION [SECRET]]
 swanctl_conf() {
@@ -31,7 +34,7 @@ swanctl_conf() {
 			version = 2
 			local_addrs = $2
 			remote_addrs = $3
-			proposals = aes256-sha256-modp2048, aes128gcm16-prfsha256-modp2048
+			proposals = ${IKE_PROPOSALS:-aes256-sha256-modp2048}
 			rekey_time = 8h
 			dpd_delay = ${DPD_DELAY:-10s}
 			local {
@@ -178,9 +181,13 @@ else
 fi
 
 for suite in $suites; do
+	# GCM: IKE with DH 19 and the short key; CBC: IKE with DH 14 and a
+	# 128-character key. ESP always with DH 19 (PFS).
 	case $suite in
-	GCM) esp=aes256gcm16-ecp256 ;;
-	CBC) esp=aes128-sha256-ecp256 ;;
+	GCM) esp=aes256gcm16-ecp256 PSK=$PSK_SHORT
+	     IKE_PROPOSALS=aes128gcm16-prfsha256-ecp256 ;;
+	CBC) esp=aes128-sha256-ecp256 PSK=$PSK_LONG
+	     IKE_PROPOSALS=aes256-sha256-modp2048 ;;
 	*) fail "unknown suite $suite"; continue ;;
 	esac
 	swanctl_conf gw1 $GW1_OUT4 $GW4_OUT4 $esp
@@ -190,6 +197,7 @@ for suite in $suites; do
 		charon_stop_all
 		continue
 	fi
+	check_eq "$suite: pre-shared key length" "$([ $suite = GCM ] && echo 17 || echo 128)" "${#PSK}"
 	check "$suite: gw1 charon uses kernel-rvti" \
 		grep -q 'loaded plugins:.*kernel-rvti' "$(ss_dir gw1)/charon.log"
 	check "$suite: swanctl --load-all on gw1" swanctl_in gw1 --load-all
@@ -235,6 +243,8 @@ for suite in $suites; do
 	grep 'kernel-rvti' "$(ss_dir gw1)/charon.log" | sed 's/^/#   gw1: /'
 	charon_stop_all
 done
+PSK=$PSK_SHORT
+unset IKE_PROPOSALS
 
 # Byte limit: soft expiry after at most 20000 bytes (charon subtracts a
 # random jitter); a hard limit far above, so that the rekey acts first.
