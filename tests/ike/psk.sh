@@ -1,0 +1,334 @@
+#!/bin/bash
+# IKEv2 with a pre-shared key between gw1 (Debian's charon with the
+# kernel-rvti plugin, tunnel rvti42) and gw4 (stock charon, kernel-netlink,
+# XFRM interface ipsec0 with if_id 42): route-based, 0.0.0.0/0 and ::/0
+# selectors, DH 14 for IKE and 19 for ESP:
+#   host1 - gw1 [rvti42] == wan0 (192.0.2.0/24) == [ipsec0] gw4 - host4
+# The CHILD_SA comes up, its SAs are in rvti42 with the SPIs swanctl
+# shows, hosts ping each other both ways, rvti counts the traffic, and
+# charon's query_sa (swanctl --list-sas bytes) reads rvti's counters.
+# Then: a CHILD_SA rekey during a ping (nothing lost, only the new SAs left
+# in rvti), a rekey started by rvti's soft byte-limit expiry, a wrong
+# pre-shared key (nothing installed), and a trap policy brought up by
+# rvti's acquire event.
+#
+# Run: tests/kernel/run.sh tests/ike/psk.sh [GCM] [CBC] [peer=rvti]
+# (default: both suites, gw4 with XFRM; peer=rvti: gw4 runs kernel-rvti
+# with its own rvti42 too).
+# Needs tests/ike/strongswan-src.sh and make -C userspace/charon install.
+. "$(dirname "$0")/../lib/guest.sh"
+. "$(dirname "$0")/../lib/topo.sh"
+. "$(dirname "$0")/../lib/strongswan.sh"
+
+IFID=42
+PSK_SHORT='Sh0rt-example-key'
+# 128 characters, the longest the cloud gateways accept
+PSK_LONG=$(printf 'k%.0s' $(seq 64); printf '7%.0s' $(seq 64))
+PSK=$PSK_SHORT
+
+# swanctl_conf NS LOCAL REMOTE ESP_PROPOSALS [CHILD_OPTION [SECRET]]
+swanctl_conf() {
+	cat >"$(ss_dir "$1")/swanctl/swanctl.conf" <<-EOF
+	connections {
+		vnet {
+			version = 2
+			local_addrs = $2
+			remote_addrs = $3
+			proposals = ${IKE_PROPOSALS:-aes256-sha256-modp2048}
+			rekey_time = 8h
+			dpd_delay = ${DPD_DELAY:-10s}
+			local {
+				auth = psk
+				id = $2
+			}
+			remote {
+				auth = psk
+				id = $3
+			}
+			children {
+				vnet {
+					local_ts = 0.0.0.0/0, ::/0
+					remote_ts = 0.0.0.0/0, ::/0
+					if_id_in = $IFID
+					if_id_out = $IFID
+					esp_proposals = $4
+					rekey_time = 1h
+					start_action = none
+					${5:-}
+				}
+			}
+		}
+	}
+	secrets {
+		ike-vnet {
+			id-1 = $2
+			id-2 = $3
+			secret = "${6:-$PSK}"
+		}
+	}
+	EOF
+}
+
+# rvti_spis DIR: the SPIs (hex) of gw1's rvti SAs of direction DIR.
+rvti_spis() {
+	ip netns exec gw1 rvti -j sa list dev rvti$IFID |
+		jq -r --arg d "$1" '[.[] | (.sas // [.])[] | select(.dir == $d) | .spi] | map(tostring) | join(" ")' |
+		xargs -n1 -r printf '%08x\n' | sort | tr '\n' ' ' | sed 's/ $//'
+}
+
+# child_spi DIR: the SPI of the installed CHILD_SA in swanctl --list-sas.
+child_spi() {
+	swanctl_in gw1 --list-sas 2>/dev/null | awk -v d="$1" '$1 == d { s = $2 } END { print s }'
+}
+
+# rekey_checks SUITE OLD_IN OLD_OUT: a CHILD_SA rekey started by swanctl
+# during a ping, then one started by rvti's soft byte-limit expiry.
+rekey_checks() {
+	local suite=$1 old_in=$2 old_out=$3 new_in new_out i
+	ip netns exec host1 ping -c 30 -i 0.1 -W 1 -q $HOST4_V4 >"$TOPO_TMP/ping-rekey" 2>&1 &
+	local ping=$!
+	sleep 1
+	check "$suite: swanctl --rekey --child vnet" swanctl_in gw1 --rekey --child vnet
+	wait $ping
+	check "$suite: ping across the rekey: 30 of 30 answered" \
+		grep -q ' 30 received' "$TOPO_TMP/ping-rekey"
+	for i in $(seq 50); do
+		new_in=$(child_spi in)
+		[ -n "$new_in" ] && [ "$new_in" != "$old_in" ] && [ "$(rvti_spis in)" = "$new_in" ] && break
+		sleep 0.2
+	done
+	new_out=$(child_spi out)
+	check_eq "$suite: after the rekey rvti holds only the new inbound SA" "$new_in" "$(rvti_spis in)"
+	check_eq "$suite: after the rekey rvti holds only the new outbound SA" "$new_out" "$(rvti_spis out)"
+	check "$suite: the rekey made new SPIs" test "$new_in" != "$old_in" -a "$new_out" != "$old_out"
+
+	# IKE_SA rekey: the CHILD_SAs move to the new IKE_SA untouched.
+	ip netns exec host1 ping -c 30 -i 0.1 -W 1 -q $HOST4_V4 >"$TOPO_TMP/ping-rekey" 2>&1 &
+	ping=$!
+	sleep 1
+	check "$suite: swanctl --rekey --ike vnet" swanctl_in gw1 --rekey --ike vnet
+	wait $ping
+	check "$suite: ping across the IKE_SA rekey: 30 of 30 answered" \
+		grep -q ' 30 received' "$TOPO_TMP/ping-rekey"
+	check_eq "$suite: the IKE_SA rekey left the inbound SA alone" "$new_in" "$(rvti_spis in)"
+	check_eq "$suite: the IKE_SA rekey left the outbound SA alone" "$new_out" "$(rvti_spis out)"
+}
+
+# byte_limit_checks: gw1's CHILD_SA has rekey_bytes; traffic beyond it
+# makes rvti send a soft expiry, the plugin relays it, charon rekeys.
+byte_limit_checks() {
+	local old_in new_in i
+	old_in=$(child_spi in)
+	ip netns exec host1 ping -c 40 -i 0.05 -s 1000 -W 1 -q $HOST4_V4 >/dev/null 2>&1
+	for i in $(seq 50); do
+		new_in=$(child_spi in)
+		[ -n "$new_in" ] && [ "$new_in" != "$old_in" ] && break
+		sleep 0.2
+	done
+	check "bytes: rvti's soft expiry relayed to charon" \
+		grep -q 'kernel-rvti: soft expiry of SA' "$(ss_dir gw1)/charon.log"
+	check "bytes: charon rekeyed the CHILD_SA (new inbound SPI)" \
+		test -n "$new_in" -a "$new_in" != "$old_in"
+	check "bytes: ping after the byte-limit rekey" ping_ok host1 $HOST4_V4 3
+}
+
+cleanup() {
+	charon_stop_all
+	topo_down
+}
+
+suites="" peer=xfrm
+for a; do
+	case $a in
+	peer=xfrm | peer=rvti) peer=${a#peer=} ;;
+	GCM | CBC) suites="$suites $a" ;;
+	*) fail "unknown argument $a"; finish ;;
+	esac
+done
+suites=${suites:-GCM CBC}
+
+load_rvti
+check "topology host1 - gw1 = gw4 - host4" topo_up || { topo_down; finish; }
+
+# gw1: an rvti device with the endpoints, no SA; routes of site 4 into it.
+check "gw1: rvti$IFID with endpoints and routes" ip netns exec gw1 bash -ec "
+	ip link add rvti$IFID type rvti
+	rvti tunnel set dev rvti$IFID local $GW1_OUT4 remote $GW4_OUT4
+	ip link set rvti$IFID up
+	ip route add $SITE4_V4 dev rvti$IFID
+	ip route add $SITE4_V6 dev rvti$IFID"
+if [ $peer = xfrm ]; then
+	# gw4: an XFRM interface bound to the same if_id.
+	check "gw4: xfrm interface ipsec0 (if_id $IFID) and routes" ip netns exec gw4 bash -ec "
+		ip link add ipsec0 type xfrm dev wan0 if_id $IFID
+		ip link set ipsec0 mtu $TOPO_TUN_MTU up
+		ip route add $SITE1_V4 dev ipsec0
+		ip route add $SITE1_V6 dev ipsec0"
+else
+	check "gw4: rvti$IFID with endpoints and routes" ip netns exec gw4 bash -ec "
+		ip link add rvti$IFID type rvti
+		rvti tunnel set dev rvti$IFID local $GW4_OUT4 remote $GW1_OUT4
+		ip link set rvti$IFID up
+		ip route add $SITE1_V4 dev rvti$IFID
+		ip route add $SITE1_V6 dev rvti$IFID"
+fi
+
+check "gw1: strongswan.conf (kernel-rvti)" ss_conf gw1 rvti
+if [ $peer = xfrm ]; then
+	check "gw4: strongswan.conf (kernel-netlink)" ss_conf gw4 netlink
+else
+	check "gw4: strongswan.conf (kernel-rvti)" ss_conf gw4 rvti
+fi
+
+for suite in $suites; do
+	# GCM: IKE with DH 19 and the short key; CBC: IKE with DH 14 and a
+	# 128-character key. ESP always with DH 19 (PFS).
+	case $suite in
+	GCM) esp=aes256gcm16-ecp256 PSK=$PSK_SHORT
+	     IKE_PROPOSALS=aes128gcm16-prfsha256-ecp256 ;;
+	CBC) esp=aes128-sha256-ecp256 PSK=$PSK_LONG
+	     IKE_PROPOSALS=aes256-sha256-modp2048 ;;
+	*) fail "unknown suite $suite"; continue ;;
+	esac
+	swanctl_conf gw1 $GW1_OUT4 $GW4_OUT4 $esp
+	swanctl_conf gw4 $GW4_OUT4 $GW1_OUT4 $esp
+	if ! check "$suite: charon on gw1 (kernel-rvti)" charon_start gw1 ||
+	   ! check "$suite: charon on gw4 (kernel-netlink)" charon_start gw4; then
+		charon_stop_all
+		continue
+	fi
+	check_eq "$suite: pre-shared key length" "$([ $suite = GCM ] && echo 17 || echo 128)" "${#PSK}"
+	check "$suite: gw1 charon uses kernel-rvti" \
+		grep -q 'loaded plugins:.*kernel-rvti' "$(ss_dir gw1)/charon.log"
+	check "$suite: swanctl --load-all on gw1" swanctl_in gw1 --load-all
+	check "$suite: swanctl --load-all on gw4" swanctl_in gw4 --load-all
+	if ! check "$suite: gw1 initiates the CHILD_SA" \
+		swanctl_in gw1 --initiate --child vnet --timeout 20; then
+		ss_log gw1
+		ss_log gw4
+		charon_stop_all
+		continue
+	fi
+	sas=$(swanctl_in gw1 --list-sas)
+	check "$suite: swanctl --list-sas on gw1: ESTABLISHED and INSTALLED" \
+		bash -c 'grep -q ESTABLISHED <<<"$1" && grep -q INSTALLED <<<"$1"' _ "$sas"
+	echo "$sas" | sed 's/^/#   /'
+	# "in  ca8c15e8 (-|0x0000002a), ..." and "out cfa2ac33 ..."
+	spi_in=$(awk '$1 == "in" { print $2; exit }' <<<"$sas")
+	spi_out=$(awk '$1 == "out" { print $2; exit }' <<<"$sas")
+	check_eq "$suite: rvti$IFID holds the inbound SA swanctl shows" "$((0x${spi_in:-0}))" \
+		"$(ip netns exec gw1 rvti -j sa list dev rvti$IFID | jq '[.[] | (.sas // [.])[] | select(.dir == "in") | .spi] | .[0]')"
+	check_eq "$suite: rvti$IFID holds the outbound SA swanctl shows" "$((0x${spi_out:-0}))" \
+		"$(ip netns exec gw1 rvti -j sa list dev rvti$IFID | jq '[.[] | (.sas // [.])[] | select(.dir == "out") | .spi] | .[0]')"
+	check "$suite: ping host1 -> host4" ping_ok host1 $HOST4_V4 5
+	check "$suite: ping host4 -> host1" ping_ok host4 $HOST1_V4 5
+	check "$suite: ping host1 -> host4 over IPv6 inside" ping_ok host1 $HOST4_V6 3
+	check "$suite: TCP transfer host1 -> host4" tcp_xfer host1 $HOST4_V4
+	ip netns exec gw1 rvti -j sa list dev rvti$IFID | sed 's/^/#   /'
+	sas=$(swanctl_in gw1 --list-sas)
+	echo "$sas" | grep -E 'in |out ' | sed 's/^/#   /'
+	check "$suite: swanctl shows rvti's counters (query_sa)" \
+		bash -c 'grep -Eq "in  .*[1-9][0-9]* bytes, +[1-9][0-9]* packets" <<<"$1"' _ "$sas"
+	if [ "$suite" = GCM ]; then
+		rekey_checks "$suite" "$spi_in" "$spi_out"
+	fi
+	check "$suite: gw1 terminates the IKE_SA" swanctl_in gw1 --terminate --ike vnet --timeout 10
+	check_eq "$suite: no SA left in rvti$IFID" 0 \
+		"$(ip netns exec gw1 rvti -j sa list dev rvti$IFID | jq '[.[] | (.sas // [.])[]] | length')"
+	if grep -Eiq 'key|secret' <(grep -v 'loaded plugins\|keymat\|adding secret\|loaded .*secret\|IKE_SA_INIT\|authentication of' "$(ss_dir gw1)/charon.log" | grep -i 'kernel-rvti'); then
+		fail "$suite: kernel-rvti log lines mention keys"
+	else
+		pass "$suite: kernel-rvti log lines do not mention keys"
+	fi
+	grep 'kernel-rvti' "$(ss_dir gw1)/charon.log" | sed 's/^/#   gw1: /'
+	charon_stop_all
+done
+PSK=$PSK_SHORT
+unset IKE_PROPOSALS
+
+# Byte limit: soft expiry after at most 20000 bytes (charon subtracts a
+# random jitter); a hard limit far above, so that the rekey acts first.
+swanctl_conf gw1 $GW1_OUT4 $GW4_OUT4 aes256gcm16-ecp256 "rekey_bytes = 20000
+					life_bytes = 2000000
+					rand_bytes = 2000"
+swanctl_conf gw4 $GW4_OUT4 $GW1_OUT4 aes256gcm16-ecp256
+if charon_start gw1 && charon_start gw4 &&
+   swanctl_in gw1 --load-all >/dev/null && swanctl_in gw4 --load-all >/dev/null &&
+   swanctl_in gw1 --initiate --child vnet --timeout 20 >/dev/null; then
+	pass "bytes: the tunnel with rekey_bytes comes up"
+	byte_limit_checks
+else
+	fail "bytes: the tunnel did not come up"
+	ss_log gw1
+fi
+charon_stop_all
+
+# Wrong pre-shared key: no SA in rvti.
+swanctl_conf gw1 $GW1_OUT4 $GW4_OUT4 aes256gcm16-ecp256 "" "the-right-key"
+swanctl_conf gw4 $GW4_OUT4 $GW1_OUT4 aes256gcm16-ecp256 "" "a-wrong-key"
+if charon_start gw1 && charon_start gw4; then
+	swanctl_in gw1 --load-all >/dev/null
+	swanctl_in gw4 --load-all >/dev/null
+	check_fails "wrong PSK: the initiation fails" 'failed|AUTHENTICATION_FAILED' \
+		swanctl_in gw1 --initiate --child vnet --timeout 15
+	check_eq "wrong PSK: no SA in rvti$IFID" 0 \
+		"$(ip netns exec gw1 rvti -j sa list dev rvti$IFID | jq '[.[] | (.sas // [.])[]] | length')"
+else
+	fail "wrong PSK: charons did not start"
+fi
+charon_stop_all
+
+# Trap: charon installs only the policy (kernel-rvti remembers its reqid);
+# traffic into rvti42 without an SA makes rvti send an acquire event, the
+# plugin relays it, and charon negotiates the CHILD_SA by itself. Then the
+# peer dies: dead peer detection removes the SAs from rvti, the trap stays,
+# and once the peer is back traffic brings the tunnel up again.
+DPD_DELAY=2s
+swanctl_conf gw1 $GW1_OUT4 $GW4_OUT4 aes256gcm16-ecp256 "start_action = trap
+					dpd_action = trap"
+swanctl_conf gw4 $GW4_OUT4 $GW1_OUT4 aes256gcm16-ecp256
+# trap_up NAME: traffic into the device brings the CHILD_SA up.
+trap_up() {
+	local i
+	ip netns exec host1 ping -c 2 -W 1 -q $HOST4_V4 >/dev/null 2>&1
+	for i in $(seq 50); do
+		swanctl_in gw1 --list-sas 2>/dev/null | grep -q INSTALLED && break
+		sleep 0.2
+	done
+	check "$1: the CHILD_SA is installed" \
+		bash -c 'grep -q INSTALLED <<<"$1"' _ "$(swanctl_in gw1 --list-sas 2>/dev/null)"
+	check "$1: ping host1 -> host4" ping_ok host1 $HOST4_V4 3
+}
+rvti_sa_count() {
+	ip netns exec gw1 rvti -j sa list dev rvti$IFID | jq '[.[] | (.sas // [.])[]] | length'
+}
+if charon_start gw1 && charon_start gw4 &&
+   swanctl_in gw1 --load-all >/dev/null && swanctl_in gw4 --load-all >/dev/null; then
+	check_eq "trap: no SA in rvti$IFID before traffic" 0 "$(rvti_sa_count)"
+	trap_up trap
+	check "trap: rvti's acquire relayed to charon" \
+		grep -q "kernel-rvti: acquire on rvti$IFID for reqid" "$(ss_dir gw1)/charon.log"
+
+	charon_kill gw4
+	ip netns exec host1 ping -c 3 -W 1 -q $HOST4_V4 >/dev/null 2>&1
+	for i in $(seq 150); do
+		[ "$(rvti_sa_count)" = 0 ] && break
+		sleep 0.2
+	done
+	check_eq "dead peer: DPD removed the SAs from rvti$IFID" 0 "$(rvti_sa_count)"
+	check "dead peer: charon logged it" \
+		grep -Eq 'giving up after|retransmit .* of request' "$(ss_dir gw1)/charon.log"
+	if charon_start gw4 && swanctl_in gw4 --load-all >/dev/null; then
+		trap_up "peer back"
+	else
+		fail "peer back: charon on gw4 did not restart"
+	fi
+else
+	fail "trap: charons did not start or load"
+	ss_log gw1
+fi
+unset DPD_DELAY
+charon_stop_all
+
+cleanup
+finish
