@@ -96,6 +96,7 @@ static void rvti_rx_done(struct sk_buff *skb, int err)
 	struct net_device *dev = rvti->dev;
 	enum rvti_replay_verdict verdict;
 	u8 outer_dsfield = cb->outer_dsfield;
+	unsigned long now;
 	unsigned int len;
 	__be16 proto;
 
@@ -108,8 +109,9 @@ static void rvti_rx_done(struct sk_buff *skb, int err)
 	}
 
 	/* Authentic: the peer is alive, and only now may the window move. */
-	if (READ_ONCE(rvti->last_rx) != rvti_now_seconds())
-		WRITE_ONCE(rvti->last_rx, rvti_now_seconds());
+	now = rvti_now_seconds();
+	if (READ_ONCE(rvti->last_rx) != now)
+		WRITE_ONCE(rvti->last_rx, now);
 	spin_lock_bh(&sa->replay_lock);
 	verdict = rvti_replay_advance(&sa->replay, cb->seq);
 	spin_unlock_bh(&sa->replay_lock);

@@ -295,8 +295,8 @@ static int rvti_sa_parse_algs(struct rvti_sa *sa, struct nlattr **tb,
 	return ret ?: icv_bits;
 }
 
-static struct rvti_sa *rvti_sa_find(struct rvti_device *rvti, u8 dir,
-				    __be32 spi)
+/* The SA of @rvti with @dir and @spi, or NULL; caller holds conf_lock. */
+struct rvti_sa *rvti_sa_get(struct rvti_device *rvti, u8 dir, __be32 spi)
 {
 	struct rvti_sa *sa;
 
@@ -471,7 +471,7 @@ int rvti_sa_insert(struct rvti_device *rvti, struct rvti_sa *sa,
 
 	ASSERT_RTNL();
 	lockdep_assert_held(&rvti->conf_lock);
-	if (rvti_sa_find(rvti, sa->dir, sa->spi)) {
+	if (rvti_sa_get(rvti, sa->dir, sa->spi)) {
 		NL_SET_ERR_MSG_ATTR(extack, spi_attr,
 				    "this device already has an SA with this direction and SPI");
 		return -EEXIST;
@@ -545,8 +545,8 @@ int rvti_sa_del(struct rvti_device *rvti, struct nlattr **tb,
 		NL_SET_ERR_MSG(extack, "an SA is named by its direction and SPI");
 		return -EINVAL;
 	}
-	sa = rvti_sa_find(rvti, nla_get_u8(tb[RVTI_SA_A_DIR]),
-			  htonl(nla_get_u32(tb[RVTI_SA_A_SPI])));
+	sa = rvti_sa_get(rvti, nla_get_u8(tb[RVTI_SA_A_DIR]),
+			 htonl(nla_get_u32(tb[RVTI_SA_A_SPI])));
 	if (!sa) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[RVTI_SA_A_SPI],
 				    "no SA with this direction and SPI on this device");
@@ -714,12 +714,6 @@ int rvti_sa_alloc_spi(struct rvti_device *rvti, u32 min, u32 max, u32 *spi,
 	sn->n_spi_resv++;
 	*spi = pick;
 	return 0;
-}
-
-/* The SA of @rvti with @dir and @spi, or NULL; caller holds conf_lock. */
-struct rvti_sa *rvti_sa_get(struct rvti_device *rvti, u8 dir, __be32 spi)
-{
-	return rvti_sa_find(rvti, dir, spi);
 }
 
 static int rvti_sa_nla_put_stats(struct sk_buff *skb, struct rvti_sa *sa)

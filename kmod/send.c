@@ -126,8 +126,8 @@ out:
 	dev_put(dev);
 }
 
-/* Pushes the outer IPv4 or IPv6 header in front of the ESP header. */
 /*
+ * Pushes the outer IPv4 or IPv6 header in front of the ESP header.
  * @df: the inner packet's wish, which the tunnel's DF mode may override;
  * @frag_outer: the outer packet may be fragmented whatever either says.
  */
@@ -245,7 +245,6 @@ static int rvti_check_mtu(struct rvti_device *rvti, struct rvti_sa *sa,
 {
 	/* Signed: a tiny outer MTU leaves negative room. */
 	int mtu = rvti_inner_mtu(sa, dst_mtu(dst), family);
-	enum skb_drop_reason reason = SKB_DROP_REASON_PKT_TOO_BIG;
 
 	if ((int)skb->len <= mtu)
 		return RVTI_MTU_FITS;
@@ -279,7 +278,7 @@ static int rvti_check_mtu(struct rvti_device *rvti, struct rvti_sa *sa,
 drop:
 	DEV_STATS_INC(rvti->dev, tx_errors);
 	DEV_STATS_INC(rvti->dev, tx_dropped);
-	kfree_skb_reason(skb, reason);
+	kfree_skb_reason(skb, SKB_DROP_REASON_PKT_TOO_BIG);
 	return -EMSGSIZE;
 }
 
