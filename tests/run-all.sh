@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # `make check`: every test of rvti. Each stage prints TAP lines ("ok - ..."
 # / "not ok - ..."); the last line of the run is "N passed, N failed".
-#   tests/run-all.sh [STAGE...]   stages: tool headers checkpatch kunit netns demo
+#   tests/run-all.sh [STAGE...]   stages: tool headers checkpatch kunit netns demo ike
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 . "$here/kernel/lib.sh"
 
-stages=${*:-tool headers checkpatch kunit netns demo}
+stages=${*:-tool headers checkpatch kunit netns demo ike}
 log=$(mktemp /tmp/rvti-check.XXXXXX)
 trap 'rm -f "$log"' EXIT
 
@@ -113,6 +113,13 @@ for s in $stages; do
 			echo "not ok - the demo exited non-zero"; } |
 			grep -E '^(not )?ok - |^demo: ' |
 			sed "s/^ok - /ok - demo: /; s/^not ok - /not ok - demo: /" | tap
+		;;
+	ike)
+		# strongSwan with the kernel-rvti plugin (tests/ike/check.sh)
+		uml_ready || continue
+		stage "IKEv2: strongSwan drives rvti"
+		"$here/ike/check.sh" 2>&1 | tap ||
+			echo "not ok - ike: tests/ike/check.sh failed" | tap
 		;;
 	*)
 		echo "unknown stage $s" >&2

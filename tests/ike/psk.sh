@@ -47,8 +47,8 @@ swanctl_conf() {
 			}
 			children {
 				vnet {
-					local_ts = 0.0.0.0/0, ::/0
-					remote_ts = 0.0.0.0/0, ::/0
+					local_ts = ${LOCAL_TS:-0.0.0.0/0, ::/0}
+					remote_ts = ${REMOTE_TS:-0.0.0.0/0, ::/0}
 					if_id_in = $IFID
 					if_id_out = $IFID
 					esp_proposals = $4
@@ -76,6 +76,10 @@ rvti_spis() {
 		xargs -n1 -r printf '%08x\n' | sort | tr '\n' ' ' | sed 's/ $//'
 }
 
+rvti_sa_count() {
+	ip netns exec gw1 rvti -j sa list dev rvti$IFID | jq '[.[] | (.sas // [.])[]] | length'
+}
+
 # child_spi DIR: the SPI of the installed CHILD_SA in swanctl --list-sas.
 child_spi() {
 	swanctl_in gw1 --list-sas 2>/dev/null | awk -v d="$1" '$1 == d { s = $2 } END { print s }'
@@ -85,13 +89,9 @@ child_spi() {
 # during a ping, then one started by rvti's soft byte-limit expiry.
 rekey_checks() {
 	local suite=$1 old_in=$2 old_out=$3 new_in new_out i
-	ip netns exec host1 ping -c 30 -i 0.1 -W 1 -q $HOST4_V4 >"$TOPO_TMP/ping-rekey" 2>&1 &
-	local ping=$!
-	sleep 1
+	flood_start
 	check "$suite: swanctl --rekey --child vnet" swanctl_in gw1 --rekey --child vnet
-	wait $ping
-	check "$suite: ping across the rekey: 30 of 30 answered" \
-		grep -q ' 30 received' "$TOPO_TMP/ping-rekey"
+	flood_check "$suite: ping flood across the CHILD_SA rekey"
 	for i in $(seq 50); do
 		new_in=$(child_spi in)
 		[ -n "$new_in" ] && [ "$new_in" != "$old_in" ] && [ "$(rvti_spis in)" = "$new_in" ] && break
@@ -101,17 +101,40 @@ rekey_checks() {
 	check_eq "$suite: after the rekey rvti holds only the new inbound SA" "$new_in" "$(rvti_spis in)"
 	check_eq "$suite: after the rekey rvti holds only the new outbound SA" "$new_out" "$(rvti_spis out)"
 	check "$suite: the rekey made new SPIs" test "$new_in" != "$old_in" -a "$new_out" != "$old_out"
+	for i in $(seq 50); do
+		[ "$(peer_sa_count)" = 2 ] && break
+		sleep 0.2
+	done
+	check_eq "$suite: the peer ($peer) holds only the two new SAs" 2 "$(peer_sa_count)"
 
 	# IKE_SA rekey: the CHILD_SAs move to the new IKE_SA untouched.
-	ip netns exec host1 ping -c 30 -i 0.1 -W 1 -q $HOST4_V4 >"$TOPO_TMP/ping-rekey" 2>&1 &
-	ping=$!
-	sleep 1
+	flood_start
 	check "$suite: swanctl --rekey --ike vnet" swanctl_in gw1 --rekey --ike vnet
-	wait $ping
-	check "$suite: ping across the IKE_SA rekey: 30 of 30 answered" \
-		grep -q ' 30 received' "$TOPO_TMP/ping-rekey"
+	flood_check "$suite: ping flood across the IKE_SA rekey"
 	check_eq "$suite: the IKE_SA rekey left the inbound SA alone" "$new_in" "$(rvti_spis in)"
 	check_eq "$suite: the IKE_SA rekey left the outbound SA alone" "$new_out" "$(rvti_spis out)"
+}
+
+# A ping flood from host1 to host4 (600 echo requests, 200 per second)
+# into which a rekey falls: flood_start, the rekey, flood_check WHAT.
+flood_start() {
+	ip netns exec host1 ping -c 600 -i 0.005 -W 2 -q $HOST4_V4 >"$TOPO_TMP/ping-rekey" 2>&1 &
+	_flood=$!
+	sleep 0.5
+}
+flood_check() {
+	wait $_flood
+	sed 's/^/#   /' "$TOPO_TMP/ping-rekey" | grep packets
+	check "$1: 600 of 600 answered" grep -q ' 600 received' "$TOPO_TMP/ping-rekey"
+}
+
+# peer_sa_count: how many SAs gw4 holds (XFRM states or rvti SAs).
+peer_sa_count() {
+	if [ "$peer" = xfrm ]; then
+		ip -n gw4 xfrm state | grep -c '^src'
+	else
+		ip netns exec gw4 rvti -j sa list dev rvti$IFID | jq '[.[] | (.sas // [.])[]] | length'
+	fi
 }
 
 # byte_limit_checks: gw1's CHILD_SA has rekey_bytes; traffic beyond it
@@ -246,6 +269,69 @@ done
 PSK=$PSK_SHORT
 unset IKE_PROPOSALS
 
+# Narrow traffic selectors: the remote site's address space becomes a
+# prefix of rvti42 while the CHILD_SA lives (rvti then drops what the
+# CHILD_SA does not cover). A prefix the operator configured stays; one
+# that overlaps another site's tunnel makes the installation fail.
+prefixes() { ip netns exec gw1 rvti -j prefix list dev rvti$IFID | jq -r '[.[] | (.prefixes // [.])[] | (.prefix // .)] | map(tostring) | sort | join(" ")'; }
+LOCAL_TS="$SITE1_V4, $SITE1_V6" REMOTE_TS="$SITE4_V4, $SITE4_V6" \
+	swanctl_conf gw1 $GW1_OUT4 $GW4_OUT4 aes256gcm16-ecp256
+LOCAL_TS="$SITE4_V4, $SITE4_V6" REMOTE_TS="$SITE1_V4, $SITE1_V6" \
+	swanctl_conf gw4 $GW4_OUT4 $GW1_OUT4 aes256gcm16-ecp256
+ip netns exec gw1 rvti prefix add dev rvti$IFID $SITE4_V6
+if charon_start gw1 && charon_start gw4 &&
+   swanctl_in gw1 --load-all >/dev/null && swanctl_in gw4 --load-all >/dev/null &&
+   check "narrow: gw1 initiates the CHILD_SA ($SITE1_V4 === $SITE4_V4 and IPv6)" \
+	swanctl_in gw1 --initiate --child vnet --timeout 20; then
+	check_eq "narrow: the remote selectors are rvti$IFID's prefixes" \
+		"$SITE4_V4 $SITE4_V6" "$(prefixes)"
+	check "narrow: ping host1 -> host4" ping_ok host1 $HOST4_V4 3
+	check "narrow: ping host1 -> host4 over IPv6 inside" ping_ok host1 $HOST4_V6 3
+	check "narrow: gw1 terminates the IKE_SA" swanctl_in gw1 --terminate --ike vnet --timeout 10
+	check_eq "narrow: the plugin's prefix is gone, the operator's stays" \
+		"$SITE4_V6" "$(prefixes)"
+	ip netns exec gw1 bash -c "ip link add rvti43 type rvti &&
+		rvti prefix add dev rvti43 10.41.0.0/17"
+	check_fails "narrow: a selector that overlaps another site's tunnel is refused" \
+		'failed' swanctl_in gw1 --initiate --child vnet --timeout 15
+	check "narrow: charon's log says why" \
+		grep -q "kernel-rvti: cannot make 10.41.0.0/16 a prefix of rvti$IFID: it overlaps" \
+		"$(ss_dir gw1)/charon.log"
+	for i in $(seq 50); do [ "$(rvti_sa_count)" = 0 ] && break; sleep 0.2; done
+	check_eq "narrow: no SA left in rvti$IFID" 0 "$(rvti_sa_count)"
+	ip netns exec gw1 ip link del rvti43
+else
+	fail "narrow: the tunnel did not come up"
+	ss_log gw1
+fi
+ip netns exec gw1 rvti prefix flush dev rvti$IFID
+charon_stop_all
+
+# IPv6 outer addresses: IKE and ESP between 2001:db8:ffff::1 and ::2, the
+# tunnel's endpoints changed to them.
+ip netns exec gw1 rvti tunnel set dev rvti$IFID local $GW1_OUT6 remote $GW4_OUT6
+[ $peer = rvti ] &&
+	ip netns exec gw4 rvti tunnel set dev rvti$IFID local $GW4_OUT6 remote $GW1_OUT6
+swanctl_conf gw1 $GW1_OUT6 $GW4_OUT6 aes256gcm16-ecp256
+swanctl_conf gw4 $GW4_OUT6 $GW1_OUT6 aes256gcm16-ecp256
+if charon_start gw1 && charon_start gw4 &&
+   swanctl_in gw1 --load-all >/dev/null && swanctl_in gw4 --load-all >/dev/null &&
+   check "outer IPv6: gw1 initiates the CHILD_SA" \
+	swanctl_in gw1 --initiate --child vnet --timeout 20; then
+	check_eq "outer IPv6: rvti$IFID holds both SAs" 2 "$(rvti_sa_count)"
+	check "outer IPv6: ping host1 -> host4" ping_ok host1 $HOST4_V4 3
+	check "outer IPv6: ping host4 -> host1 over IPv6 inside" ping_ok host4 $HOST1_V6 3
+	check "outer IPv6: rvti's SAs carried the traffic" test "$(ip netns exec gw1 rvti -j sa list dev rvti$IFID |
+		jq '[.[] | (.sas // [.])[] | .stats.packets] | add')" -gt 0
+else
+	fail "outer IPv6: the tunnel did not come up"
+	ss_log gw1
+fi
+charon_stop_all
+ip netns exec gw1 rvti tunnel set dev rvti$IFID local $GW1_OUT4 remote $GW4_OUT4
+[ $peer = rvti ] &&
+	ip netns exec gw4 rvti tunnel set dev rvti$IFID local $GW4_OUT4 remote $GW1_OUT4
+
 # Byte limit: soft expiry after at most 20000 bytes (charon subtracts a
 # random jitter); a hard limit far above, so that the rekey acts first.
 swanctl_conf gw1 $GW1_OUT4 $GW4_OUT4 aes256gcm16-ecp256 "rekey_bytes = 20000
@@ -298,9 +384,6 @@ trap_up() {
 	check "$1: the CHILD_SA is installed" \
 		bash -c 'grep -q INSTALLED <<<"$1"' _ "$(swanctl_in gw1 --list-sas 2>/dev/null)"
 	check "$1: ping host1 -> host4" ping_ok host1 $HOST4_V4 3
-}
-rvti_sa_count() {
-	ip netns exec gw1 rvti -j sa list dev rvti$IFID | jq '[.[] | (.sas // [.])[]] | length'
 }
 if charon_start gw1 && charon_start gw4 &&
    swanctl_in gw1 --load-all >/dev/null && swanctl_in gw4 --load-all >/dev/null; then

@@ -54,6 +54,20 @@ typedef struct {
 	unsigned int refs;
 } krvti_policy_t;
 
+/*
+ * A prefix of a device that a CHILD_SA's remote traffic selector asked
+ * for. owned: this backend added it (and removes it with the last policy
+ * that needs it); FALSE when the operator had configured it already.
+ */
+typedef struct {
+	char ifname[IFNAMSIZ];
+	uint8_t addr[16];
+	uint8_t len;			/* address length: 4 or 16 */
+	uint8_t cidr;
+	bool owned;
+	unsigned int refs;
+} krvti_prefix_t;
+
 struct private_kernel_rvti_ipsec_t {
 	kernel_ipsec_t public;
 	/* Requests: one at a time (nl_ctx has one buffer pair). */
@@ -65,6 +79,7 @@ struct private_kernel_rvti_ipsec_t {
 	mutex_t *lock;
 	linked_list_t *sas;
 	linked_list_t *policies;
+	linked_list_t *prefixes;
 	uint32_t spi_min, spi_max;
 };
 
@@ -676,7 +691,8 @@ METHOD(kernel_ipsec_t, flush_sas, status_t, private_kernel_rvti_ipsec_t *this)
 }
 
 /* ------------------------------------------------------------------ */
-/* Policies: accepted, nothing installed; remembered for acquires */
+/* Policies: no XFRM policy; remote selectors become prefixes; reqids
+ * remembered for acquires */
 
 /* 0.0.0.0/0 or ::/0, all protocols and ports */
 static bool krvti_ts_is_any(traffic_selector_t *ts)
@@ -692,6 +708,142 @@ static bool krvti_ts_is_any(traffic_selector_t *ts)
 	return any;
 }
 
+/* The device's prefix conflicts with another site: the kernel said so. */
+static int krvti_overlap_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+
+	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(*g) &&
+	    g->cmd == RVTI_CMD_NEW_PREFIX)
+		*(bool *)arg = true;
+	return 0;
+}
+
+static int krvti_prefix_cmd(private_kernel_rvti_ipsec_t *this, uint8_t cmd,
+			    krvti_prefix_t *pf, bool *overlap)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	int err;
+
+	this->req_lock->lock(this->req_lock);
+	nlh = nl_req(this->req, cmd, 0);
+	mnl_attr_put_strz(nlh, RVTI_A_IFNAME, pf->ifname);
+	nest = mnl_attr_nest_start(nlh, RVTI_A_PREFIX);
+	mnl_attr_put(nlh, RVTI_PREFIX_A_ADDR, pf->len, pf->addr);
+	mnl_attr_put_u8(nlh, RVTI_PREFIX_A_LEN, pf->cidr);
+	mnl_attr_nest_end(nlh, nest);
+	err = krvti_talk(this, nlh, krvti_overlap_cb, overlap,
+			 cmd == RVTI_CMD_NEW_PREFIX ? "adding a prefix" :
+						      "removing a prefix");
+	this->req_lock->unlock(this->req_lock);
+	return err;
+}
+
+/*
+ * The remote traffic selector @ts of an outbound policy on @ifname, as one
+ * of the device's prefixes: rvti then drops what the CHILD_SA does not
+ * cover, both ways (its selector counters). Any-to-any needs no prefix.
+ * lock held; the request runs under req_lock (lock order: lock, req_lock).
+ */
+static bool krvti_prefix_get(private_kernel_rvti_ipsec_t *this,
+			     const char *ifname, traffic_selector_t *ts)
+{
+	krvti_prefix_t want = {}, *pf;
+	enumerator_t *e;
+	host_t *net = NULL;
+	chunk_t a;
+	bool overlap = false, exact;
+	int err;
+
+	if (krvti_ts_is_any(ts))
+		return TRUE;
+	exact = ts->to_subnet(ts, &net, &want.cidr);
+	if (!net)
+		return FALSE;
+	a = net->get_address(net);
+	want.len = a.len;
+	memcpy(want.addr, a.ptr, min(a.len, sizeof(want.addr)));
+	net->destroy(net);
+	if (!exact) {
+		DBG1(DBG_KNL, "kernel-rvti: traffic selector %R on %s is not "
+		     "one address prefix: rvti's prefixes cannot express it; "
+		     "use a CIDR prefix", ts, ifname);
+		return FALSE;
+	}
+	if (ts->get_protocol(ts) || ts->get_from_port(ts) ||
+	    ts->get_to_port(ts) != 65535)
+		DBG1(DBG_KNL, "kernel-rvti: traffic selector %R on %s: rvti "
+		     "enforces its addresses, not its protocol or ports", ts,
+		     ifname);
+	memcpy(want.ifname, ifname, IFNAMSIZ);
+
+	e = this->prefixes->create_enumerator(this->prefixes);
+	while (e->enumerate(e, &pf)) {
+		if (!strcmp(pf->ifname, ifname) && pf->len == want.len &&
+		    pf->cidr == want.cidr && !memcmp(pf->addr, want.addr, want.len)) {
+			pf->refs++;
+			e->destroy(e);
+			return TRUE;
+		}
+	}
+	e->destroy(e);
+
+	err = krvti_prefix_cmd(this, RVTI_CMD_NEW_PREFIX, &want, &overlap);
+	if (err == -EEXIST && !overlap) {
+		want.owned = FALSE;	/* the operator's own prefix */
+	} else if (err) {
+		DBG1(DBG_KNL, "kernel-rvti: cannot make %R a prefix of %s%s", ts,
+		     ifname, overlap ? ": it overlaps a prefix of a tunnel to "
+		     "another site" : "");
+		return FALSE;
+	} else {
+		want.owned = TRUE;
+		DBG1(DBG_KNL, "kernel-rvti: %R is now a prefix of %s", ts, ifname);
+	}
+	want.refs = 1;
+	pf = malloc(sizeof(*pf));
+	memcpy(pf, &want, sizeof(*pf));
+	this->prefixes->insert_last(this->prefixes, pf);
+	return TRUE;
+}
+
+/* Undo krvti_prefix_get(). lock held. */
+static void krvti_prefix_put(private_kernel_rvti_ipsec_t *this,
+			     const char *ifname, traffic_selector_t *ts)
+{
+	uint8_t cidr = 0;
+	host_t *net = NULL;
+	krvti_prefix_t *pf;
+	enumerator_t *e;
+	bool overlap = false;
+	chunk_t a;
+
+	if (krvti_ts_is_any(ts))
+		return;
+	ts->to_subnet(ts, &net, &cidr);
+	if (!net)
+		return;
+	a = net->get_address(net);
+	e = this->prefixes->create_enumerator(this->prefixes);
+	while (e->enumerate(e, &pf)) {
+		if (strcmp(pf->ifname, ifname) || pf->len != a.len ||
+		    pf->cidr != cidr || memcmp(pf->addr, a.ptr, a.len))
+			continue;
+		if (!--pf->refs) {
+			this->prefixes->remove_at(this->prefixes, e);
+			if (pf->owned &&
+			    !krvti_prefix_cmd(this, RVTI_CMD_DEL_PREFIX, pf, &overlap))
+				DBG1(DBG_KNL, "kernel-rvti: %R is no longer a "
+				     "prefix of %s", ts, ifname);
+			free(pf);
+		}
+		break;
+	}
+	e->destroy(e);
+	net->destroy(net);
+}
+
 METHOD(kernel_ipsec_t, add_policy, status_t, private_kernel_rvti_ipsec_t *this,
        kernel_ipsec_policy_id_t *id, kernel_ipsec_manage_policy_t *data)
 {
@@ -703,12 +855,17 @@ METHOD(kernel_ipsec_t, add_policy, status_t, private_kernel_rvti_ipsec_t *this,
 		return SUCCESS;		/* bypass / drop shunts: routes do it */
 	if (!krvti_ifname(id->if_id, ifname, "accept a policy"))
 		return FAILED;
-	if (!krvti_ts_is_any(id->src_ts) || !krvti_ts_is_any(id->dst_ts))
-		DBG1(DBG_KNL, "kernel-rvti: policy %R === %R on %s is narrower "
-		     "than any-to-any: rvti does not enforce traffic selectors, "
-		     "give the device prefixes instead", id->src_ts, id->dst_ts,
-		     ifname);
 	this->lock->lock(this->lock);
+	/*
+	 * The outbound policy's destination is the remote site: narrower
+	 * than any-to-any, it becomes a prefix of the device (the inbound
+	 * and forward policies name the same selector as their source).
+	 */
+	if (id->dir == POLICY_OUT &&
+	    !krvti_prefix_get(this, ifname, id->dst_ts)) {
+		this->lock->unlock(this->lock);
+		return FAILED;
+	}
 	e = this->policies->create_enumerator(this->policies);
 	while (e->enumerate(e, &p)) {
 		if (p->if_id == id->if_id && p->reqid == data->sa->reqid) {
@@ -744,6 +901,8 @@ METHOD(kernel_ipsec_t, del_policy, status_t, private_kernel_rvti_ipsec_t *this,
 	e = this->policies->create_enumerator(this->policies);
 	while (e->enumerate(e, &p)) {
 		if (p->if_id == id->if_id && p->reqid == data->sa->reqid) {
+			if (id->dir == POLICY_OUT)
+				krvti_prefix_put(this, p->ifname, id->dst_ts);
 			if (!--p->refs) {
 				this->policies->remove_at(this->policies, e);
 				free(p);
@@ -915,6 +1074,7 @@ METHOD(kernel_ipsec_t, destroy, void, private_kernel_rvti_ipsec_t *this)
 		nl_close(this->req);
 	this->sas->destroy_function(this->sas, (void *)krvti_sa_destroy);
 	this->policies->destroy_function(this->policies, free);
+	this->prefixes->destroy_function(this->prefixes, free);
 	this->lock->destroy(this->lock);
 	this->req_lock->destroy(this->req_lock);
 	free(this);
@@ -948,6 +1108,7 @@ kernel_ipsec_t *kernel_rvti_ipsec_create(void)
 		.lock = mutex_create(MUTEX_TYPE_DEFAULT),
 		.sas = linked_list_create(),
 		.policies = linked_list_create(),
+		.prefixes = linked_list_create(),
 	);
 	/* charon's own SPI range settings, as kernel-netlink reads them */
 	this->spi_min = lib->settings->get_int(lib->settings, "%s.spi_min",
