@@ -26,7 +26,7 @@ TMPDIR=$umldir timeout "${RVTI_UML_TIMEOUT:-900}" "$tree/linux" \
 	con=null con0=null,fd:1 \
 	init="$here/guest-init.sh" \
 	rvti_repo="$repo" rvti_results="$res" rvti_payload="$payload" \
-	rvti_args="$*" \
+	rvti_args="\"$*\"" \
 	>"$res/console.log" 2>&1 </dev/null
 boot_rc=$?
 
