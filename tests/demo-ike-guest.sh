@@ -28,7 +28,7 @@ step() {
 	local what=$1
 	shift
 	nchecks=$((nchecks + 1))
-	if run "$@"; then pass "$what"; else fail "$what"; fi
+	if run "$@"; then pass "$what"; else fail "$what"; return 1; fi
 }
 expect() {
 	nchecks=$((nchecks + 1))

@@ -22,6 +22,7 @@ check() {
 	else
 		fail "$name"
 		sed 's/^/#   /' "$_out"
+		return 1
 	fi
 }
 
