@@ -2,20 +2,122 @@
 # `make check`: every test of rvti. Each stage prints TAP lines ("ok - ..."
 # / "not ok - ..."); the last line of the run is "N passed, N failed".
 #   tests/run-all.sh [STAGE...]   stages: tool headers checkpatch kunit netns demo
+#
+# The stages that boot the UML test kernel (kunit, netns, demo) do not run
+# their guests on the spot: each guest run is one host process, so they
+# queue them (guest_job), and the queue runs after the last stage (or at a
+# stage that calls guests_run first), RVTI_JOBS guests at a time (default:
+# the number of CPUs), the longest first (durations of the previous run are
+# kept in $(rvti_cache_dir)/check-durations). Every run's output is printed
+# in one block, in queue order, when the queue is done. Each stage's time
+# is printed as a "# time:" line.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 . "$here/kernel/lib.sh"
 
 stages=${*:-tool headers checkpatch kunit netns demo}
-log=$(mktemp /tmp/rvti-check.XXXXXX)
-trap 'rm -f "$log"' EXIT
+work=$(mktemp -d /tmp/rvti-check.XXXXXX)
+log=$work/log
+trap 'rm -rf "$work"' EXIT
+jobs_max=${RVTI_JOBS:-$(nproc)}
+durations=$(rvti_cache_dir)/check-durations
+t_start=$EPOCHREALTIME
 
 rvti_need_pkgs make gcc pkg-config libmnl-dev libjson-c-dev python3 python3-cryptography jq \
 	iproute2 iputils-ping tcpdump iperf3 util-linux kmod
 
 stage() { echo "# === $* ===" >&2; }
 tap() { tee -a "$log"; }
+
+# Seconds since $1 (an $EPOCHREALTIME), one decimal.
+since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
+stage_time() { echo "# time: $1 $2 s"; }
+
+# guest_job STAGE NAME CMD...: queue one guest run; CMD prints its TAP
+# lines on stdout.
+njobs=0
+declare -a job_stage=() job_name=() job_cmd=()
+guest_job() {
+	job_stage[njobs]=$1
+	job_name[njobs]=$2
+	shift 2
+	job_cmd[njobs]=$(printf '%q ' "$@")
+	njobs=$((njobs + 1))
+}
+
+# guests_run: run the queue (RVTI_JOBS at a time, longest first), then
+# print every run's output grouped by stage and each stage's wall time.
+guests_run() {
+	[ "$njobs" -gt 0 ] || return 0
+	local i order name t started
+	# Longest first (a run not timed before counts as long).
+	order=$(for ((i = 0; i < njobs; i++)); do
+		t=$(awk -v n="${job_name[i]}" '$1 == n { t = $2 } END { print t + 0 ? t : 9999 }' \
+			"$durations" 2>/dev/null || echo 9999)
+		echo "$t $i"
+	done | sort -k1,1nr -k2,2n | cut -d' ' -f2)
+	started=$EPOCHREALTIME
+	for i in $order; do
+		while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do
+			wait -n
+		done
+		(
+			echo "$EPOCHREALTIME" >"$work/job$i.start"
+			eval "${job_cmd[i]}" >"$work/job$i.out" 2>&1
+			echo "$EPOCHREALTIME" >"$work/job$i.end"
+		) &
+	done
+	wait
+	echo "# time: guests $(since "$started") s ($njobs runs, $jobs_max at a time)"
+	# Output in queue order, one block per run; per-stage wall time from
+	# its first start to its last end.
+	local st="" first last
+	for ((i = 0; i <= njobs; i++)); do
+		if [ -n "$st" ] && { [ "$i" = "$njobs" ] || [ "${job_stage[i]}" != "$st" ]; }; then
+			stage_time "$st" "$(awk -v a="$first" -v b="$last" 'BEGIN { printf "%.1f", b - a }')"
+			st=""
+		fi
+		[ "$i" = "$njobs" ] && break
+		if [ -z "$st" ]; then
+			st=${job_stage[i]}
+			first=$(cat "$work/job$i.start")
+			last=0
+		fi
+		t=$(awk -v a="$(cat "$work/job$i.start")" -v b="$(cat "$work/job$i.end")" \
+			'BEGIN { printf "%.1f", b - a }')
+		stage "$st: ${job_name[i]} ($t s)"
+		tap <"$work/job$i.out"
+		echo "${job_name[i]} $t" >>"$work/durations"
+		awk -v a="$first" -v b="$(cat "$work/job$i.start")" 'BEGIN { exit !(b < a) }' &&
+			first=$(cat "$work/job$i.start")
+		awk -v a="$last" -v b="$(cat "$work/job$i.end")" 'BEGIN { exit !(b > a) }' &&
+			last=$(cat "$work/job$i.end")
+	done
+	cp "$work/durations" "$durations" 2>/dev/null
+	njobs=0
+	job_stage=() job_name=() job_cmd=()
+}
+
+# The queued guest runs (functions so that the queue stores one word each).
+run_kunit() {
+	"$here/kernel/run.sh" "$here/kunit.sh" 2>&1 ||
+		echo "not ok - kunit: the test kernel run failed"
+}
+run_netns() {
+	local t=$1 name
+	name=$(basename "$t" .sh)
+	"$here/kernel/run.sh" "$t" 2>&1 |
+		sed "s/^ok - /ok - $name: /; s/^not ok - /not ok - $name: /" ||
+		echo "not ok - $name: the test kernel run failed"
+}
+run_demo() {
+	# `make demo`'s payload: its checks, and its exit status.
+	{ "$here/kernel/run.sh" "$here/demo-guest.sh" 2>&1 ||
+		echo "not ok - the demo exited non-zero"; } |
+		grep -E '^(not )?ok - |^demo: ' |
+		sed "s/^ok - /ok - demo: /; s/^not ok - /not ok - demo: /"
+}
 
 debian_kdir() {
 	rvti_need_pkgs linux-headers-amd64
@@ -66,6 +168,7 @@ uml_ready() {
 }
 
 for s in $stages; do
+	t_stage=$EPOCHREALTIME
 	case $s in
 	tool)
 		stage "tool unit tests"
@@ -91,35 +194,30 @@ for s in $stages; do
 		;;
 	kunit)
 		uml_ready || continue
-		stage "KUnit in the test kernel"
-		"$here/kernel/run.sh" "$here/kunit.sh" 2>&1 | tap ||
-			echo "not ok - kunit: the test kernel run failed" | tap
+		guest_job kunit kunit run_kunit
+		continue
 		;;
 	netns)
 		uml_ready || continue
 		for t in "$here"/netns/*.sh; do
-			stage "netns: $(basename "$t")"
-			name=$(basename "$t" .sh)
-			"$here/kernel/run.sh" "$t" 2>&1 |
-				sed "s/^ok - /ok - $name: /; s/^not ok - /not ok - $name: /" | tap ||
-				echo "not ok - $name: the test kernel run failed" | tap
+			guest_job netns "$(basename "$t" .sh)" run_netns "$t"
 		done
+		continue
 		;;
 	demo)
-		# `make demo`'s payload: its checks, and its exit status.
 		uml_ready || continue
-		stage "make demo"
-		{ "$here/kernel/run.sh" "$here/demo-guest.sh" 2>&1 ||
-			echo "not ok - the demo exited non-zero"; } |
-			grep -E '^(not )?ok - |^demo: ' |
-			sed "s/^ok - /ok - demo: /; s/^not ok - /not ok - demo: /" | tap
+		guest_job demo demo run_demo
+		continue
 		;;
 	*)
 		echo "unknown stage $s" >&2
 		exit 2
 		;;
 	esac
+	stage_time "$s" "$(since "$t_stage")"
 done
+guests_run
+echo "# time: total $(since "$t_start") s"
 
 passed=$(grep -c '^ok - ' "$log")
 failed=$(grep -c '^not ok - ' "$log")

@@ -2,7 +2,8 @@
 # Reproducer for the UML test kernel's lockdep report
 #   DEBUG_LOCKS_WARN_ON(lockdep_hardirq_context())  (lockdep_hardirqs_on_prepare)
 # that once failed an unrelated netns test (tests/kernel/patches/0003-*).
-#   tests/kernel/run.sh tests/kernel/repro/um-irq-vmalloc.sh [SECONDS]
+#   tests/kernel/run.sh tests/kernel/repro/um-irq-vmalloc.sh [SECONDS [tcpdump]]
+# ("tcpdump": only tcpdump started and stopped, no SO_ATTACH_FILTER loop.)
 # The run fails (tests/kernel/run.sh) on any kernel report.
 #
 # What it hammers: every classic BPF socket filter (tcpdump's, or
@@ -12,6 +13,7 @@
 # short timers keep interrupts (and the softirqs behind them) coming.
 . "$RVTI_REPO/tests/lib/guest.sh"
 secs=${1:-60}
+mode=${2:-all}
 
 insmod "$RVTI_REPO/kmod/rvti.ko" || { fail "insmod rvti.ko"; finish; }
 ip netns add a && ip netns add b || { fail "netns"; finish; }
@@ -28,6 +30,7 @@ ip netns exec b ping -q -s 1400 -i 0.005 -w "$secs" 192.0.2.1 >/dev/null 2>&1 &
 p2=$!
 
 # Classic BPF filters attached and detached as fast as possible.
+[ "$mode" = tcpdump ] && secs=0
 python3 - "$secs" >/tmp/bpf.count 2>&1 <<'PY' &
 import ctypes, socket, struct, sys, time
 end = time.time() + int(sys.argv[1])
