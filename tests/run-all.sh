@@ -5,8 +5,9 @@
 #
 # The stages that boot the UML test kernel (kunit, netns, demo) do not run
 # their guests on the spot: each guest run is one host process, so they
-# queue them (guest_job), and the queue runs after the last stage (or at a
-# stage that calls guests_run first), RVTI_JOBS guests at a time (default:
+# queue them (guest_job), as do tool and headers, and the queue runs after
+# the last stage (or at a stage that calls guests_run first; a stage that
+# needs the CPUs to itself should), RVTI_JOBS jobs at a time (default:
 # the number of CPUs), the longest first (durations of the previous run are
 # kept in $(rvti_cache_dir)/check-durations). Every run's output is printed
 # in one block, in queue order, when the queue is done. Each stage's time
@@ -30,12 +31,17 @@ rvti_need_pkgs make gcc pkg-config libmnl-dev libjson-c-dev python3 python3-cryp
 stage() { echo "# === $* ===" >&2; }
 tap() { tee -a "$log"; }
 
-# Seconds since $1 (an $EPOCHREALTIME), one decimal.
-since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
+# Microseconds from an $EPOCHREALTIME; seconds (one decimal) between two.
+usecs() { local t=${1/[.,]/}; echo $((10#$t)); }
+secs_between() {
+	local d=$(($(usecs "$2") - $(usecs "$1")))
+	printf '%d.%d' $((d / 1000000)) $((d % 1000000 / 100000))
+}
+since() { secs_between "$1" "$EPOCHREALTIME"; }
 stage_time() { echo "# time: $1 $2 s"; }
 
-# guest_job STAGE NAME CMD...: queue one guest run; CMD prints its TAP
-# lines on stdout.
+# guest_job STAGE NAME CMD...: queue one guest run (or host-only work that
+# can overlap with them); CMD prints its TAP lines on stdout.
 njobs=0
 declare -a job_stage=() job_name=() job_cmd=()
 guest_job() {
@@ -47,15 +53,20 @@ guest_job() {
 }
 
 # guests_run: run the queue (RVTI_JOBS at a time, longest first), then
-# print every run's output grouped by stage and each stage's wall time.
+# print every run's output grouped by stage, each run's and each stage's
+# wall time.
 guests_run() {
 	[ "$njobs" -gt 0 ] || return 0
-	local i order name t started
+	local i t started key
+	local -A last_t=()
+	while read -r key t; do
+		last_t[$key]=$t
+	done < <(cat "$durations" 2>/dev/null)
 	# Longest first (a run not timed before counts as long).
+	local order
 	order=$(for ((i = 0; i < njobs; i++)); do
-		t=$(awk -v n="${job_name[i]}" '$1 == n { t = $2 } END { print t + 0 ? t : 9999 }' \
-			"$durations" 2>/dev/null || echo 9999)
-		echo "$t $i"
+		key=${job_name[i]// /_}
+		echo "${last_t[$key]:-9999} $i"
 	done | sort -k1,1nr -k2,2n | cut -d' ' -f2)
 	started=$EPOCHREALTIME
 	for i in $order; do
@@ -70,36 +81,41 @@ guests_run() {
 	done
 	wait
 	echo "# time: guests $(since "$started") s ($njobs runs, $jobs_max at a time)"
-	# Output in queue order, one block per run; per-stage wall time from
-	# its first start to its last end.
-	local st="" first last
+	# Output in queue order, one block per run; a stage's wall time runs
+	# from its first start to its last end.
+	local st="" first last js je
 	for ((i = 0; i <= njobs; i++)); do
 		if [ -n "$st" ] && { [ "$i" = "$njobs" ] || [ "${job_stage[i]}" != "$st" ]; }; then
-			stage_time "$st" "$(awk -v a="$first" -v b="$last" 'BEGIN { printf "%.1f", b - a }')"
+			stage_time "$st" "$(secs_between "$first" "$last")"
 			st=""
 		fi
 		[ "$i" = "$njobs" ] && break
+		read -r js <"$work/job$i.start"
+		read -r je <"$work/job$i.end"
 		if [ -z "$st" ]; then
-			st=${job_stage[i]}
-			first=$(cat "$work/job$i.start")
-			last=0
+			st=${job_stage[i]} first=$js last=$je
 		fi
-		t=$(awk -v a="$(cat "$work/job$i.start")" -v b="$(cat "$work/job$i.end")" \
-			'BEGIN { printf "%.1f", b - a }')
+		[ "$(usecs "$js")" -lt "$(usecs "$first")" ] && first=$js
+		[ "$(usecs "$je")" -gt "$(usecs "$last")" ] && last=$je
+		t=$(secs_between "$js" "$je")
 		stage "$st: ${job_name[i]} ($t s)"
 		tap <"$work/job$i.out"
-		echo "${job_name[i]} $t" >>"$work/durations"
-		awk -v a="$first" -v b="$(cat "$work/job$i.start")" 'BEGIN { exit !(b < a) }' &&
-			first=$(cat "$work/job$i.start")
-		awk -v a="$last" -v b="$(cat "$work/job$i.end")" 'BEGIN { exit !(b > a) }' &&
-			last=$(cat "$work/job$i.end")
+		stage_time "$st/${job_name[i]}" "$t"
+		last_t[${job_name[i]// /_}]=$t
 	done
-	cp "$work/durations" "$durations" 2>/dev/null
+	# Durations for the next run's order (those not run this time kept).
+	for key in "${!last_t[@]}"; do
+		echo "$key ${last_t[$key]}"
+	done >"$work/durations" && cp "$work/durations" "$durations" 2>/dev/null
 	njobs=0
 	job_stage=() job_name=() job_cmd=()
 }
 
-# The queued guest runs (functions so that the queue stores one word each).
+# The queued runs.
+run_tool() {
+	make -C "$repo/userspace" -s check 2>&1 ||
+		echo "not ok - tool unit tests: make check failed"
+}
 run_kunit() {
 	"$here/kernel/run.sh" "$here/kunit.sh" 2>&1 ||
 		echo "not ok - kunit: the test kernel run failed"
@@ -171,14 +187,16 @@ for s in $stages; do
 	t_stage=$EPOCHREALTIME
 	case $s in
 	tool)
-		stage "tool unit tests"
-		make -C "$repo/userspace" -s check 2>&1 | tap ||
-			echo "not ok - tool unit tests: make check failed" | tap
+		# Host-only work joins the queue too: it fills the gaps between
+		# the guests.
+		guest_job tool "tool unit tests" run_tool
+		continue
 		;;
 	headers)
-		stage "build against Debian's headers"
-		build_against "Debian linux-headers-amd64 ($(basename "$(debian_kdir)"))" \
-			"$(debian_kdir)" "" | tap
+		kdir=$(debian_kdir)
+		guest_job headers "build against Debian's headers" build_against \
+			"Debian linux-headers-amd64 ($(basename "$kdir"))" "$kdir" ""
+		continue
 		;;
 	checkpatch)
 		stage "checkpatch --strict"
