@@ -2,20 +2,139 @@
 # `make check`: every test of rvti. Each stage prints TAP lines ("ok - ..."
 # / "not ok - ..."); the last line of the run is "N passed, N failed".
 #   tests/run-all.sh [STAGE...]   stages: tool headers checkpatch kunit netns demo ike
+#
+# The stages that boot the UML test kernel (kunit, netns, demo) do not run
+# their guests on the spot: each guest run is one host process, so they
+# queue them (guest_job), as do tool and headers, and the queue runs after
+# the last stage (or at a stage that calls guests_run first; a stage that
+# needs the CPUs to itself should), RVTI_JOBS jobs at a time (default:
+# the number of CPUs), the longest first (durations of the previous run are
+# kept in $(rvti_cache_dir)/check-durations). Every run's output is printed
+# in one block, in queue order, when the queue is done. Each stage's time
+# is printed as a "# time:" line.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 . "$here/kernel/lib.sh"
 
 stages=${*:-tool headers checkpatch kunit netns demo ike}
-log=$(mktemp /tmp/rvti-check.XXXXXX)
-trap 'rm -f "$log"' EXIT
+work=$(mktemp -d /tmp/rvti-check.XXXXXX)
+log=$work/log
+trap 'rm -rf "$work"' EXIT
+jobs_max=${RVTI_JOBS:-$(nproc)}
+durations=$(rvti_cache_dir)/check-durations
+t_start=$EPOCHREALTIME
 
 rvti_need_pkgs make gcc pkg-config libmnl-dev libjson-c-dev python3 python3-cryptography jq \
 	iproute2 iputils-ping tcpdump iperf3 util-linux kmod
 
 stage() { echo "# === $* ===" >&2; }
 tap() { tee -a "$log"; }
+
+# Microseconds from an $EPOCHREALTIME; seconds (one decimal) between two.
+usecs() { local t=${1/[.,]/}; echo $((10#$t)); }
+secs_between() {
+	local d=$(($(usecs "$2") - $(usecs "$1")))
+	printf '%d.%d' $((d / 1000000)) $((d % 1000000 / 100000))
+}
+since() { secs_between "$1" "$EPOCHREALTIME"; }
+stage_time() { echo "# time: $1 $2 s"; }
+
+# guest_job STAGE NAME CMD...: queue one guest run (or host-only work that
+# can overlap with them); CMD prints its TAP lines on stdout.
+njobs=0
+declare -a job_stage=() job_name=() job_cmd=()
+guest_job() {
+	job_stage[njobs]=$1
+	job_name[njobs]=$2
+	shift 2
+	job_cmd[njobs]=$(printf '%q ' "$@")
+	njobs=$((njobs + 1))
+}
+
+# guests_run: run the queue (RVTI_JOBS at a time, longest first), then
+# print every run's output grouped by stage, each run's and each stage's
+# wall time.
+guests_run() {
+	[ "$njobs" -gt 0 ] || return 0
+	local i t started key
+	local -A last_t=()
+	while read -r key t; do
+		last_t[$key]=$t
+	done < <(cat "$durations" 2>/dev/null)
+	# Longest first (a run not timed before counts as long).
+	local order
+	order=$(for ((i = 0; i < njobs; i++)); do
+		key=${job_name[i]// /_}
+		echo "${last_t[$key]:-9999} $i"
+	done | sort -k1,1nr -k2,2n | cut -d' ' -f2)
+	started=$EPOCHREALTIME
+	for i in $order; do
+		while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do
+			wait -n
+		done
+		(
+			echo "$EPOCHREALTIME" >"$work/job$i.start"
+			eval "${job_cmd[i]}" >"$work/job$i.out" 2>&1
+			echo "$EPOCHREALTIME" >"$work/job$i.end"
+		) &
+	done
+	wait
+	echo "# time: guests $(since "$started") s ($njobs runs, $jobs_max at a time)"
+	# Output in queue order, one block per run; a stage's wall time runs
+	# from its first start to its last end.
+	local st="" first last js je
+	for ((i = 0; i <= njobs; i++)); do
+		if [ -n "$st" ] && { [ "$i" = "$njobs" ] || [ "${job_stage[i]}" != "$st" ]; }; then
+			stage_time "$st" "$(secs_between "$first" "$last")"
+			st=""
+		fi
+		[ "$i" = "$njobs" ] && break
+		read -r js <"$work/job$i.start"
+		read -r je <"$work/job$i.end"
+		if [ -z "$st" ]; then
+			st=${job_stage[i]} first=$js last=$je
+		fi
+		[ "$(usecs "$js")" -lt "$(usecs "$first")" ] && first=$js
+		[ "$(usecs "$je")" -gt "$(usecs "$last")" ] && last=$je
+		t=$(secs_between "$js" "$je")
+		stage "$st: ${job_name[i]} ($t s)"
+		tap <"$work/job$i.out"
+		stage_time "$st/${job_name[i]}" "$t"
+		last_t[${job_name[i]// /_}]=$t
+	done
+	# Durations for the next run's order (those not run this time kept).
+	for key in "${!last_t[@]}"; do
+		echo "$key ${last_t[$key]}"
+	done >"$work/durations" && cp "$work/durations" "$durations" 2>/dev/null
+	njobs=0
+	job_stage=() job_name=() job_cmd=()
+}
+
+# The queued runs.
+run_tool() {
+	make -C "$repo/userspace" -s check 2>&1 ||
+		echo "not ok - tool unit tests: make check failed"
+}
+run_kunit() {
+	"$here/kernel/run.sh" "$here/kunit.sh" 2>&1 ||
+		echo "not ok - kunit: the test kernel run failed"
+}
+# run_guest NAME SCRIPT ARGS...: one payload, its TAP lines prefixed NAME.
+run_guest() {
+	local name=$1
+	shift
+	"$here/kernel/run.sh" "$@" 2>&1 |
+		sed "s/^ok - /ok - $name: /; s/^not ok - /not ok - $name: /" ||
+		echo "not ok - $name: the test kernel run failed"
+}
+run_demo() {
+	# `make demo`'s payload: its checks, and its exit status.
+	{ "$here/kernel/run.sh" "$here/demo-guest.sh" 2>&1 ||
+		echo "not ok - the demo exited non-zero"; } |
+		grep -E '^(not )?ok - |^demo: ' |
+		sed "s/^ok - /ok - demo: /; s/^not ok - /not ok - demo: /"
+}
 
 debian_kdir() {
 	rvti_need_pkgs linux-headers-amd64
@@ -66,16 +185,19 @@ uml_ready() {
 }
 
 for s in $stages; do
+	t_stage=$EPOCHREALTIME
 	case $s in
 	tool)
-		stage "tool unit tests"
-		make -C "$repo/userspace" -s check 2>&1 | tap ||
-			echo "not ok - tool unit tests: make check failed" | tap
+		# Host-only work joins the queue too: it fills the gaps between
+		# the guests.
+		guest_job tool "tool unit tests" run_tool
+		continue
 		;;
 	headers)
-		stage "build against Debian's headers"
-		build_against "Debian linux-headers-amd64 ($(basename "$(debian_kdir)"))" \
-			"$(debian_kdir)" "" | tap
+		kdir=$(debian_kdir)
+		guest_job headers "build against Debian's headers" build_against \
+			"Debian linux-headers-amd64 ($(basename "$kdir"))" "$kdir" ""
+		continue
 		;;
 	checkpatch)
 		stage "checkpatch --strict"
@@ -91,42 +213,43 @@ for s in $stages; do
 		;;
 	kunit)
 		uml_ready || continue
-		stage "KUnit in the test kernel"
-		"$here/kernel/run.sh" "$here/kunit.sh" 2>&1 | tap ||
-			echo "not ok - kunit: the test kernel run failed" | tap
+		guest_job kunit kunit run_kunit
+		continue
 		;;
 	netns)
 		uml_ready || continue
 		for t in "$here"/netns/*.sh; do
-			stage "netns: $(basename "$t")"
-			name=$(basename "$t" .sh)
-			"$here/kernel/run.sh" "$t" 2>&1 |
-				sed "s/^ok - /ok - $name: /; s/^not ok - /not ok - $name: /" | tap ||
-				echo "not ok - $name: the test kernel run failed" | tap
+			guest_job netns "$(basename "$t" .sh)" run_guest "$(basename "$t" .sh)" "$t"
 		done
+		continue
 		;;
 	demo)
-		# `make demo`'s payload: its checks, and its exit status.
 		uml_ready || continue
-		stage "make demo"
-		{ "$here/kernel/run.sh" "$here/demo-guest.sh" 2>&1 ||
-			echo "not ok - the demo exited non-zero"; } |
-			grep -E '^(not )?ok - |^demo: ' |
-			sed "s/^ok - /ok - demo: /; s/^not ok - /not ok - demo: /" | tap
+		guest_job demo demo run_demo
+		continue
 		;;
 	ike)
-		# strongSwan with the kernel-rvti plugin (tests/ike/check.sh)
+		# strongSwan with the kernel-rvti plugin: strongSwan, its
+		# sources, the plugin and the ABI check now (tests/ike/check.sh),
+		# then psk.sh against XFRM and with rvti on both sides, and the
+		# payload of `make demo-ike`, in the queue.
 		uml_ready || continue
-		stage "IKEv2: strongSwan drives rvti"
-		"$here/ike/check.sh" 2>&1 | tap ||
-			echo "not ok - ike: tests/ike/check.sh failed" | tap
+		stage "IKEv2: strongSwan and the kernel-rvti plugin"
+		if "$here/ike/check.sh" 2>&1 | tap; then
+			guest_job ike ike-xfrm run_guest ike-xfrm "$here/ike/psk.sh" peer=xfrm
+			guest_job ike ike-rvti run_guest ike-rvti "$here/ike/psk.sh" peer=rvti GCM
+			guest_job ike demo-ike run_guest demo-ike "$here/demo-ike-guest.sh"
+		fi
 		;;
 	*)
 		echo "unknown stage $s" >&2
 		exit 2
 		;;
 	esac
+	stage_time "$s" "$(since "$t_stage")"
 done
+guests_run
+echo "# time: total $(since "$t_start") s"
 
 passed=$(grep -c '^ok - ' "$log")
 failed=$(grep -c '^not ok - ' "$log")

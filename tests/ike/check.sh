@@ -6,9 +6,9 @@
 # and prepares its sources (strongswan-src.sh), builds the kernel-rvti
 # plugin with -Werror and installs it where Debian's charon looks, checks
 # the sources' view of charon's structures against Debian's build
-# (abi-check.sh), then runs psk.sh in the test kernel twice: against stock
-# strongSwan with an XFRM interface, and with kernel-rvti on both sides.
-# Prints TAP lines ("ok - ike-...").
+# (abi-check.sh). Prints TAP lines ("ok - ike: ..."); exits non-zero when
+# the guests' tests (psk.sh, demo-ike-guest.sh, queued by run-all.sh)
+# cannot run.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -27,14 +27,5 @@ else
 	exit 1
 fi
 "$here/abi-check.sh" "$ss" 2>&1 | sed 's/^ok - /ok - ike: /; s/^not ok - /not ok - ike: /'
+exit 0
 
-# psk.sh with ARGS, its TAP lines prefixed with NAME
-psk() {
-	local name=$1
-	shift
-	"$repo/tests/kernel/run.sh" "$here/psk.sh" "$@" 2>&1 |
-		sed "s/^ok - /ok - $name: /; s/^not ok - /not ok - $name: /" ||
-		echo "not ok - $name: the test kernel run failed"
-}
-psk ike-xfrm peer=xfrm
-psk ike-rvti peer=rvti GCM

@@ -9,6 +9,33 @@ export PATH=$RVTI_REPO/userspace:$PATH
 _failed=0
 _out=$(mktemp /tmp/rvti-check.XXXXXX)
 
+# Starting a process costs a good part of a second in the test kernel, and
+# a sleep is a process: waits use these shell-only helpers.
+# nap SECONDS: sleep without a process (read times out on a FIFO that
+# nobody writes to).
+_nap_fifo=$(mktemp -u /tmp/rvti-nap.XXXXXX)
+mkfifo "$_nap_fifo" && exec 8<>"$_nap_fifo" && rm -f "$_nap_fifo"
+nap() { read -r -t "$1" -u 8 _ 2>/dev/null; return 0; }
+# file_has FILE ERE: a line of FILE matches ERE (bash's =~).
+file_has() {
+	local l
+	[ -r "$1" ] || return 1
+	while IFS= read -r l || [ -n "$l" ]; do
+		[[ $l =~ $2 ]] && return 0
+	done <"$1"
+	return 1
+}
+# wait_until SECONDS CMD...: run CMD every 50 ms until it succeeds: for a
+# state to be reached, instead of a fixed sleep. Fails after SECONDS.
+wait_until() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		nap 0.05
+	done
+}
+
 pass() { echo "ok - $*"; }
 fail() { echo "not ok - $*"; _failed=1; }
 finish() { rm -f "$_out"; exit "$_failed"; }

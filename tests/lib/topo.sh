@@ -65,13 +65,13 @@ ns_add() {
 		net.ipv6.conf.default.accept_dad=0 net.ipv4.ip_forward=$fwd \
 		net.ipv6.conf.all.forwarding=$fwd >/dev/null && exec sleep 100000" &
 	_anchor[$1]=$!
-	local i
-	for i in $(seq 100); do
-		# The anchor is in the namespace once sleep runs (after sysctl).
-		[ "$(readlink "/proc/${_anchor[$1]}/exe" 2>/dev/null)" = "$(readlink -f /bin/sleep)" ] && return 0
-		sleep 0.05
-	done
-	_topo_die "namespace $1: anchor did not start"
+	# The anchor is in the namespace once sleep runs (after sysctl).
+	wait_until 60 _anchor_up "${_anchor[$1]}" ||
+		_topo_die "namespace $1: anchor did not start"
+}
+_anchor_up() {
+	local comm
+	read -r comm 2>/dev/null <"/proc/$1/comm" && [ "$comm" = sleep ]
 }
 
 # ns_net NS FILE: the path of /proc/net/FILE as seen in NS (read it with
@@ -141,14 +141,13 @@ topo_down() {
 
 # iperf_server NS: an iperf3 daemon in NS, waits until it listens.
 iperf_server() {
-	local i
 	ip netns exec "$1" iperf3 -s -D -I "$TOPO_TMP/iperf3-$1.pid" || return
-	for i in $(seq 100); do
-		grep -Eqs ':1451 0+:0000 0A' "/proc/${_anchor[$1]}/net/tcp6" \
-			"/proc/${_anchor[$1]}/net/tcp" && return 0
-		sleep 0.05
-	done
-	_topo_die "iperf3 server in $1 does not listen"
+	wait_until 60 _iperf_listens "$1" ||
+		_topo_die "iperf3 server in $1 does not listen"
+}
+_iperf_listens() {
+	file_has "/proc/${_anchor[$1]}/net/tcp6" ':1451 0+:0000 0A' ||
+		file_has "/proc/${_anchor[$1]}/net/tcp" ':1451 0+:0000 0A'
 }
 
 # tcp_xfer NS DST: a short TCP transfer (200 KB) from NS to DST's iperf3.
@@ -506,7 +505,7 @@ check_num() {
 # cap_start NAME NS DEV [FILTER]: capture (ESP by default) on DEV in NS into
 # $TOPO_TMP/NAME.pcap in the background; returns once tcpdump listens.
 cap_start() {
-	local name=$1 ns=$2 dev=$3 i
+	local name=$1 ns=$2 dev=$3
 	rm -f "$TOPO_TMP/$name.pcap" "$TOPO_TMP/$name.err" "$TOPO_TMP/$name.sum"
 	# Immediate mode: no packet is left in the ring when tcpdump stops. Its
 	# ring has one slot per snapshot length: keep that small (all packets
@@ -514,10 +513,7 @@ cap_start() {
 	ip netns exec "$ns" tcpdump -Z root -U -n --immediate-mode -s 2048 -B 4096 \
 		-i "$dev" -w "$TOPO_TMP/$name.pcap" "${4:-esp}" 2>"$TOPO_TMP/$name.err" &
 	_cap_pid[$name]=$!
-	for i in $(seq 100); do
-		grep -q 'listening on' "$TOPO_TMP/$name.err" 2>/dev/null && return 0
-		sleep 0.05
-	done
+	wait_until 60 file_has "$TOPO_TMP/$name.err" 'listening on' && return 0
 	_topo_die "tcpdump on $ns/$dev did not start: $(cat "$TOPO_TMP/$name.err")"
 }
 
@@ -530,7 +526,7 @@ cap_start() {
 cap_stop() {
 	local pid=${_cap_pid[$1]:-}
 	if [ -n "$pid" ]; then
-		sleep 0.2
+		nap 0.2
 		kill -INT "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 		unset "_cap_pid[$1]"

@@ -36,7 +36,7 @@ attack() {
 		fail "$name: send the packet"
 		return
 	fi
-	sleep 0.3
+	nap 0.3
 	rvti_snap gw4
 	ea=$(echo_requests host4)
 	pa=$(snap gw4 rvti0 in "$SPI_14" packets)
@@ -115,7 +115,7 @@ if have_crypto; then
 	mb=$(snap gw4 rvti0 in "$SPI_14" malformed)
 	eb=$(echo_requests host4)
 	check "send a dummy packet (next header 59)" esp_send gw1 $GW1_OUT4 $GW4_OUT4 "${C[4]:-}"
-	sleep 0.3
+	nap 0.3
 	rvti_snap gw4
 	check_delta "dummy packet: not counted as malformed" "$mb" "$(snap gw4 rvti0 in "$SPI_14" malformed)" 0
 	check_delta "dummy packet: nothing delivered" "$eb" "$(echo_requests host4)" 0
@@ -129,7 +129,7 @@ if have_crypto; then
 	eb=$(echo_requests host4)
 	check "send an authentic packet as two outer fragments (8 bytes, then the rest)" \
 		esp_send_frags gw1 $GW1_OUT4 $GW4_OUT4 "${C[6]:-}" 8
-	sleep 0.3
+	nap 0.3
 	rvti_snap gw4
 	check_delta "fragmented packet: reassembled and delivered to host4" "$eb" "$(echo_requests host4)" 1
 	check_delta "fragmented packet: counted by the inbound SA" "$pb" "$(snap gw4 rvti0 in "$SPI_14" packets)" 1
@@ -142,7 +142,7 @@ rvti_snap gw4
 before=${SNAP[gw4.json]}
 nostates=$(xfrm_stat gw4 XfrmInNoStates)
 check "send ESP with SPI 0x0badbad0" esp_send gw1 $GW1_OUT4 $GW4_OUT4 "0badbad000000001$(randhex 64)"
-sleep 0.3
+nap 0.3
 check_delta "unknown SPI 0x0badbad0 reaches XFRM (XfrmInNoStates on gw4)" \
 	"$nostates" "$(xfrm_stat gw4 XfrmInNoStates)" 1
 rvti_snap gw4

@@ -25,7 +25,7 @@ sa_checks() {
 	local o="gw1.rvti0.out.$((SPI_14))" i="gw4.rvti0.in.$((SPI_14))"
 	local O="gw4.rvti0.out.$((SPI_41))" I="gw1.rvti0.in.$((SPI_41))"
 	_failed=0
-	sleep 0.2
+	nap 0.2
 	rvti_snap gw1 gw4
 	check_inc "$tag: gw1's outbound SA counts packets" 0 "${SNAP[$o.packets]:-}" "$min"
 	check_eq "$tag: gw4's inbound SA received what gw1 sent" \

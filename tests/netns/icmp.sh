@@ -21,7 +21,7 @@ route_mtu() { ip -n "$1" route get "$2" | grep -o 'mtu [0-9]*' | cut -d' ' -f2; 
 forged() {
 	local name=$1 route=$8 want=$9
 	check "$name: send the ICMP error" icmp_err gw4 "${@:2:6}"
-	sleep 0.2
+	nap 0.2
 	check_eq "$name: gw1's route to $route has MTU '${want:-(device)}'" "$want" "$(route_mtu gw1 "$route")"
 }
 forged "IPv4, an SPI nobody uses" $GW4_OUT4 $GW1_OUT4 $GW1_OUT4 $GW4_OUT4 0x0badbad0 1000 $GW4_OUT4 ""

@@ -18,7 +18,7 @@ declare -A _mon=()
 mon_start() {
 	ip netns exec "$1" rvti monitor -j >"$TOPO_TMP/mon-$1" 2>&1 &
 	_mon[$1]=$!
-	sleep 0.5
+	nap 0.5
 }
 mon_stop() { kill "${_mon[$1]}" 2>/dev/null; wait "${_mon[$1]}" 2>/dev/null; }
 # mon_count NS JQ_FILTER: how many events of NS's monitor match.
@@ -28,7 +28,7 @@ mon_wait() {
 	local i
 	for i in $(seq $((${4:-5} * 10))); do
 		[ "$(mon_count "$1" "$2")" -ge "$3" ] && return 0
-		sleep 0.1
+		nap 0.1
 	done
 	echo "waited for $3 events ($2); the monitor printed:"
 	cat "$TOPO_TMP/mon-$1"
@@ -62,9 +62,9 @@ rekey_rvti() {
 	k14=$(suite_key gcm128) k41=$(suite_key gcm128)
 	sa_add gw4 in "$n14" "$k14" && sa_add gw1 in "$n41" "$k41" &&
 	sa_add gw1 out "$n14" "$k14" && sa_add gw4 out "$n41" "$k41" || return
-	sleep 0.3
+	nap 0.3
 	sa_del gw1 out "$SPI_14" && sa_del gw4 out "$SPI_41" || return
-	sleep 0.3
+	nap 0.3
 	sa_del gw4 in "$SPI_14" && sa_del gw1 in "$SPI_41" || return
 	SPI_14=$n14 SPI_41=$n41
 }
@@ -74,7 +74,7 @@ rekey_rvti() {
 flood() {
 	ip netns exec host1 ping -q -i 0.002 -c "$2" -W 5 $HOST4_V4 >"$TOPO_TMP/flood-$1" 2>&1 &
 	_flood=$!
-	sleep 0.5
+	nap 0.5
 }
 # flood_check NAME: the flood ended with every echo answered.
 flood_check() {
@@ -102,7 +102,7 @@ check "... and the old SPIs left the monitor's view with sa-del events" \
 # A TCP transfer across a rekey: it completes, every byte through.
 ip netns exec host1 timeout 60 iperf3 -c $HOST4_V4 -t 4 -J >"$TOPO_TMP/tcp" 2>&1 &
 tcp=$!
-sleep 1.5
+nap 1.5
 check "rekey rvti <-> rvti during a TCP transfer" rekey_rvti 2
 wait $tcp
 check_eq "the TCP transfer completed without error" "true" \
@@ -124,9 +124,9 @@ rekey_xfrm() {
 	# shellcheck disable=SC2046
 	$st add src $OUT4 dst $OUT1 proto esp spi "$n41" reqid 1 mode tunnel \
 		$(xfrm_alg_args gcm128 "$k41") if_id 1 flag af-unspec replay-window 128 || return
-	sleep 0.3
+	nap 0.3
 	sa_del gw1 out "$SPI_14" && $st del src $OUT4 dst $OUT1 proto esp spi "$SPI_41" || return
-	sleep 0.3
+	nap 0.3
 	$st del src $OUT1 dst $OUT4 proto esp spi "$SPI_14" && sa_del gw1 in "$SPI_41" || return
 	SPI_14=$n14 SPI_41=$n41
 }
@@ -183,7 +183,7 @@ check "after 2 s: sa-hard-expire, limit add-time, SA deleted" \
 	mon_wait gw1 '.event == "sa-del" and .spi == 20483' 1 3
 
 check "outbound SA with soft-use-time 1 hard-use-time 2" expiry_sa 0x5004 soft-use-time 1 hard-use-time 2
-sleep 2.5
+nap 2.5
 check_eq "unused, it does not expire" 0 "$(mon_count gw1 '.spi == 20484 and (.event | test("expire"))')"
 ping_ok host1 $HOST4_V4 1 >/dev/null
 check "used: sa-soft-expire then sa-hard-expire, limit use-time" \
@@ -231,7 +231,7 @@ echo 1 >/sys/module/rvti/parameters/spi_reserve_seconds
 s=$($G1 rvti -j sa allocspi dev rvti0 min 0x7000 max 0x7000 | jq .spi)
 check_eq "allocspi: the one SPI of a range" $((0x7000)) "$s"
 check_fails "... reserved: not given again" 'no free SPI' $G1 rvti sa allocspi dev rvti0 min 0x7000 max 0x7000
-sleep 1.5
+nap 1.5
 check "... until the reservation times out" $G1 rvti sa allocspi dev rvti0 min 0x7000 max 0x7000
 echo 30 >/sys/module/rvti/parameters/spi_reserve_seconds
 

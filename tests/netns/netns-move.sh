@@ -43,8 +43,11 @@ check "the inbound SPI belongs to out1's table: a second device there, to the sa
 		 ip netns exec out1 rvti tunnel set dev rvti1 local 203.0.113.1 remote 203.0.113.4 &&
 		 ip netns exec out1 rvti sa add dev rvti1 dir in spi 0x2000 aead aes-gcm key $K 2>&1 |
 		 grep -q 'another rvti tunnel with the same outer addresses'"
+# The netns goes in a work item: wait (at most 30 s) for the device to go.
+rvti0_gone() { ! ip -n in1 link show rvti0 2>/dev/null; }
 check "deleting out1 removes the moved device" \
-	bash -c "ip netns del out1 && sleep 1 && ! ip -n in1 link show rvti0 2>/dev/null"
+	eval 'ip netns del out1 && wait_until 30 rvti0_gone'
+
 for ns in out4 in1; do ip netns del $ns; done
 rmmod rvti
 finish

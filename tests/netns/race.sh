@@ -43,7 +43,7 @@ wait $p1; r1=$?
 wait $p2; r2=$?
 echo "# racer 1: $(cat "$TOPO_TMP/r1"); racer 2: $(cat "$TOPO_TMP/r2")"
 check_eq "both racers ran to the end" "0 0" "$r1 $r2"
-sleep 2.5  # the expire works of the last SAs have run
+nap 2.5  # the expire works of the last SAs have run
 check "some requests landed on a live device" \
 	bash -c "grep -Eq 'ok [1-9]' '$TOPO_TMP/r1' || grep -Eq 'ok [1-9]' '$TOPO_TMP/r2'"
 ip -n race link del rv0 2>/dev/null; ip -n race link del rv1 2>/dev/null

@@ -101,7 +101,9 @@ check "create rvti2 in a and move it to b" \
 check_eq "moved device keeps its netns of creation as link-netns" 1 \
 	"$($B ip -d link show rvti2 | grep -Ec 'link-netns(id)? ')"
 check "delete netns a (holds rvti0, created rvti2)" ip netns del a
-sleep 1
+# The netns goes in a work item: wait (at most 30 s) for the device to go.
+rvti2_gone() { ! ip -n b link show rvti2 >/dev/null 2>&1; }
+wait_until 30 rvti2_gone
 check_eq "a device whose creating netns died is removed" "" \
 	"$($B ip link show rvti2 2>/dev/null)"
 check "netns c with a device, deleted" \

@@ -39,7 +39,7 @@ for suite in $SUITES; do
 		check "$tag: ping host1 -> host4 ($h4)" ping_ok host1 "$h4" 3
 		check "$tag: ping host4 -> host1 ($h1)" ping_ok host4 "$h1" 3
 		check "$tag: TCP transfer host1 -> host4" tcp_xfer host1 "$h4"
-		sleep 0.2
+		nap 0.2
 		rvti_snap gw1
 		xfrm_snap gw4
 		o1=$(snap gw1 rvti0 out "$SPI_14" packets)
