@@ -113,6 +113,7 @@ class Fuzzer:
         self.per_cmd = {}
         self.kinds = {}
         self.no_extack = {}
+        self.time = {}  # per command: seconds in all, the longest one
         self.bad = []
 
     # ---- valid requests -------------------------------------------------
@@ -424,6 +425,7 @@ class Fuzzer:
         name = CMD_NAMES[cmd] if cmd < len(CMD_NAMES) else "cmd%d" % cmd
         self.per_cmd[name] = self.per_cmd.get(name, 0) + 1
         my_seq = self.seq
+        t0 = time.monotonic()
         try:
             self.sock.send(data)
         except OSError as e:
@@ -432,6 +434,10 @@ class Fuzzer:
         barrier = self.next_seq()
         self.sock.send(struct.pack("IHHII", 16, NLMSG_NOOP, F_REQUEST | F_ACK, barrier, 0))
         self.drain(barrier, my_seq, kind, name)
+        t = self.time.setdefault(name, [0.0, 0.0])
+        dt = time.monotonic() - t0
+        t[0] += dt
+        t[1] = max(t[1], dt)
 
     def count_errno(self, key):
         self.errnos[key] = self.errnos.get(key, 0) + 1
@@ -496,7 +502,8 @@ class Fuzzer:
         out.update({"seconds": round(elapsed, 2),
                     "rate": int(self.stats["sent"] / max(elapsed, 1e-3)),
                     "errnos": self.errnos, "commands": self.per_cmd, "kinds": self.kinds,
-                    "no_extack": self.no_extack, "problems": self.bad[:20]})
+                    "no_extack": self.no_extack, "problems": self.bad[:20],
+                    "time": {k: [round(a, 2), round(b, 3)] for k, (a, b) in self.time.items()}})
         print(json.dumps(out, sort_keys=True))
 
 
