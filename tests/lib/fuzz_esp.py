@@ -487,7 +487,7 @@ class Fuzzer:
             # Keep the length a multiple of the block.
         verdict = self.trailer_verdict(tun, bytes(plain), tos & 3, sa)
         esp = sa.seal(seq, bytes(plain))
-        frags = tun.fam == 4 and rnd.randrange(20) == 0
+        frags = tun.fam == 4 and rnd.randrange(5) == 0
         self.send(tun, esp, kind + ("-frag" if frags else ""), tos=tos, sa=sa,
                   authentic=seq if sa.esn else 1, inner=verdict, frags=frags)
         return esp, seq
