@@ -29,7 +29,6 @@ fragments sent, the time taken, and the categories of mutation used.
 import ctypes
 import ipaddress
 import json
-import os
 import random
 import socket
 import struct
@@ -190,10 +189,11 @@ class SA:
         self.count = dict.fromkeys(("packets", "replayed", "outside_window",
                                     "icv_fail", "malformed"), 0)
 
-    def seal(self, seq, plain, iv=None):
-        """ESP header + IV + ciphertext + ICV of PLAIN (with its trailer)."""
+    def seal(self, seq, plain, rnd):
+        """ESP header + IV + ciphertext + ICV of PLAIN (with its trailer);
+        the IV from RND, so that a seed replays the same packets."""
         hdr = struct.pack("!II", self.spi, seq & 0xFFFFFFFF)
-        iv = iv or os.urandom(self.iv_len)
+        iv = rnd.randbytes(self.iv_len)
         if self.kind == "gcm":
             aad = hdr if not self.esn else struct.pack(
                 "!III", self.spi, seq >> 32, seq & 0xFFFFFFFF)
@@ -486,7 +486,7 @@ class Fuzzer:
                 kind += "-padlen"
             # Keep the length a multiple of the block.
         verdict = self.trailer_verdict(tun, bytes(plain), tos & 3, sa)
-        esp = sa.seal(seq, bytes(plain))
+        esp = sa.seal(seq, bytes(plain), rnd)
         frags = tun.fam == 4 and rnd.randrange(5) == 0
         self.send(tun, esp, kind + ("-frag" if frags else ""), tos=tos, sa=sa,
                   authentic=seq if sa.esn else 1, inner=verdict, frags=frags)
@@ -509,7 +509,7 @@ class Fuzzer:
         seq = sa.next
         sa.next += 1
         _, inner = self.inner_packet(tun, 4)
-        esp = sa.seal(seq, self.trailer(sa, inner, 4))
+        esp = sa.seal(seq, self.trailer(sa, inner, 4), rnd)
         out = []
         which = rnd.randrange(3)
         if which == 0:
@@ -552,7 +552,7 @@ class Fuzzer:
         seq = sa.next
         sa.next += 1
         _, inner = self.inner_packet(tun, 4)
-        esp = sa.seal(seq, self.trailer(sa, inner, 4)) if sa.authentic else \
+        esp = sa.seal(seq, self.trailer(sa, inner, 4), rnd) if sa.authentic else \
             struct.pack("!II", sa.spi, seq) + rnd.randbytes(48)
         r = rnd.randrange(4)
         if r == 0:

@@ -18,8 +18,9 @@ never named: a message that would name one, or would flush the SAs of
 every device (FLUSH_SAS without a device), is not sent. Whatever else the
 fuzzer sends, they must read back unchanged.
 
-After each message a NOOP request with an ACK marks the end of its
-replies. Every reply from the family must be well formed (attribute
+A whole request with NLM_F_ACK that is not a dump ends with its ACK or
+error; after any other message a NOOP request with an ACK marks the end
+of its replies. Every reply from the family must be well formed (attribute
 lengths inside their message and nests). Prints one JSON object: counts
 per outcome, per command, the time taken, replies that were not well
 formed, and (command, errno) refusals that carried no extended ACK
@@ -154,21 +155,21 @@ class Fuzzer:
         alg = rnd.randrange(5)
         if alg == 0:
             nest += [(SA_AEAD, s("rfc4106(gcm(aes))")),
-                     (SA_ENC_KEY, os.urandom(rnd.choice((20, 28, 36, 19, 4))))]
+                     (SA_ENC_KEY, rnd.randbytes(rnd.choice((20, 28, 36, 19, 4))))]
         elif alg == 1:
             nest += [(SA_AEAD, s(rnd.choice(("aes-gcm", "chacha20-poly1305",
                                              "rfc7539esp(chacha20,poly1305)")))),
-                     (SA_ENC_KEY, os.urandom(rnd.choice((36, 20))))]
+                     (SA_ENC_KEY, rnd.randbytes(rnd.choice((36, 20))))]
         elif alg == 2:
-            nest += [(SA_ENC, s("cbc(aes)")), (SA_ENC_KEY, os.urandom(rnd.choice((16, 24, 32)))),
+            nest += [(SA_ENC, s("cbc(aes)")), (SA_ENC_KEY, rnd.randbytes(rnd.choice((16, 24, 32)))),
                      (SA_AUTH, s(rnd.choice(("hmac(sha1)", "hmac(sha256)", "sha512")))),
-                     (SA_AUTH_KEY, os.urandom(rnd.choice((20, 32, 64))))]
+                     (SA_AUTH_KEY, rnd.randbytes(rnd.choice((20, 32, 64))))]
         elif alg == 3:
             nest += [(SA_AEAD, s(rnd.choice(("gcm(aes)", "nonexistent", "cbc(aes)", "")))),
-                     (SA_ENC_KEY, os.urandom(20))]
+                     (SA_ENC_KEY, rnd.randbytes(20))]
         else:
             nest += [(SA_AEAD, s("rfc4106(gcm(aes))")), (SA_ENC, s("cbc(aes)")),
-                     (SA_ENC_KEY, os.urandom(20))]
+                     (SA_ENC_KEY, rnd.randbytes(20))]
         if rnd.randrange(3) == 0:
             nest.append((SA_ICV, u32(rnd.choice((64, 96, 128, 0, 7)))))
         if rnd.randrange(3) == 0:
@@ -279,7 +280,7 @@ class Fuzzer:
             if rnd.randrange(2) and v:
                 v = v[:rnd.randrange(len(v))]
             else:
-                v = v + os.urandom(rnd.randrange(1, 20))
+                v = v + rnd.randbytes(rnd.randrange(1, 20))
             lst[i] = (t, v)
             return "length"
         if m == 2 and lst is not None:
@@ -298,12 +299,12 @@ class Fuzzer:
                 lst[i] = (t, v)
             return "nesting"
         if m == 3 and lst is not None:
-            lst.insert(i, lst[i] if rnd.randrange(2) else (lst[i][0], os.urandom(4)))
+            lst.insert(i, lst[i] if rnd.randrange(2) else (lst[i][0], rnd.randbytes(4)))
             return "duplicate"
         if m == 4:
             where = lst if lst is not None and rnd.randrange(2) else attrs
             where.insert(rnd.randrange(len(where) + 1),
-                         (rnd.choice((21, 22, 30, 100, 0x3FFF, 0)), os.urandom(rnd.randrange(0, 9))))
+                         (rnd.choice((21, 22, 30, 100, 0x3FFF, 0)), rnd.randbytes(rnd.randrange(0, 9))))
             return "unknown"
         if m == 5:
             return "truncate"
@@ -336,10 +337,10 @@ class Fuzzer:
         body = None
         if r < 8:
             kind = "random-bytes"
-            return kind, cmd, os.urandom(rnd.randrange(0, 120))
+            return kind, cmd, rnd.randbytes(rnd.randrange(0, 120))
         if r < 16:
             kind = "random-body"
-            body = os.urandom(rnd.randrange(0, 80))
+            body = rnd.randbytes(rnd.randrange(0, 80))
         elif r < 40:
             kind = "valid"
         else:
@@ -426,14 +427,25 @@ class Fuzzer:
         self.per_cmd[name] = self.per_cmd.get(name, 0) + 1
         my_seq = self.seq
         t0 = time.monotonic()
+        sent = True
         try:
             self.sock.send(data)
         except OSError as e:
             self.count_errno("send:" + errno.errorcode.get(e.errno, str(e.errno)))
+            sent = False
         self.stats["sent"] += 1
-        barrier = self.next_seq()
-        self.sock.send(struct.pack("IHHII", 16, NLMSG_NOOP, F_REQUEST | F_ACK, barrier, 0))
-        self.drain(barrier, my_seq, kind, name)
+        flags = struct.unpack("H", data[6:8])[0] if len(data) >= 16 else 0
+        if sent and kind in ("valid", "type", "length", "nesting", "duplicate", "unknown",
+                    "empty", "string", "cmd", "badlen", "random-body") and \
+                flags & (F_REQUEST | F_ACK) == F_REQUEST | F_ACK and not flags & F_DUMP:
+            # A whole request with an ACK flag, not a dump: the kernel
+            # always answers it with an error or an ACK (a system call
+            # pair saved: they are dear in UML).
+            self.drain(my_seq, my_seq, kind, name)
+        else:
+            barrier = self.next_seq()
+            self.sock.send(struct.pack("IHHII", 16, NLMSG_NOOP, F_REQUEST | F_ACK, barrier, 0))
+            self.drain(barrier, my_seq, kind, name)
         t = self.time.setdefault(name, [0.0, 0.0])
         dt = time.monotonic() - t0
         t[0] += dt
@@ -443,7 +455,6 @@ class Fuzzer:
         self.errnos[key] = self.errnos.get(key, 0) + 1
 
     def drain(self, barrier, my_seq, kind, name):
-        answered = False
         while True:
             try:
                 data = self.sock.recv(1 << 20)
@@ -463,12 +474,9 @@ class Fuzzer:
                 data = data[(mlen + 3) & ~3:]
                 if mtype == NLMSG_ERROR:
                     err = -struct.unpack("i", payload[:4])[0]
-                    if mseq == barrier:
-                        if not answered and my_seq:
-                            pass
+                    if mseq == barrier and barrier != my_seq:
                         return
                     if mseq == my_seq:
-                        answered = True
                         if err == 0:
                             self.stats["ok"] += 1
                         else:
@@ -484,8 +492,8 @@ class Fuzzer:
                                                                    "string", "duplicate"):
                                 key = "%s %s" % (name, errno.errorcode.get(err, str(err)))
                                 self.no_extack[key] = self.no_extack.get(key, 0) + 1
-                elif mtype == NLMSG_DONE:
-                    answered = True
+                        if barrier == my_seq:
+                            return
                 elif mtype == self.fid:
                     self.stats["replies"] += 1
                     if len(payload) < 4 or not well_formed(payload[4:]):
