@@ -132,8 +132,12 @@ static void rvti_rx_done(struct sk_buff *skb, int err)
 	case IPPROTO_NONE:
 		/*
 		 * RFC 4303 section 2.6: a dummy packet for traffic flow
-		 * confidentiality, authentic and meant to be discarded.
+		 * confidentiality, authentic and meant to be discarded. It
+		 * went through the SA, as XFRM counts it too: one packet,
+		 * no inner bytes. Uncounted, it would vanish from every
+		 * counter, and a flood of them would go unseen.
 		 */
+		rvti_sa_use(sa, 0);
 		consume_skb(skb);
 		goto out;
 	default:
@@ -159,10 +163,15 @@ static void rvti_rx_done(struct sk_buff *skb, int err)
 	    INET_ECN_decapsulate(skb, outer_dsfield, ip_hdr(skb)->tos) > 1 :
 	    INET_ECN_decapsulate(skb, outer_dsfield,
 				 ipv6_get_dsfield(ipv6_hdr(skb))) > 1) {
-		/* RFC 6040: CE outside, not-ECT inside. */
+		/*
+		 * RFC 6040: CE outside, not-ECT inside, a combination no
+		 * conforming encapsulator sends. Counted on the SA like the
+		 * other packets it cannot deliver, not only in the device's
+		 * rx_frame_errors, so that its drops account for every packet.
+		 */
 		DEV_STATS_INC(dev, rx_frame_errors);
 		DEV_STATS_INC(dev, rx_errors);
-		kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
+		rvti_rx_drop(skb, &sa->malformed, SKB_DROP_REASON_NOT_SPECIFIED);
 		goto out;
 	}
 

@@ -15,6 +15,10 @@ shift
 tree=$(rvti_uml_tree)
 [ -x "$tree/linux" ] || { echo "test kernel missing: run tests/kernel/build.sh" >&2; exit 1; }
 
+# The fuzzers' settings (RVTI_FUZZ_SEED, RVTI_FUZZ_*_COUNT) reach the
+# payload through the kernel command line, which becomes init's environment.
+fuzz_env=$(env | grep -E '^RVTI_FUZZ_[A-Z_]+=[0-9]+$' | tr '\n' ' ')
+
 res=$(mktemp -d /tmp/rvti-uml.XXXXXX)
 chmod 755 "$res"
 # UML keeps its memory image and pid file under these; keep them private.
@@ -26,7 +30,7 @@ TMPDIR=$umldir timeout "${RVTI_UML_TIMEOUT:-900}" "$tree/linux" \
 	con=null con0=null,fd:1 \
 	init="$here/guest-init.sh" \
 	rvti_repo="$repo" rvti_results="$res" rvti_payload="$payload" \
-	rvti_args="\"$*\"" \
+	rvti_args="\"$*\"" $fuzz_env \
 	>"$res/console.log" 2>&1 </dev/null
 boot_rc=$?
 

@@ -422,13 +422,22 @@ enum rvti_sa_attr {
 
 enum rvti_sa_stat {
 	RVTI_SA_STAT_UNSPEC,
-	/* Packets and bytes (inner packets) that passed through the SA. */
+	/*
+	 * Packets and bytes (inner packets) that passed through the SA.
+	 * Inbound, an authentic dummy packet (next header 59, RFC 4303
+	 * section 2.6) counts as a packet of no bytes.
+	 */
 	RVTI_SA_STAT_PACKETS,
 	RVTI_SA_STAT_BYTES,
 	/* Inbound drops. */
 	RVTI_SA_STAT_REPLAYED,
 	RVTI_SA_STAT_OUTSIDE_WINDOW,
 	RVTI_SA_STAT_ICV_FAIL,
+	/*
+	 * Bad length, sequence number 0, bad padding or next header, an
+	 * inner header that is not what the next header said, or ECN CE
+	 * outside over a not-ECT inner packet (RFC 6040).
+	 */
 	RVTI_SA_STAT_MALFORMED,
 	/* Outbound drops: the sequence number space is exhausted. */
 	RVTI_SA_STAT_SEQ_EXHAUSTED,
