@@ -54,6 +54,18 @@ fi
 pkgs="strongswan-charon strongswan-swanctl strongswan-libcharon libstrongswan
 	libstrongswan-standard-plugins"
 
+# Done before: a tree configured for the installed version (its packages
+# and build dependencies were installed when it was made).
+inst=$(dpkg-query -W -f '${Version}' strongswan-charon 2>/dev/null || true)
+for t in "$cache"/strongswan-*/; do
+	t=${t%/}
+	if [ -n "$inst" ] && [ -e "$t/.rvti-configured" ] &&
+	   [ "$(cat "$t/.rvti-configured")" = "$inst" ]; then
+		echo "$t"
+		exit 0
+	fi
+done
+
 # The source of the exact Debian version whose binaries charon runs: the
 # newest version for which the registry has both the binaries and the
 # source (a security update's source may be missing from a mirror).
