@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # `make check`: every test of rvti. Each stage prints TAP lines ("ok - ..."
 # / "not ok - ..."); the last line of the run is "N passed, N failed".
-#   tests/run-all.sh [STAGE...]   stages: tool headers checkpatch kunit netns demo
+#   tests/run-all.sh [STAGE...]   stages: tool headers checkpatch kunit netns demo kasan
+# RVTI_SKIP_KASAN=1 skips the kasan stage (KUnit and chosen netns scripts in
+# the x86_64 KASAN kernel under qemu, tests/kasan/) for quick iterations.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 . "$here/kernel/lib.sh"
 
-stages=${*:-tool headers checkpatch kunit netns demo}
+stages=${*:-tool headers checkpatch kunit netns demo kasan}
 log=$(mktemp /tmp/rvti-check.XXXXXX)
 trap 'rm -f "$log"' EXIT
 
@@ -113,6 +115,15 @@ for s in $stages; do
 			echo "not ok - the demo exited non-zero"; } |
 			grep -E '^(not )?ok - |^demo: ' |
 			sed "s/^ok - /ok - demo: /; s/^not ok - /not ok - demo: /" | tap
+		;;
+	kasan)
+		if [ -n "${RVTI_SKIP_KASAN:-}" ]; then
+			echo "# kasan: skipped (RVTI_SKIP_KASAN)" >&2
+			continue
+		fi
+		stage "KASAN kernel (x86_64, SMP, qemu)"
+		"$here/kasan/stage.sh" 2>&1 | tap ||
+			echo "not ok - kasan: the KASAN kernel run failed" | tap
 		;;
 	*)
 		echo "unknown stage $s" >&2
