@@ -43,7 +43,7 @@ timeout "${RVTI_KASAN_TIMEOUT:-1800}" qemu-system-x86_64 \
 	-kernel "$tree/arch/x86/boot/bzImage" \
 	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$res",mount_tag=results,security_model=none,multidevs=remap \
-	-append "console=ttyS0 panic=-1 root=root rootfstype=9p \
+	-append "console=ttyS0 loglevel=5 panic=-1 root=root rootfstype=9p \
 rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose ro \
 init=$here/guest-init.sh rcupdate.rcu_cpu_stall_timeout=60 \
 rvti_repo=$repo rvti_results=9p rvti_kmod=/run/results/kmod \

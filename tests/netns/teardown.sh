@@ -13,6 +13,7 @@
 # SPIs again), and traffic is checked to flow before each step. Leaks
 # (kmemleak), use-after-free (KASAN kernel), lockdep and RCU reports fail
 # the run in the runner.
+#   teardown.sh [churn]   (churn: SA churn even on one CPU)
 #
 #   in1 [rvti0 10.1.0.1]   created in out1, moved into in1
 #   out1 wan 203.0.113.1 ===== wan 203.0.113.4 out4 [rvti0 10.41.0.1]
@@ -26,8 +27,11 @@ K=0x$(randhex 20)
 PORT=5201
 # Bound on every deletion: unregister_netdevice complains after 10 s.
 BOUND=${RVTI_TEARDOWN_BOUND:-60}
-ncpu=$(nproc)
+# SA churn runs when there is more than one CPU, or when asked ("churn").
+churn=0
+{ [ "$(nproc)" -gt 1 ] || [ "${1:-}" = churn ]; } && churn=1
 declare -A procs=()  # NS -> pids of the helpers running in NS
+churners=""
 round=0
 
 # spawn NS CMD...: a helper in NS, in the background.
@@ -36,6 +40,8 @@ spawn() {
 	shift
 	ip netns exec "$ns" "$@" >>"$TOPO_TMP/helpers.log" 2>&1 &
 	procs[$ns]="${procs[$ns]:-} $!"
+	[ "$1" = python3 ] && [ "$2" = "${CHURN#python3 }" ] && churners="$churners $!"
+	return 0
 }
 
 # stop_ns NS: end the helpers and the anchor of NS (they keep it alive).
@@ -62,7 +68,7 @@ inner_up() {
 	ns_add in1 || return
 	spawn in1 $FLOW server $PORT
 	spawn in1 $FLOW client 10.41.0.1 $PORT
-	[ "$ncpu" -gt 1 ] && spawn in1 $CHURN "$STOP" rvti0 rvti9
+	[ "$churn" = 1 ] && spawn in1 $CHURN "$STOP" rvti0 rvti9
 	return 0
 }
 
@@ -165,7 +171,7 @@ gone_within() {
 no_dev() { ! ip -n "$1" link show "$2"; }
 
 load_rvti
-[ "$ncpu" -gt 1 ] && echo "# $ncpu CPUs: SAs are added and deleted in a loop meanwhile" ||
+[ "$churn" = 1 ] && echo "# $(nproc) CPU(s): SAs are added and deleted in a loop meanwhile" ||
 	echo "# one CPU: no concurrent SA churn"
 check "namespace out4 with rvti0" bash -c '
 	ip netns add out4 && ip -n out4 link set lo up &&
@@ -181,7 +187,7 @@ check "outer namespace out1, wired to out4" outer_up
 check "inner namespace in1" inner_up
 spawn out4 $FLOW server $PORT
 spawn out4 $FLOW client 10.1.0.1 $PORT
-[ "$ncpu" -gt 1 ] && spawn out4 $CHURN "$STOP" rvti0 rvti9
+[ "$churn" = 1 ] && spawn out4 $CHURN "$STOP" rvti0 rvti9
 check "tunnel in1 (created in out1) = out4" gw1_up
 check "bulk TCP flows both ways" flowing
 
@@ -230,8 +236,14 @@ timed "unload the module under traffic" rmmod rvti
 check "the module is gone" test ! -e /sys/module/rvti
 check "its devices went with it" bash -c '! ip -n in1 link show rvti0 && ! ip -n out4 link show rvti0'
 
+# The churn processes stop at the stop file and print their counts.
 touch "$STOP"
+for p in $churners; do wait "$p" 2>/dev/null; done
 for ns in in1 out1 out4; do stop_ns "$ns"; done
-sed -n 's/^requests/# SA churn: requests/p' "$TOPO_TMP/helpers.log"
+if [ "$churn" = 1 ]; then
+	check "the SA churn ran (two processes, requests that succeeded)" \
+		test "$(grep -Ec '^requests [0-9]+ ok [1-9]' "$TOPO_TMP/helpers.log")" = 2
+	sed -n 's/^requests/# SA churn: requests/p' "$TOPO_TMP/helpers.log"
+fi
 topo_down
 finish
