@@ -4,16 +4,20 @@
 # scripts share it): the KUnit suites and the chosen netns scripts, one
 # after the other, each one's TAP lines prefixed with its name, its time
 # printed, and what a failed script left behind removed before the next.
-#   check.sh [SCRIPT...]   (paths relative to the repository)
+#   check.sh [SCRIPT[+ARG...]...]   (paths relative to the repository,
+#                                    ARGs for the script after "+")
 repo=$RVTI_REPO
 [ $# -gt 0 ] || set -- tests/kunit.sh tests/netns/sa.sh tests/kasan/esp-async.sh \
-	tests/netns/esp-bad.sh tests/netns/teardown.sh
+	tests/netns/esp-bad.sh tests/netns/teardown.sh+async
 echo "# KASAN kernel $(uname -r), $(nproc) CPUs"
 rc=0
 for s; do
-	name=$(basename "$s" .sh)
+	IFS=+ read -r -a args <<<"$s"
+	s=${args[0]}
+	args=("${args[@]:1}")
+	name=$(basename "$s" .sh)${args[*]:+ ${args[*]}}
 	t0=$SECONDS
-	bash "$repo/$s" 2>&1 |
+	bash "$repo/$s" "${args[@]}" 2>&1 |
 		sed -u "s/^ok - /ok - kasan\/$name: /; s/^not ok - /not ok - kasan\/$name: /" |
 		tee "/tmp/kasan-$name.log"
 	r=${PIPESTATUS[0]}

@@ -13,7 +13,10 @@
 # SPIs again), and traffic is checked to flow before each step. Leaks
 # (kmemleak), use-after-free (KASAN kernel), lockdep and RCU reports fail
 # the run in the runner.
-#   teardown.sh [churn]   (churn: SA churn even on one CPU)
+#   teardown.sh [churn] [async]   churn: SA churn even on one CPU;
+#                                 async: force_async_crypto, so that crypto
+#                                 requests are in flight (in cryptd) at
+#                                 every step
 #
 #   in1 [rvti0 10.1.0.1]   created in out1, moved into in1
 #   out1 wan 203.0.113.1 ===== wan 203.0.113.4 out4 [rvti0 10.41.0.1]
@@ -28,8 +31,14 @@ PORT=5201
 # Bound on every deletion: unregister_netdevice complains after 10 s.
 BOUND=${RVTI_TEARDOWN_BOUND:-60}
 # SA churn runs when there is more than one CPU, or when asked ("churn").
-churn=0
-{ [ "$(nproc)" -gt 1 ] || [ "${1:-}" = churn ]; } && churn=1
+churn=0 async=""
+[ "$(nproc)" -gt 1 ] && churn=1
+for a; do
+	case $a in
+	churn) churn=1 ;;
+	async) async=force_async_crypto=1 ;;
+	esac
+done
 declare -A procs=()  # NS -> pids of the helpers running in NS
 churners=""
 round=0
@@ -170,7 +179,8 @@ gone_within() {
 
 no_dev() { ! ip -n "$1" link show "$2"; }
 
-load_rvti
+load_rvti $async
+[ -n "$async" ] && echo "# asynchronous crypto (cryptd)"
 [ "$churn" = 1 ] && echo "# $(nproc) CPU(s): SAs are added and deleted in a loop meanwhile" ||
 	echo "# one CPU: no concurrent SA churn"
 check "namespace out4 with rvti0" bash -c '
