@@ -17,6 +17,18 @@ if [ -f "$tree/.rvti-built" ]; then
 	echo "$tree"
 	exit 0
 fi
+# One build at a time: a second caller waits for the first one's result
+# instead of starting over in the same directory.
+mkdir -p "$(dirname "$tree")"
+exec 9>"$tree.lock"
+if ! flock -n 9; then
+	log "waiting for the KASAN test kernel being built by another process"
+	flock 9
+fi
+if [ -f "$tree/.rvti-built" ]; then
+	echo "$tree"
+	exit 0
+fi
 
 log "building x86_64 KASAN test kernel $(dpkg-query -W -f '${Version}' linux-source-6.1) into $tree (first run on this machine)"
 start=$(date +%s)
