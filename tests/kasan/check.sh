@@ -9,7 +9,7 @@
 repo=$RVTI_REPO
 [ $# -gt 0 ] || set -- tests/kunit.sh tests/netns/sa.sh tests/kasan/esp-async.sh \
 	tests/netns/esp-bad.sh tests/netns/teardown.sh+async
-echo "# KASAN kernel $(uname -r), $(nproc) CPUs"
+echo "# kernel $(uname -r) ($(uname -m)), $(nproc) CPU(s)"
 rc=0
 for s; do
 	IFS=+ read -r -a args <<<"$s"
