@@ -10,6 +10,8 @@
 # exit status is the payload's, and the run fails on any kernel report
 # (KASAN, lockdep, RCU, UBSAN, kmemleak, sleeping in atomic context, ...)
 # or when the kernel did not power off. Prints the boot time to stderr.
+# RVTI_KASAN_TIMEOUT (seconds, default 3600), RVTI_KASAN_CPUS (2) and
+# RVTI_KASAN_MEM (2G) tune the guest; RVTI_KEEP_RESULTS=1 keeps its logs.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -37,7 +39,7 @@ start=$(date +%s)
 # -no-reboot with panic=-1: a panic ends qemu instead of looping. The
 # console (first serial port) goes to console.log. rcu stall timeout: TCG
 # with KASAN is slow, but a real stall still shows as a hung test.
-timeout "${RVTI_KASAN_TIMEOUT:-1800}" qemu-system-x86_64 \
+timeout "${RVTI_KASAN_TIMEOUT:-3600}" qemu-system-x86_64 \
 	-accel tcg -smp "${RVTI_KASAN_CPUS:-2}" -m "${RVTI_KASAN_MEM:-2G}" \
 	-nographic -no-reboot -nic none \
 	-kernel "$tree/arch/x86/boot/bzImage" \
