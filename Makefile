@@ -16,6 +16,10 @@ tool:
 check:
 	bash tests/run-all.sh
 
+# Only the KASAN stage of `make check` (RVTI_SKIP_KASAN=1 skips it there).
+check-kasan:
+	bash tests/run-all.sh kasan
+
 demo:
 	bash tests/demo.sh
 
@@ -29,4 +33,4 @@ clean:
 		modules.order Module.symvers
 	$(MAKE) -C userspace clean
 
-.PHONY: all kmod tool check demo demo-ike clean
+.PHONY: all kmod tool check check-kasan demo demo-ike clean

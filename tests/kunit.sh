@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib/guest.sh"
 
 load_rvti
-if ! insmod "$RVTI_REPO/kmod/rvti_kunit.ko"; then
+if ! insmod "$RVTI_KMOD/rvti_kunit.ko"; then
 	fail "insmod rvti_kunit.ko"
 	finish
 fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make check`: every test of rvti. Each stage prints TAP lines ("ok - ..."
 # / "not ok - ..."); the last line of the run is "N passed, N failed".
-#   tests/run-all.sh [STAGE...]   stages: tool headers checkpatch kunit netns demo ike
+#   tests/run-all.sh [STAGE...]   stages: tool headers checkpatch kunit netns demo ike kasan
 #
 # The stages that boot the UML test kernel (kunit, netns, demo) do not run
 # their guests on the spot: each guest run is one host process, so they
@@ -12,6 +12,11 @@
 # kept in $(rvti_cache_dir)/check-durations). Every run's output is printed
 # in one block, in queue order, when the queue is done. Each stage's time
 # is printed as a "# time:" line.
+#
+# kasan (not in the default list yet, `make check-kasan`): KUnit and chosen
+# netns scripts in the x86_64 SMP KASAN kernel under qemu (tests/kasan/);
+# it runs the queued guests first so that it has the CPUs to itself.
+# RVTI_SKIP_KASAN=1 skips it.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -240,6 +245,16 @@ for s in $stages; do
 			guest_job ike ike-rvti run_guest ike-rvti "$here/ike/psk.sh" peer=rvti GCM
 			guest_job ike demo-ike run_guest demo-ike "$here/demo-ike-guest.sh"
 		fi
+		;;
+	kasan)
+		if [ -n "${RVTI_SKIP_KASAN:-}" ]; then
+			echo "# kasan: skipped (RVTI_SKIP_KASAN)" >&2
+			continue
+		fi
+		guests_run
+		stage "KASAN kernel (x86_64, SMP, qemu)"
+		"$here/kasan/stage.sh" 2>&1 | tap ||
+			echo "not ok - kasan: the KASAN kernel run failed" | tap
 		;;
 	*)
 		echo "unknown stage $s" >&2

@@ -1,8 +1,9 @@
 #!/bin/bash
-# PID 1 of the UML test kernel. The host's root is mounted read-only through
-# hostfs; the runner passes, on the kernel command line (which becomes our
-# environment), the repository, the payload to run and a writable host
-# directory for results.
+# PID 1 of the test kernels. The host's root is mounted read-only through
+# hostfs (UML, run.sh) or virtio 9p (qemu, run-kasan.sh); the runner passes,
+# on the kernel command line (which becomes our environment), the
+# repository, the payload to run and a writable host directory for results
+# (hostfs path, or rvti_results=9p: the 9p share tagged "results").
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -14,6 +15,17 @@ ln -sf /proc/self/fd/2 /dev/stderr
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
+# Under 9p, a repository under /tmp or /run would be hidden by the tmpfs
+# mounts below and cannot be mounted again (a virtio channel has one
+# mount): keep a bind mount of it on /dev/shm's side and move it back.
+case "$rvti_repo" in
+/tmp/* | /run/*)
+	if [ "$rvti_results" = 9p ]; then
+		mkdir -p /dev/shm/repo
+		mount --bind "$rvti_repo" /dev/shm/repo
+	fi
+	;;
+esac
 mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /run
 mount -t debugfs debugfs /sys/kernel/debug
@@ -24,19 +36,32 @@ mkdir -p /run/results /run/netns
 # lookup (35 s for the first GCM SA of a guest on a loaded machine, enough
 # for an IKE peer to give up).
 echo >/proc/sys/kernel/modprobe
-mount -t hostfs none /run/results -o "$rvti_results"
+if [ "$rvti_results" = 9p ]; then
+	mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 results /run/results
+else
+	mount -t hostfs none /run/results -o "$rvti_results"
+fi
 R=/run/results
 # A repository under /tmp or /run (a CI clone, say) is hidden by the
 # tmpfs mounts above: show the host's copy at the same path again.
 case "$rvti_repo" in
 /tmp/* | /run/*)
 	mkdir -p "$rvti_repo"
-	mount -t hostfs none "$rvti_repo" -o "$rvti_repo"
+	if [ "$rvti_results" = 9p ]; then
+		mount --move /dev/shm/repo "$rvti_repo"
+	else
+		mount -t hostfs none "$rvti_repo" -o "$rvti_repo"
+	fi
 	;;
 esac
 ip link set lo up
 
 export RVTI_REPO=$rvti_repo RVTI_RESULTS=$R HOME=/tmp
+# The modules to load, when not the repository's kmod/ (run-kasan.sh builds
+# them for its kernel into the results share).
+[ -n "${rvti_kmod:-}" ] && export RVTI_KMOD=$rvti_kmod
+# The runner measures boot time from this file's creation.
+cat /proc/uptime >"$R/booted"
 cd "$rvti_repo" || echo "cannot enter $rvti_repo" >"$R/output.log"
 # The payload's own output goes to a file so that the runner can tell it
 # apart from the console's kernel messages.

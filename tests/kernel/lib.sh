@@ -28,3 +28,97 @@ rvti_uml_tree() {
 	hash=$(cat "$here/uml.config" "$here"/patches/*.patch 2>/dev/null | sha256sum | cut -c1-12)
 	echo "$(rvti_cache_dir)/uml-$srcver-$hash"
 }
+
+# Path of the cached x86_64 KASAN tree (tests/kernel/build-kasan.sh) for the
+# source version, kasan.config and kasan-patches/.
+rvti_kasan_tree() {
+	local here srcver hash
+	here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+	srcver=$(dpkg-query -W -f '${Version}' linux-source-6.1)
+	hash=$(cat "$here/kasan.config" "$here"/kasan-patches/*.patch 2>/dev/null | sha256sum | cut -c1-12)
+	echo "$(rvti_cache_dir)/kasan-$srcver-$hash"
+}
+
+# Fail (listing them) when lines of the config fragment $1 did not stick in
+# the .config $2: merge_config only warns, and a test would silently run on
+# the wrong kernel. "=n" holds when the symbol is unset or absent.
+rvti_check_config() {
+	local frag=$1 cfg=$2 line sym missing=0
+	while IFS= read -r line; do
+		sym=${line%%=*}
+		case "$line" in
+		CONFIG_*=n)
+			grep -q "^$sym=" "$cfg" || continue
+			;;
+		CONFIG_*=*)
+			grep -qx "$line" "$cfg" && continue
+			;;
+		*) continue ;;
+		esac
+		echo "config: $line did not stick ($(grep -E "^(# )?$sym[= ]" "$cfg" ||
+			echo absent))" >&2
+		missing=1
+	done <"$frag"
+	return "$missing"
+}
+
+# Kernel reports: any of them in a test kernel's console, dmesg or kmemleak
+# log fails the run, whatever the payload said (lockdep, RCU, UBSAN, KASAN
+# ("BUG: KASAN: ..."), sleeping in atomic context ("BUG: sleeping function"),
+# kmemleak, debug objects, refcount, list corruption, WARNING, oops, hung
+# tasks, devices stuck in unregister_netdevice).
+RVTI_REPORT_PAT='BUG:|WARNING:|UBSAN:|Oops|Kernel panic|unreferenced object|ODEBUG:|kmemleak: .*suspected|refcount_t:|list_(add|del) corruption|general protection|unregister_netdevice: waiting|INFO: task .* blocked|possible recursive locking|circular locking|suspicious RCU'
+
+# rvti_guest_verdict RES PAYLOAD BOOT_RC [WHAT]: after a test kernel's run
+# with its results in RES (output.log, rc, console.log, dmesg.log,
+# kmemleak.log), print the payload's output and the kernel's verdict as TAP
+# lines; returns the run's exit status. WHAT names the kernel in the lines.
+rvti_guest_verdict() {
+	local res=$1 payload=$2 boot_rc=$3 what=${4:-kernel} rc reports
+	[ -f "$res/output.log" ] && cat "$res/output.log"
+	if [ -f "$res/rc" ] && [ "$(cat "$res/rc")" != 0 ] &&
+	   ! grep -q '^not ok - ' "$res/output.log" 2>/dev/null; then
+		# A payload that failed without saying which check: still a failure.
+		echo "not ok - $(basename "$payload"): exited $(cat "$res/rc") without a failing check"
+	fi
+	if [ -f "$res/rc" ] && ! grep -Eq '^(not )?ok - ' "$res/output.log" 2>/dev/null; then
+		echo "not ok - $(basename "$payload"): ran no check"
+		echo 1 >"$res/rc"
+	fi
+	if [ ! -f "$res/rc" ]; then
+		echo "not ok - $what: the guest did not finish (exit $boot_rc); console tail:"
+		tail -40 "$res/console.log" | sed 's/^/# /'
+		rc=1
+	else
+		rc=$(cat "$res/rc")
+	fi
+	reports=$(cat "$res/console.log" "$res/dmesg.log" "$res/kmemleak.log" 2>/dev/null |
+		grep -E "$RVTI_REPORT_PAT" | sort -u)
+	if [ -n "$reports" ]; then
+		echo "not ok - $what: reports in the debug kernel's log"
+		echo "$reports" | head -20 | sed 's/^/# /'
+		grep -E -A25 "$RVTI_REPORT_PAT" "$res/console.log" "$res/kmemleak.log" 2>/dev/null |
+			head -80 | sed 's/^/# /'
+		[ "$rc" = 0 ] && rc=1
+	else
+		echo "ok - $what: no lockdep, RCU, UBSAN, KASAN, kmemleak, debug-objects or WARNING reports"
+	fi
+	return "$rc"
+}
+
+# rvti_build_module KDIR OUT [MAKE ARGS...]: build rvti.ko (and
+# rvti_kunit.ko where KDIR has KUnit) from a copy of kmod/, uapi/ and Kbuild,
+# so that the in-tree objects (built for the UML kernel) are not
+# overwritten. The modules land in OUT, make's output in OUT/build.log.
+rvti_build_module() {
+	local kdir=$1 out=$2 repo tmp rc=0
+	shift 2
+	repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	tmp=$(mktemp -d /tmp/rvti-build.XXXXXX)
+	cp -r "$repo/kmod" "$repo/uapi" "$repo/Kbuild" "$tmp/"
+	mkdir -p "$out"
+	make -C "$kdir" M="$tmp" "$@" modules >"$out/build.log" 2>&1 || rc=$?
+	[ "$rc" = 0 ] && cp "$tmp"/kmod/*.ko "$out/"
+	rm -rf "$tmp"
+	return "$rc"
+}

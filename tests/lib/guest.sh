@@ -4,6 +4,9 @@
 
 RVTI_REPO=${RVTI_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 RVTI=$RVTI_REPO/userspace/rvti
+# Where rvti.ko and rvti_kunit.ko are: kmod/ (UML), or the KASAN runner's
+# build for its kernel.
+RVTI_KMOD=${RVTI_KMOD:-$RVTI_REPO/kmod}
 GENL="python3 $RVTI_REPO/tests/lib/genl.py"
 export PATH=$RVTI_REPO/userspace:$PATH
 _failed=0
@@ -80,6 +83,7 @@ check_eq() {
 	fi
 }
 
+# load_rvti [PARAM=VALUE...]
 load_rvti() {
-	insmod "$RVTI_REPO/kmod/rvti.ko" || { fail "insmod rvti.ko"; finish; }
+	insmod "$RVTI_KMOD/rvti.ko" "$@" || { fail "insmod rvti.ko $*"; finish; }
 }

@@ -162,7 +162,7 @@ tunnel_down
 # both kinds of transform.
 topo_down
 rmmod rvti
-insmod "$RVTI_REPO/kmod/rvti.ko" force_async_crypto=1 || fail "insmod rvti.ko force_async_crypto=1"
+insmod "$RVTI_KMOD/rvti.ko" force_async_crypto=1 || fail "insmod rvti.ko force_async_crypto=1"
 check "force_async_crypto cannot be changed at run time" \
 	not sh -c 'echo 0 >/sys/module/rvti/parameters/force_async_crypto' 2>/dev/null
 check "topology again, rvti with async crypto" topo_up

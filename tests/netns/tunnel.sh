@@ -110,6 +110,6 @@ check "netns c with a device, deleted" \
 	bash -c "ip netns add c && ip -n c link add rvti0 type rvti && ip netns del c"
 check "rmmod with a device present (netns b)" rmmod rvti
 check_eq "the device went with the module" "" "$($B ip link show rvti0 2>/dev/null)"
-check "module loads again" insmod "$RVTI_REPO/kmod/rvti.ko"
+check "module loads again" insmod "$RVTI_KMOD/rvti.ko"
 check "and unloads" rmmod rvti
 finish

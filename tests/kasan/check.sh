@@ -1,0 +1,34 @@
+#!/bin/bash
+# Payload of `make check-kasan`, run by tests/kernel/run-kasan.sh in one
+# boot of the KASAN kernel (a boot under TCG costs a minute or more, so the
+# scripts share it): the KUnit suites and the chosen netns scripts, one
+# after the other, each one's TAP lines prefixed with its name, its time
+# printed, and what a failed script left behind removed before the next.
+#   check.sh [SCRIPT[+ARG...]...]   (paths relative to the repository,
+#                                    ARGs for the script after "+")
+repo=$RVTI_REPO
+[ $# -gt 0 ] || set -- tests/kunit.sh tests/netns/sa.sh tests/kasan/esp-async.sh \
+	tests/netns/esp-bad.sh tests/netns/teardown.sh+async
+echo "# kernel $(uname -r) ($(uname -m)), $(nproc) CPU(s)"
+rc=0
+for s; do
+	IFS=+ read -r -a args <<<"$s"
+	s=${args[0]}
+	args=("${args[@]:1}")
+	name=$(basename "$s" .sh)${args[*]:+ ${args[*]}}
+	t0=$SECONDS
+	bash "$repo/$s" "${args[@]}" 2>&1 |
+		sed -u "s/^ok - /ok - kasan\/$name: /; s/^not ok - /not ok - kasan\/$name: /" |
+		tee "/tmp/kasan-$name.log"
+	r=${PIPESTATUS[0]}
+	if [ "$r" != 0 ]; then
+		rc=1
+		grep -q '^not ok - ' "/tmp/kasan-$name.log" ||
+			echo "not ok - kasan/$name: exited $r without a failing check"
+	fi
+	echo "# $name: $((SECONDS - t0)) s"
+	ip -all netns delete 2>/dev/null
+	rmmod rvti_kunit 2>/dev/null
+	rmmod rvti 2>/dev/null
+done
+exit "$rc"
