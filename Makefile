@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # rvti: `make` builds kmod/rvti.ko against KDIR and the rvti tool;
 # `make check` runs every test; `make demo` shows two tunnels in the test
-# kernel. ARCH=um (and any other ARCH) passes through to Kbuild.
+# kernel; `make bench` measures rvti against XFRM and WireGuard in the
+# non-debug test kernel (tests/bench/run.sh; BENCH_ARGS="ROUNDS SECONDS"). ARCH=um (and any other ARCH) passes through to Kbuild.
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
 all: kmod tool
@@ -18,6 +19,9 @@ check:
 demo:
 	bash tests/demo.sh
 
+bench:
+	bash tests/bench/run.sh $(BENCH_ARGS)
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
 	rm -f kmod/*.o kmod/*.ko kmod/*.mod* kmod/.*.cmd kmod/tests/*.o \
@@ -25,4 +29,4 @@ clean:
 		modules.order Module.symvers
 	$(MAKE) -C userspace clean
 
-.PHONY: all kmod tool check demo clean
+.PHONY: all kmod tool check demo bench clean

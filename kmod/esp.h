@@ -44,6 +44,17 @@ void rvti_esp_fill_trailer(u8 *tail, unsigned int pad_len, u8 next_hdr);
 bool rvti_esp_pad_ok(const u8 *pad, unsigned int pad_len);
 
 /*
+ * Turns the inner packet @skb (data at its IP header) into an ESP payload
+ * for @sa: padding and the trailer with @next_hdr at the end, room for the
+ * ICV, and in front the ESP header with @seq and room for the IV, with
+ * @hroom bytes of headroom left for the outer headers. Returns the ESP
+ * header and sets *@clen and *@nfrags for rvti_esp_encrypt(), or returns
+ * an ERR_PTR and the caller drops the packet.
+ */
+struct ip_esp_hdr *rvti_esp_encap(struct rvti_sa *sa, struct sk_buff *skb,
+				  unsigned int hroom, u8 next_hdr, u64 seq,
+				  unsigned int *clen, int *nfrags);
+/*
  * Encrypts @skb in place: @esph is followed by room for the IV, @clen
  * bytes of payload and trailer, and room for the ICV; @nfrags is what
  * skb_cow_data() returned when the caller made room for the tail. @done

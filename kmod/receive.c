@@ -10,6 +10,7 @@
  * and the inner header; deliver through GRO on the device.
  */
 
+#include <kunit/visibility.h>
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
 #include <linux/ip.h>
@@ -42,7 +43,8 @@ static void rvti_rx_drop(struct sk_buff *skb, atomic64_t *counter,
 }
 
 /* Checks and removes the padding; returns the next header or -EINVAL. */
-static int rvti_rx_strip_trailer(struct rvti_sa *sa, struct sk_buff *skb)
+VISIBLE_IF_KUNIT int rvti_rx_strip_trailer(struct rvti_sa *sa,
+					   struct sk_buff *skb)
 {
 	unsigned int elen = skb->len - sizeof(struct ip_esp_hdr) - sa->iv_len -
 			    sa->icv_len;
@@ -60,6 +62,7 @@ static int rvti_rx_strip_trailer(struct rvti_sa *sa, struct sk_buff *skb)
 		return -EINVAL;
 	return trailer[1];
 }
+EXPORT_SYMBOL_IF_KUNIT(rvti_rx_strip_trailer);
 
 /* The inner header must be what the next-header field promised. */
 static bool rvti_rx_inner_ok(struct sk_buff *skb, __be16 proto)

@@ -287,9 +287,8 @@ static int rvti_xmit_one(struct sk_buff *skb, bool may_frag)
 	enum skb_drop_reason reason = SKB_DROP_REASON_NOT_SPECIFIED;
 	struct net_device *dev = skb->dev;
 	struct rvti_device *rvti = netdev_priv(dev);
-	unsigned int inner_len, pad_len, clen;
+	unsigned int inner_len, clen;
 	struct rvti_endpoints *ep;
-	struct sk_buff *trailer;
 	struct ip_esp_hdr *esph;
 	struct dst_entry *dst;
 	struct rvti_addr saddr;
@@ -359,21 +358,11 @@ static int rvti_xmit_one(struct sk_buff *skb, bool may_frag)
 	skb_scrub_packet(skb, !net_eq(rvti->creating_net, dev_net(dev)));
 
 	inner_len = skb->len;
-	pad_len = rvti_esp_pad_len(inner_len, sa->block_len);
-	clen = inner_len + pad_len + 2;
-	if (skb_cow_head(skb, rvti_outer_hlen(ep->remote.family) +
-			 sizeof(*esph) + sa->iv_len + LL_RESERVED_SPACE(dst->dev)))
+	esph = rvti_esp_encap(sa, skb, rvti_outer_hlen(ep->remote.family) +
+			      LL_RESERVED_SPACE(dst->dev), next_hdr, seq,
+			      &clen, &nfrags);
+	if (IS_ERR(esph))
 		goto err_nomem;
-	nfrags = skb_cow_data(skb, pad_len + 2 + sa->icv_len, &trailer);
-	if (nfrags < 0)
-		goto err_nomem;
-	rvti_esp_fill_trailer(skb_tail_pointer(trailer), pad_len, next_hdr);
-	pskb_put(skb, trailer, pad_len + 2 + sa->icv_len);
-
-	esph = skb_push(skb, sizeof(*esph) + sa->iv_len);
-	esph->spi = sa->spi;
-	esph->seq_no = htonl(lower_32_bits(seq));
-	skb_reset_transport_header(skb);
 	rvti_push_outer(skb, dst, &saddr, ep, dsfield, df,
 			ret == RVTI_MTU_FRAG_OUTER);
 	skb_dst_set(skb, dst);
