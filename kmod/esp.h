@@ -2,6 +2,7 @@
 #ifndef _RVTI_ESP_H
 #define _RVTI_ESP_H
 
+#include <crypto/aead.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -81,8 +82,22 @@ struct rvti_esp_cb {
 	u16 esph_off;		/* ESP header, from skb->head */
 	u8 outer_dsfield;	/* receive: the outer DSCP/ECN, for decap */
 	u8 pushed;		/* ESN AAD went in front of skb->data */
+	u8 held;		/* SA and device references taken for @done */
 	u32 len;		/* transmit: the inner length, for counters */
 };
+
+/*
+ * Whether the SA's transform may complete later (cryptd, an accelerator):
+ * only then must the packet hold references to the SA and the device
+ * across the crypto call. A synchronous transform has called @done before
+ * it returns, inside the caller's RCU read-side section, which keeps both
+ * alive (they are freed after a grace period), so the data path saves the
+ * two atomic round trips per packet.
+ */
+static inline bool rvti_esp_async(struct crypto_aead *aead)
+{
+	return crypto_aead_tfm(aead)->__crt_alg->cra_flags & CRYPTO_ALG_ASYNC;
+}
 
 static inline struct rvti_esp_cb *rvti_esp_cb(struct sk_buff *skb)
 {

@@ -99,6 +99,7 @@ static void rvti_rx_done(struct sk_buff *skb, int err)
 	struct net_device *dev = rvti->dev;
 	enum rvti_replay_verdict verdict;
 	u8 outer_dsfield = cb->outer_dsfield;
+	bool held = cb->held;
 	unsigned long now;
 	unsigned int len;
 	__be16 proto;
@@ -179,8 +180,10 @@ malformed:
 	DEV_STATS_INC(dev, rx_errors);
 	rvti_rx_drop(skb, &sa->malformed, SKB_DROP_REASON_INVALID_PROTO);
 out:
-	rvti_sa_put(sa);
-	dev_put(dev);
+	if (held) {
+		rvti_sa_put(sa);
+		dev_put(dev);
+	}
 }
 
 /* The outer packet's addresses, as the SA table wants them. */
@@ -260,11 +263,17 @@ static int rvti_esp_rcv(struct sk_buff *skb)
 	rvti_esp_cb(skb)->outer_dsfield = ip_hdr(skb)->version == 4 ?
 					  ip_hdr(skb)->tos :
 					  ipv6_get_dsfield(ipv6_hdr(skb));
-	/* Held until rvti_rx_done(), which may run after crypto returns. */
-	rvti_sa_hold(sa);
-	dev_hold(rvti->dev);
-	rcu_read_unlock();
+	/*
+	 * Asynchronous crypto: held until rvti_rx_done(), which may run
+	 * after the RCU section. Synchronous: done before decrypt returns.
+	 */
+	rvti_esp_cb(skb)->held = rvti_esp_async(sa->aead);
+	if (rvti_esp_cb(skb)->held) {
+		rvti_sa_hold(sa);
+		dev_hold(rvti->dev);
+	}
 	rvti_esp_decrypt(sa, skb, seq, rvti_rx_done);
+	rcu_read_unlock();
 	return 0;
 
 malformed:

@@ -98,6 +98,7 @@ static void rvti_tx_done(struct sk_buff *skb, int err)
 	struct rvti_esp_cb *cb = rvti_esp_cb(skb);
 	struct rvti_sa *sa = cb->sa;
 	struct net_device *dev = sa->rvti->dev;
+	bool held = cb->held;
 	unsigned int len;
 	int ret;
 
@@ -122,8 +123,10 @@ static void rvti_tx_done(struct sk_buff *skb, int err)
 		DEV_STATS_INC(dev, tx_dropped);
 	}
 out:
-	rvti_sa_put(sa);
-	dev_put(dev);
+	if (held) {
+		rvti_sa_put(sa);
+		dev_put(dev);
+	}
 }
 
 /*
@@ -368,12 +371,18 @@ static int rvti_xmit_one(struct sk_buff *skb, bool may_frag)
 	skb_dst_set(skb, dst);
 
 	rvti_sa_use(sa, inner_len);
-	/* Held until rvti_tx_done(), which may run after crypto returns. */
-	rvti_sa_hold(sa);
-	dev_hold(dev);
-	rcu_read_unlock_bh();
 	rvti_esp_cb(skb)->len = inner_len;
+	/*
+	 * Asynchronous crypto: held until rvti_tx_done(), which may run
+	 * after the RCU section. Synchronous: done before encrypt returns.
+	 */
+	rvti_esp_cb(skb)->held = rvti_esp_async(sa->aead);
+	if (rvti_esp_cb(skb)->held) {
+		rvti_sa_hold(sa);
+		dev_hold(dev);
+	}
 	rvti_esp_encrypt(sa, skb, esph, seq, clen, nfrags, rvti_tx_done);
+	rcu_read_unlock_bh();
 	return 0;
 
 err_nomem:
