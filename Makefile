@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # rvti: `make` builds kmod/rvti.ko against KDIR and the rvti tool;
 # `make check` runs every test; `make demo` shows two sites joined by rvti in
-# the test kernel, `make demo-ike` the same keyed by strongSwan over IKEv2.
+# the test kernel, `make demo-ike` the same keyed by strongSwan over IKEv2;
+# `make bench` measures rvti against XFRM and WireGuard in the non-debug
+# test kernel (tests/bench/run.sh; BENCH_ARGS="ROUNDS SECONDS").
 # ARCH=um (and any other ARCH) passes through to Kbuild.
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
@@ -26,6 +28,9 @@ demo:
 demo-ike:
 	bash tests/demo-ike.sh
 
+bench:
+	bash tests/bench/run.sh $(BENCH_ARGS)
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
 	rm -f kmod/*.o kmod/*.ko kmod/*.mod* kmod/.*.cmd kmod/tests/*.o \
@@ -33,4 +38,4 @@ clean:
 		modules.order Module.symvers
 	$(MAKE) -C userspace clean
 
-.PHONY: all kmod tool check check-kasan demo demo-ike clean
+.PHONY: all kmod tool check check-kasan demo demo-ike bench clean

@@ -8,10 +8,21 @@
 
 #include <crypto/algapi.h>
 #include <kunit/visibility.h>
+#include <linux/moduleparam.h>
 #include <linux/string.h>
 #include <net/netlink.h>
 
 #include "alg.h"
+
+/*
+ * Read when an SA is created. The null algorithms exist to measure the
+ * data path without the cost of the cipher (tests/bench/); nobody may use
+ * them by accident, so a module parameter has to allow them first.
+ */
+static bool bench_null_cipher;
+module_param(bench_null_cipher, bool, 0444);
+MODULE_PARM_DESC(bench_null_cipher,
+		 "Allow ecb(cipher_null) and digest_null SAs (no protection; benchmarks only)");
 
 /*
  * The extack macros want literals; one small function per message keeps
@@ -51,6 +62,12 @@ RVTI_ALG_ERR(rvti_alg_sha512_key_err,
 	     "hmac(sha512) key must be 64 bytes")
 RVTI_ALG_ERR(rvti_alg_sha512_icv_err,
 	     "hmac(sha512) ICV must be 256 bits")
+RVTI_ALG_ERR(rvti_alg_null_key_err,
+	     "ecb(cipher_null) and digest_null take a 1-byte key, which is ignored")
+RVTI_ALG_ERR(rvti_alg_null_icv_err,
+	     "digest_null has no ICV: 0 bits")
+RVTI_ALG_ERR(rvti_alg_null_refused,
+	     "null algorithms protect nothing: benchmarks only, load rvti with bench_null_cipher=1")
 
 static const struct rvti_alg rvti_algs[] = {
 	{
@@ -112,6 +129,23 @@ static const struct rvti_alg rvti_algs[] = {
 		.key_err = rvti_alg_sha512_key_err,
 		.icv_err = rvti_alg_sha512_icv_err,
 	},
+	/* Benchmarks only, as XFRM names them; no IV, a 4-byte block. */
+	{
+		.name = "ecb(cipher_null)", .alias = "cipher_null",
+		.kind = RVTI_ALG_ENC,
+		.key_lens = { 1 },
+		.bench_only = true,
+		.key_err = rvti_alg_null_key_err,
+	},
+	{
+		.name = "digest_null", .alias = "digest_null",
+		.kind = RVTI_ALG_AUTH,
+		.key_lens = { 1 },
+		.icv_bits = { 0 },
+		.bench_only = true,
+		.key_err = rvti_alg_null_key_err,
+		.icv_err = rvti_alg_null_icv_err,
+	},
 };
 
 const struct rvti_alg *rvti_alg_find(enum rvti_alg_kind kind, const char *name)
@@ -134,6 +168,10 @@ int rvti_alg_check_key(const struct rvti_alg *alg, unsigned int key_len,
 {
 	int i;
 
+	if (alg->bench_only && !bench_null_cipher) {
+		rvti_alg_null_refused(extack, nla);
+		return -EPERM;
+	}
 	for (i = 0; i < ARRAY_SIZE(alg->key_lens) && alg->key_lens[i]; i++)
 		if (key_len == alg->key_lens[i])
 			return 0;
@@ -150,6 +188,9 @@ int rvti_alg_check_icv(const struct rvti_alg *alg, u32 icv_bits,
 	for (i = 0; i < ARRAY_SIZE(alg->icv_bits) && alg->icv_bits[i]; i++)
 		if (icv_bits == alg->icv_bits[i])
 			return 0;
+	/* digest_null's list is { 0 }: its one ICV length ends the list. */
+	if (alg->bench_only && !icv_bits)
+		return 0;
 	if (alg->icv_err)
 		alg->icv_err(extack, nla);
 	return -EINVAL;
@@ -160,7 +201,8 @@ EXPORT_SYMBOL_IF_KUNIT(rvti_alg_check_icv);
  * The crypto API name of the transform, exactly as XFRM composes it, so
  * that both produce the same bytes on the wire: the IV generator wraps
  * the AEAD, and CBC+HMAC goes through authenc (authencesn with ESN, which
- * authenticates the high sequence bits without sending them).
+ * authenticates the high sequence bits without sending them). The null
+ * cipher has no IV, hence no generator.
  */
 int rvti_alg_tfm_name(char *buf, size_t len, const struct rvti_alg *aead,
 		      const struct rvti_alg *enc, const struct rvti_alg *auth,
@@ -170,8 +212,12 @@ int rvti_alg_tfm_name(char *buf, size_t len, const struct rvti_alg *aead,
 
 	if (aead)
 		n = snprintf(buf, len, "%s(%s)", aead->geniv, aead->name);
-	else
+	else if (enc->geniv)
 		n = snprintf(buf, len, "%s(%s(%s,%s))", enc->geniv,
+			     esn ? "authencesn" : "authenc", auth->name,
+			     enc->name);
+	else
+		n = snprintf(buf, len, "%s(%s,%s)",
 			     esn ? "authencesn" : "authenc", auth->name,
 			     enc->name);
 	return n < len ? 0 : -ENAMETOOLONG;

@@ -77,6 +77,32 @@ static void *rvti_esp_alloc_tmp(struct crypto_aead *aead, int nfrags,
 	return tmp;
 }
 
+struct ip_esp_hdr *rvti_esp_encap(struct rvti_sa *sa, struct sk_buff *skb,
+				  unsigned int hroom, u8 next_hdr, u64 seq,
+				  unsigned int *clen, int *nfrags)
+{
+	unsigned int pad_len = rvti_esp_pad_len(skb->len, sa->block_len);
+	unsigned int tail_len = pad_len + 2 + sa->icv_len;
+	struct sk_buff *trailer;
+	struct ip_esp_hdr *esph;
+
+	*clen = skb->len + pad_len + 2;
+	if (skb_cow_head(skb, hroom + sizeof(*esph) + sa->iv_len))
+		return ERR_PTR(-ENOMEM);
+	*nfrags = skb_cow_data(skb, tail_len, &trailer);
+	if (*nfrags < 0)
+		return ERR_PTR(*nfrags);
+	rvti_esp_fill_trailer(skb_tail_pointer(trailer), pad_len, next_hdr);
+	pskb_put(skb, trailer, tail_len);
+
+	esph = skb_push(skb, sizeof(*esph) + sa->iv_len);
+	esph->spi = sa->spi;
+	esph->seq_no = htonl(lower_32_bits(seq));
+	skb_reset_transport_header(skb);
+	return esph;
+}
+EXPORT_SYMBOL_IF_KUNIT(rvti_esp_encap);
+
 /* Inserts seq_hi in front of the ESP header; returns where the AAD starts. */
 static struct ip_esp_hdr *rvti_esp_esn_shift(struct rvti_esp_cb *cb,
 					     struct ip_esp_hdr *esph)
@@ -207,6 +233,7 @@ int rvti_esp_encrypt(struct rvti_sa *sa, struct sk_buff *skb,
 	rvti_esp_cb_init(skb, sa, seq, done);
 	return rvti_esp_crypt(sa, skb, esph, clen, nfrags, true);
 }
+EXPORT_SYMBOL_IF_KUNIT(rvti_esp_encrypt);
 
 int rvti_esp_decrypt(struct rvti_sa *sa, struct sk_buff *skb, u64 seq,
 		     void (*done)(struct sk_buff *skb, int err))
@@ -226,3 +253,4 @@ int rvti_esp_decrypt(struct rvti_sa *sa, struct sk_buff *skb, u64 seq,
 	return rvti_esp_crypt(sa, skb, (struct ip_esp_hdr *)skb->data,
 			      crypt_len, nfrags, false);
 }
+EXPORT_SYMBOL_IF_KUNIT(rvti_esp_decrypt);

@@ -2,6 +2,7 @@
 #ifndef _RVTI_ESP_H
 #define _RVTI_ESP_H
 
+#include <crypto/aead.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -44,6 +45,17 @@ void rvti_esp_fill_trailer(u8 *tail, unsigned int pad_len, u8 next_hdr);
 bool rvti_esp_pad_ok(const u8 *pad, unsigned int pad_len);
 
 /*
+ * Turns the inner packet @skb (data at its IP header) into an ESP payload
+ * for @sa: padding and the trailer with @next_hdr at the end, room for the
+ * ICV, and in front the ESP header with @seq and room for the IV, with
+ * @hroom bytes of headroom left for the outer headers. Returns the ESP
+ * header and sets *@clen and *@nfrags for rvti_esp_encrypt(), or returns
+ * an ERR_PTR and the caller drops the packet.
+ */
+struct ip_esp_hdr *rvti_esp_encap(struct rvti_sa *sa, struct sk_buff *skb,
+				  unsigned int hroom, u8 next_hdr, u64 seq,
+				  unsigned int *clen, int *nfrags);
+/*
  * Encrypts @skb in place: @esph is followed by room for the IV, @clen
  * bytes of payload and trailer, and room for the ICV; @nfrags is what
  * skb_cow_data() returned when the caller made room for the tail. @done
@@ -70,8 +82,22 @@ struct rvti_esp_cb {
 	u16 esph_off;		/* ESP header, from skb->head */
 	u8 outer_dsfield;	/* receive: the outer DSCP/ECN, for decap */
 	u8 pushed;		/* ESN AAD went in front of skb->data */
+	u8 held;		/* SA and device references taken for @done */
 	u32 len;		/* transmit: the inner length, for counters */
 };
+
+/*
+ * Whether the SA's transform may complete later (cryptd, an accelerator):
+ * only then must the packet hold references to the SA and the device
+ * across the crypto call. A synchronous transform has called @done before
+ * it returns, inside the caller's RCU read-side section, which keeps both
+ * alive (they are freed after a grace period), so the data path saves the
+ * two atomic round trips per packet.
+ */
+static inline bool rvti_esp_async(struct crypto_aead *aead)
+{
+	return crypto_aead_tfm(aead)->__crt_alg->cra_flags & CRYPTO_ALG_ASYNC;
+}
 
 static inline struct rvti_esp_cb *rvti_esp_cb(struct sk_buff *skb)
 {

@@ -10,6 +10,7 @@
  * and the inner header; deliver through GRO on the device.
  */
 
+#include <kunit/visibility.h>
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
 #include <linux/ip.h>
@@ -42,7 +43,8 @@ static void rvti_rx_drop(struct sk_buff *skb, atomic64_t *counter,
 }
 
 /* Checks and removes the padding; returns the next header or -EINVAL. */
-static int rvti_rx_strip_trailer(struct rvti_sa *sa, struct sk_buff *skb)
+VISIBLE_IF_KUNIT int rvti_rx_strip_trailer(struct rvti_sa *sa,
+					   struct sk_buff *skb)
 {
 	unsigned int elen = skb->len - sizeof(struct ip_esp_hdr) - sa->iv_len -
 			    sa->icv_len;
@@ -60,6 +62,7 @@ static int rvti_rx_strip_trailer(struct rvti_sa *sa, struct sk_buff *skb)
 		return -EINVAL;
 	return trailer[1];
 }
+EXPORT_SYMBOL_IF_KUNIT(rvti_rx_strip_trailer);
 
 /* The inner header must be what the next-header field promised. */
 static bool rvti_rx_inner_ok(struct sk_buff *skb, __be16 proto)
@@ -96,6 +99,7 @@ static void rvti_rx_done(struct sk_buff *skb, int err)
 	struct net_device *dev = rvti->dev;
 	enum rvti_replay_verdict verdict;
 	u8 outer_dsfield = cb->outer_dsfield;
+	bool held = cb->held;
 	unsigned long now;
 	unsigned int len;
 	__be16 proto;
@@ -185,8 +189,10 @@ malformed:
 	DEV_STATS_INC(dev, rx_errors);
 	rvti_rx_drop(skb, &sa->malformed, SKB_DROP_REASON_INVALID_PROTO);
 out:
-	rvti_sa_put(sa);
-	dev_put(dev);
+	if (held) {
+		rvti_sa_put(sa);
+		dev_put(dev);
+	}
 }
 
 /* The outer packet's addresses, as the SA table wants them. */
@@ -266,11 +272,17 @@ static int rvti_esp_rcv(struct sk_buff *skb)
 	rvti_esp_cb(skb)->outer_dsfield = ip_hdr(skb)->version == 4 ?
 					  ip_hdr(skb)->tos :
 					  ipv6_get_dsfield(ipv6_hdr(skb));
-	/* Held until rvti_rx_done(), which may run after crypto returns. */
-	rvti_sa_hold(sa);
-	dev_hold(rvti->dev);
-	rcu_read_unlock();
+	/*
+	 * Asynchronous crypto: held until rvti_rx_done(), which may run
+	 * after the RCU section. Synchronous: done before decrypt returns.
+	 */
+	rvti_esp_cb(skb)->held = rvti_esp_async(sa->aead);
+	if (rvti_esp_cb(skb)->held) {
+		rvti_sa_hold(sa);
+		dev_hold(rvti->dev);
+	}
 	rvti_esp_decrypt(sa, skb, seq, rvti_rx_done);
+	rcu_read_unlock();
 	return 0;
 
 malformed:

@@ -135,17 +135,19 @@ void rvti_sa_put(struct rvti_sa *sa)
 }
 
 /* The authenc() key blob: a parameter rtattr, the HMAC key, the cipher key. */
-static int rvti_sa_setkey_authenc(struct crypto_aead *aead,
+static int rvti_sa_setkey_authenc(struct rvti_sa *sa,
 				  const struct nlattr *enc_key,
 				  const struct nlattr *auth_key)
 {
+	unsigned int enc_len = rvti_alg_key_len(sa->enc_alg, nla_len(enc_key));
+	unsigned int auth_len = rvti_alg_key_len(sa->auth_alg, nla_len(auth_key));
 	struct crypto_authenc_key_param *param;
 	unsigned int keylen;
 	struct rtattr *rta;
 	u8 *key, *p;
 	int ret;
 
-	keylen = RTA_SPACE(sizeof(*param)) + nla_len(auth_key) + nla_len(enc_key);
+	keylen = RTA_SPACE(sizeof(*param)) + auth_len + enc_len;
 	key = kmalloc(keylen, GFP_KERNEL);
 	if (!key)
 		return -ENOMEM;
@@ -153,11 +155,11 @@ static int rvti_sa_setkey_authenc(struct crypto_aead *aead,
 	rta->rta_type = CRYPTO_AUTHENC_KEYA_PARAM;
 	rta->rta_len = RTA_LENGTH(sizeof(*param));
 	param = RTA_DATA(rta);
-	param->enckeylen = cpu_to_be32(nla_len(enc_key));
+	param->enckeylen = cpu_to_be32(enc_len);
 	p = key + RTA_SPACE(sizeof(*param));
-	memcpy(p, nla_data(auth_key), nla_len(auth_key));
-	memcpy(p + nla_len(auth_key), nla_data(enc_key), nla_len(enc_key));
-	ret = crypto_aead_setkey(aead, key, keylen);
+	memcpy(p, nla_data(auth_key), auth_len);
+	memcpy(p + auth_len, nla_data(enc_key), enc_len);
+	ret = crypto_aead_setkey(sa->aead, key, keylen);
 	kfree_sensitive(key);
 	return ret;
 }
@@ -209,7 +211,7 @@ static int rvti_sa_init_crypto(struct rvti_sa *sa, struct nlattr **tb,
 		ret = crypto_aead_setkey(sa->aead, nla_data(tb[RVTI_SA_A_ENC_KEY]),
 					 nla_len(tb[RVTI_SA_A_ENC_KEY]));
 	else
-		ret = rvti_sa_setkey_authenc(sa->aead, tb[RVTI_SA_A_ENC_KEY],
+		ret = rvti_sa_setkey_authenc(sa, tb[RVTI_SA_A_ENC_KEY],
 					     tb[RVTI_SA_A_AUTH_KEY]);
 	if (ret) {
 		NL_SET_ERR_MSG(extack, "the crypto API refused the key");

@@ -98,6 +98,7 @@ static void rvti_tx_done(struct sk_buff *skb, int err)
 	struct rvti_esp_cb *cb = rvti_esp_cb(skb);
 	struct rvti_sa *sa = cb->sa;
 	struct net_device *dev = sa->rvti->dev;
+	bool held = cb->held;
 	unsigned int len;
 	int ret;
 
@@ -122,8 +123,10 @@ static void rvti_tx_done(struct sk_buff *skb, int err)
 		DEV_STATS_INC(dev, tx_dropped);
 	}
 out:
-	rvti_sa_put(sa);
-	dev_put(dev);
+	if (held) {
+		rvti_sa_put(sa);
+		dev_put(dev);
+	}
 }
 
 /*
@@ -287,9 +290,8 @@ static int rvti_xmit_one(struct sk_buff *skb, bool may_frag)
 	enum skb_drop_reason reason = SKB_DROP_REASON_NOT_SPECIFIED;
 	struct net_device *dev = skb->dev;
 	struct rvti_device *rvti = netdev_priv(dev);
-	unsigned int inner_len, pad_len, clen;
+	unsigned int inner_len, clen;
 	struct rvti_endpoints *ep;
-	struct sk_buff *trailer;
 	struct ip_esp_hdr *esph;
 	struct dst_entry *dst;
 	struct rvti_addr saddr;
@@ -359,32 +361,28 @@ static int rvti_xmit_one(struct sk_buff *skb, bool may_frag)
 	skb_scrub_packet(skb, !net_eq(rvti->creating_net, dev_net(dev)));
 
 	inner_len = skb->len;
-	pad_len = rvti_esp_pad_len(inner_len, sa->block_len);
-	clen = inner_len + pad_len + 2;
-	if (skb_cow_head(skb, rvti_outer_hlen(ep->remote.family) +
-			 sizeof(*esph) + sa->iv_len + LL_RESERVED_SPACE(dst->dev)))
+	esph = rvti_esp_encap(sa, skb, rvti_outer_hlen(ep->remote.family) +
+			      LL_RESERVED_SPACE(dst->dev), next_hdr, seq,
+			      &clen, &nfrags);
+	if (IS_ERR(esph))
 		goto err_nomem;
-	nfrags = skb_cow_data(skb, pad_len + 2 + sa->icv_len, &trailer);
-	if (nfrags < 0)
-		goto err_nomem;
-	rvti_esp_fill_trailer(skb_tail_pointer(trailer), pad_len, next_hdr);
-	pskb_put(skb, trailer, pad_len + 2 + sa->icv_len);
-
-	esph = skb_push(skb, sizeof(*esph) + sa->iv_len);
-	esph->spi = sa->spi;
-	esph->seq_no = htonl(lower_32_bits(seq));
-	skb_reset_transport_header(skb);
 	rvti_push_outer(skb, dst, &saddr, ep, dsfield, df,
 			ret == RVTI_MTU_FRAG_OUTER);
 	skb_dst_set(skb, dst);
 
 	rvti_sa_use(sa, inner_len);
-	/* Held until rvti_tx_done(), which may run after crypto returns. */
-	rvti_sa_hold(sa);
-	dev_hold(dev);
-	rcu_read_unlock_bh();
 	rvti_esp_cb(skb)->len = inner_len;
+	/*
+	 * Asynchronous crypto: held until rvti_tx_done(), which may run
+	 * after the RCU section. Synchronous: done before encrypt returns.
+	 */
+	rvti_esp_cb(skb)->held = rvti_esp_async(sa->aead);
+	if (rvti_esp_cb(skb)->held) {
+		rvti_sa_hold(sa);
+		dev_hold(dev);
+	}
 	rvti_esp_encrypt(sa, skb, esph, seq, clen, nfrags, rvti_tx_done);
+	rcu_read_unlock_bh();
 	return 0;
 
 err_nomem:

@@ -129,11 +129,42 @@ static void rvti_alg_test_tfm_name(struct kunit *test)
 			-ENAMETOOLONG);
 }
 
+/*
+ * The benchmark's null algorithms: XFRM's names and transform, and refused
+ * with a message that says how to allow them (kunit.sh loads rvti without
+ * bench_null_cipher).
+ */
+static void rvti_alg_test_null(struct kunit *test)
+{
+	const struct rvti_alg *enc = rvti_alg_find(RVTI_ALG_ENC, "ecb(cipher_null)");
+	const struct rvti_alg *auth = rvti_alg_find(RVTI_ALG_AUTH, "digest_null");
+	struct netlink_ext_ack extack = {};
+	char name[CRYPTO_MAX_ALG_NAME];
+
+	KUNIT_ASSERT_NOT_NULL(test, enc);
+	KUNIT_ASSERT_NOT_NULL(test, auth);
+	KUNIT_EXPECT_PTR_EQ(test, rvti_alg_find(RVTI_ALG_ENC, "cipher_null"), enc);
+	KUNIT_EXPECT_NULL(test, rvti_alg_find(RVTI_ALG_AEAD, "cipher_null"));
+	KUNIT_EXPECT_EQ(test, rvti_alg_tfm_name(name, sizeof(name), NULL, enc,
+						auth, false), 0);
+	KUNIT_EXPECT_STREQ(test, name, "authenc(digest_null,ecb(cipher_null))");
+	KUNIT_EXPECT_EQ(test, rvti_alg_key_len(enc, 1), 0U);
+	KUNIT_EXPECT_EQ(test, rvti_alg_check_key(enc, 1, NULL, &extack), -EPERM);
+	KUNIT_ASSERT_NOT_NULL(test, extack._msg);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(extack._msg, "bench_null_cipher=1"));
+	extack._msg = NULL;
+	KUNIT_EXPECT_EQ(test, rvti_alg_check_key(auth, 1, NULL, &extack), -EPERM);
+	KUNIT_EXPECT_NOT_NULL(test, extack._msg);
+	KUNIT_EXPECT_EQ(test, rvti_alg_check_icv(auth, 0, NULL, &extack), 0);
+	KUNIT_EXPECT_EQ(test, rvti_alg_check_icv(auth, 96, NULL, &extack), -EINVAL);
+}
+
 static struct kunit_case rvti_alg_test_cases[] = {
 	KUNIT_CASE(rvti_alg_test_find),
 	KUNIT_CASE(rvti_alg_test_keys),
 	KUNIT_CASE(rvti_alg_test_icv),
 	KUNIT_CASE(rvti_alg_test_tfm_name),
+	KUNIT_CASE(rvti_alg_test_null),
 	{}
 };
 

@@ -4,7 +4,8 @@
 # The payload's output is passed through. The exit status is the payload's,
 # and the run fails on any kernel report in the console or dmesg (lockdep,
 # RCU, UBSAN, kmemleak, debug objects, WARNING, BUG, oops) or when the
-# kernel did not power off cleanly.
+# kernel did not power off cleanly. $RVTI_UML_CMDLINE adds kernel
+# parameters (tests/bench/run.sh).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -30,7 +31,7 @@ TMPDIR=$umldir timeout "${RVTI_UML_TIMEOUT:-900}" "$tree/linux" \
 	con=null con0=null,fd:1 \
 	init="$here/guest-init.sh" \
 	rvti_repo="$repo" rvti_results="$res" rvti_payload="$payload" \
-	rvti_args="\"$*\"" $fuzz_env \
+	rvti_args="\"$*\"" $fuzz_env ${RVTI_UML_CMDLINE:-} \
 	>"$res/console.log" 2>&1 </dev/null
 boot_rc=$?
 

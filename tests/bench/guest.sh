@@ -1,0 +1,222 @@
+#!/bin/bash
+# Guest payload of `make bench` (tests/bench/run.sh): one tunnel
+#   host1 - gw1 ==outer wan0== gw4 - host4
+# in turn as plain routing, an xfrm interface, WireGuard and rvti, with
+# AES-GCM-128, ChaCha20-Poly1305 and the null cipher for XFRM and rvti.
+# Every mode runs ROUNDS times, the modes alternating (each round starts at
+# another mode, so that a slow phase of the machine hits them all), and
+# each time measures iperf3 TCP and UDP packet rates of 1400- and 64-byte
+# inner IP packets from host1 to host4. Results go out as lines
+#   # bench MODE TEST ROUND VALUE      (TCP: bit/s, UDP: received packet/s)
+# which run.sh turns into the table and the JSON.
+#   guest.sh KO_DIR [ROUNDS [SECONDS [MODES...]]]
+# KO_DIR holds rvti.ko and rvti_bench.ko built for the benchmark kernel, and
+# in KO_DIR/base an rvti.ko of another revision for the modes base-SUITE.
+. "$(dirname "$0")/../lib/guest.sh"
+. "$(dirname "$0")/../lib/topo.sh"
+
+# The kernel command line carries the arguments as one word, with commas.
+[ $# = 1 ] && IFS=, read -ra _args <<<"$1" && set -- "${_args[@]}"
+KO_DIR=$1
+ROUNDS=${2:-3}
+SECS=${3:-3}
+shift 3 2>/dev/null || shift $#
+MODES=${*:-plain xfrm-gcm128 rvti-gcm128 wg xfrm-chacha rvti-chacha xfrm-null rvti-null}
+
+# One tunnel MTU for every mode: WireGuard's default, which leaves room for
+# a 1400-byte inner packet and the ESP or WireGuard overhead in 1500 bytes.
+BENCH_MTU=1420
+TOPO_TUN_MTU=$BENCH_MTU
+# UDP payloads for 1400- and 64-byte inner IPv4 packets.
+declare -A UDP_LEN=([udp1400]=1372 [udp64]=36)
+
+# The benchmark's own suites: the null cipher (XFRM's names; rvti takes
+# a 1-byte key it ignores, XFRM an empty one).
+eval "_topo_$(declare -f xfrm_alg_args)"
+eval "_topo_$(declare -f rvti_alg_args)"
+xfrm_alg_args() {
+	if [ "$1" = null ]; then
+		echo 'enc cipher_null "" auth-trunc digest_null "" 0'
+	else
+		_topo_xfrm_alg_args "$@"
+	fi
+}
+rvti_alg_args() {
+	if [ "$1" = null ]; then
+		echo "enc ecb(cipher_null) key 0x00 auth digest_null key 0x00"
+	else
+		_topo_rvti_alg_args "$@"
+	fi
+}
+eval "_topo_$(declare -f suite_key)"
+suite_key() {
+	if [ "$1" = null ]; then echo 00; else _topo_suite_key "$@"; fi
+}
+
+# ---- modes ---------------------------------------------------------------
+
+# use_module DIR: rvti.ko from DIR loaded (with the null cipher allowed).
+_loaded=""
+use_module() {
+	[ "$_loaded" = "$1" ] && return 0
+	[ -n "$_loaded" ] && { rmmod rvti || return; }
+	_loaded=""
+	insmod "$1/rvti.ko" bench_null_cipher=1 || return
+	_loaded=$1
+}
+
+mode_up() {
+	local kind=${1%%-*} suite=${1#*-}
+	[ "$suite" = chacha ] && suite=chacha20poly1305
+	case $kind in
+	rvti) use_module "$KO_DIR" || return ;;
+	# "base": rvti as built from the revision run.sh was given to compare
+	base) use_module "$KO_DIR/base" || return; kind=rvti ;;
+	esac
+	case $kind in
+	plain)
+		ip -n gw1 route add $SITE4_V4 via $GW4_OUT4 &&
+			ip -n gw4 route add $SITE1_V4 via $GW1_OUT4
+		;;
+	xfrm)
+		tunnel_up xfrm xfrm 4 "$suite"
+		;;
+	rvti)
+		tunnel_up rvti rvti 4 "$suite" &&
+			ip -n gw1 link set rvti0 mtu $BENCH_MTU &&
+			ip -n gw4 link set rvti0 mtu $BENCH_MTU
+		;;
+	wg)
+		wg_up gw1 "$WG1_KEY" "$WG4_PUB" $GW4_OUT4 $SITE4_V4 &&
+			wg_up gw4 "$WG4_KEY" "$WG1_PUB" $GW1_OUT4 $SITE1_V4
+		;;
+	*) return 1 ;;
+	esac
+}
+
+mode_down() {
+	case ${1%%-*} in
+	plain)
+		ip -n gw1 route del $SITE4_V4 2>/dev/null
+		ip -n gw4 route del $SITE1_V4 2>/dev/null
+		;;
+	xfrm | rvti | base) tunnel_down ;;
+	wg)
+		ip -n gw1 link del wg0 2>/dev/null
+		ip -n gw4 link del wg0 2>/dev/null
+		;;
+	esac
+	return 0
+}
+
+# wg_up NS KEY PEER_PUB PEER_ADDR PREFIX: wg0 in NS to the other gateway.
+wg_up() {
+	local f
+	f=$(mktemp /tmp/rvti-wg.XXXXXX)
+	echo "$2" >"$f"
+	ip -n "$1" link add wg0 type wireguard &&
+		ip netns exec "$1" wg set wg0 private-key "$f" listen-port 51820 \
+			peer "$3" allowed-ips 0.0.0.0/0 endpoint "$4:51820" &&
+		ip -n "$1" link set wg0 mtu $BENCH_MTU up &&
+		ip -n "$1" route add "$5" dev wg0
+	local rc=$?
+	rm -f "$f"
+	return $rc
+}
+
+# ---- measurements ---------------------------------------------------------
+
+# rx_packets NS DEV: the device's received packets, from /proc/PID/net/dev.
+rx_packets() {
+	local line
+	while read -r line; do
+		[ "${line%%:*}" = "$2" ] || continue
+		read -ra f <<<"${line#*:}"
+		echo "${f[1]}"
+		return 0
+	done <"$(ns_net "$1" dev)"
+	return 1
+}
+
+# measure TEST: prints the value, or fails. TCP: the receiver's bit/s.
+# UDP: the packets per second that reached host4 (its eth0), whatever the
+# iperf3 server then kept up with: the sender offers more than the path
+# carries, and the path's rate is what counts.
+measure() {
+	local out before after
+	case $1 in
+	tcp)
+		out=$($H1 timeout $((SECS + 15)) iperf3 -c $HOST4_V4 -t "$SECS" -O 1 -J \
+			--connect-timeout 3000) || return 1
+		jq -e '.end.sum_received.bits_per_second | floor' <<<"$out"
+		;;
+	udp*)
+		before=$(rx_packets host4 eth0) || return 1
+		$H1 timeout $((SECS + 15)) iperf3 -c $HOST4_V4 -u -b 0 \
+			-l "${UDP_LEN[$1]}" -t "$SECS" --connect-timeout 3000 >/dev/null || return 1
+		after=$(rx_packets host4 eth0) || return 1
+		echo $(((after - before) / SECS))
+		;;
+	esac
+}
+
+# ---- the run --------------------------------------------------------------
+
+# The null cipher is refused without the module parameter, with a message
+# that says how to allow it.
+insmod "$KO_DIR/rvti.ko" || { fail "insmod rvti.ko"; finish; }
+ip link add rvti9 type rvti
+check_fails "null cipher refused without bench_null_cipher=1" \
+	"bench_null_cipher=1" rvti sa add dev rvti9 dir out spi 0x100 $(rvti_alg_args null)
+ip link del rvti9
+rmmod rvti
+use_module "$KO_DIR" || { fail "insmod rvti.ko bench_null_cipher=1"; finish; }
+
+check "topology host1 - gw1 = gw4 - host4" topo_up || { topo_down; finish; }
+WG1_KEY=$(wg genkey) WG4_KEY=$(wg genkey)
+WG1_PUB=$(wg pubkey <<<"$WG1_KEY") WG4_PUB=$(wg pubkey <<<"$WG4_KEY")
+
+read -ra modes <<<"$MODES"
+n=${#modes[@]}
+for round in $(seq "$ROUNDS"); do
+	for i in $(seq 0 $((n - 1))); do
+		mode=${modes[$(((i + round - 1) % n))]}
+		if ! mode_up "$mode" >/tmp/rvti-bench-up.log 2>&1 ||
+		   ! ping_ok host1 $HOST4_V4 2 >/dev/null; then
+			fail "bench $mode round $round: tunnel up"
+			sed 's/^/#   /' /tmp/rvti-bench-up.log
+			mode_down "$mode"
+			continue
+		fi
+		for t in tcp udp1400 udp64; do
+			if v=$(measure $t 2>/tmp/rvti-bench-err.log); then
+				echo "# bench $mode $t $round $v"
+				pass "bench $mode $t round $round"
+			else
+				fail "bench $mode $t round $round"
+				sed 's/^/#   /' /tmp/rvti-bench-err.log
+			fi
+		done
+		mode_down "$mode"
+	done
+done
+
+# The in-kernel microbenchmark (kmod/tests/bench_test.c, built where the
+# kernel has KUnit): its lines go to the kernel log.
+if [ -f "$KO_DIR/rvti_bench.ko" ] && [ -z "${BENCH_NO_MICRO:-}" ]; then
+	dmesg -C
+	if insmod "$KO_DIR/rvti_bench.ko"; then
+		dmesg | sed -n 's/^.*# [a-z_]*: \(micro .*\)$/# \1/p'
+		if grep -Eq '^ok [0-9]+ rvti_bench' /sys/kernel/debug/kunit/rvti_bench/results; then
+			pass "microbenchmark: every packet went through intact"
+		else
+			fail "microbenchmark"
+			sed 's/^/#   /' /sys/kernel/debug/kunit/rvti_bench/results
+		fi
+		rmmod rvti_bench
+	else
+		fail "insmod rvti_bench.ko"
+	fi
+fi
+topo_down
+finish
