@@ -242,7 +242,7 @@ for s in $stages; do
 		stage "IKEv2: strongSwan and the kernel-rvti plugin"
 		if "$here/ike/check.sh" 2>&1 | tap; then
 			guest_job ike ike-xfrm run_guest ike-xfrm "$here/ike/psk.sh" peer=xfrm
-			guest_job ike ike-rvti run_guest ike-rvti "$here/ike/psk.sh" peer=rvti GCM
+			guest_job ike ike-rvti run_guest ike-rvti "$here/ike/psk.sh" peer=rvti GCM CHACHA
 			guest_job ike demo-ike run_guest demo-ike "$here/demo-ike-guest.sh"
 		fi
 		;;

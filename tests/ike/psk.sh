@@ -12,8 +12,8 @@
 # pre-shared key (nothing installed), and a trap policy brought up by
 # rvti's acquire event.
 #
-# Run: tests/kernel/run.sh tests/ike/psk.sh [GCM] [CBC] [peer=rvti]
-# (default: both suites, gw4 with XFRM; peer=rvti: gw4 runs kernel-rvti
+# Run: tests/kernel/run.sh tests/ike/psk.sh [GCM] [CBC] [CHACHA] [peer=rvti]
+# (default: GCM and CBC, gw4 with XFRM; peer=rvti: gw4 runs kernel-rvti
 # with its own rvti42 too).
 # Needs tests/ike/strongswan-src.sh and make -C userspace/charon install.
 . "$(dirname "$0")/../lib/guest.sh"
@@ -164,7 +164,7 @@ suites="" peer=xfrm
 for a; do
 	case $a in
 	peer=xfrm | peer=rvti) peer=${a#peer=} ;;
-	GCM | CBC) suites="$suites $a" ;;
+	GCM | CBC | CHACHA) suites="$suites $a" ;;
 	*) fail "unknown argument $a"; finish ;;
 	esac
 done
@@ -211,6 +211,9 @@ for suite in $suites; do
 	     IKE_PROPOSALS=aes128gcm16-prfsha256-ecp256 ;;
 	CBC) esp=aes128-sha256-ecp256 PSK=$PSK_LONG
 	     IKE_PROPOSALS=aes256-sha256-modp2048 ;;
+	# ChaCha20-Poly1305 with extended sequence numbers (Linux peers)
+	CHACHA) esp=chacha20poly1305-ecp256-esn PSK=$PSK_SHORT
+	     IKE_PROPOSALS=aes128gcm16-prfsha256-ecp256 ;;
 	*) fail "unknown suite $suite"; continue ;;
 	esac
 	swanctl_conf gw1 $GW1_OUT4 $GW4_OUT4 $esp
@@ -220,7 +223,7 @@ for suite in $suites; do
 		charon_stop_all
 		continue
 	fi
-	check_eq "$suite: pre-shared key length" "$([ $suite = GCM ] && echo 17 || echo 128)" "${#PSK}"
+	check_eq "$suite: pre-shared key length" "$([ $suite = CBC ] && echo 128 || echo 17)" "${#PSK}"
 	check "$suite: gw1 charon uses kernel-rvti" \
 		grep -q 'loaded plugins:.*kernel-rvti' "$(ss_dir gw1)/charon.log"
 	check "$suite: swanctl --load-all on gw1" swanctl_in gw1 --load-all
@@ -243,6 +246,11 @@ for suite in $suites; do
 		"$(ip netns exec gw1 rvti -j sa list dev rvti$IFID | jq '[.[] | (.sas // [.])[] | select(.dir == "in") | .spi] | .[0]')"
 	check_eq "$suite: rvti$IFID holds the outbound SA swanctl shows" "$((0x${spi_out:-0}))" \
 		"$(ip netns exec gw1 rvti -j sa list dev rvti$IFID | jq '[.[] | (.sas // [.])[] | select(.dir == "out") | .spi] | .[0]')"
+	if [ "$suite" = CHACHA ]; then
+		check_eq "$suite: rvti$IFID's SAs are ChaCha20-Poly1305 with ESN" \
+			'["rfc7539esp(chacha20,poly1305) true"]' \
+			"$(ip netns exec gw1 rvti -j sa list dev rvti$IFID | jq -c '[.[] | (.sas // [.])[] | "\(.aead) \(.esn)"] | unique')"
+	fi
 	check "$suite: ping host1 -> host4" ping_ok host1 $HOST4_V4 5
 	check "$suite: ping host4 -> host1" ping_ok host4 $HOST1_V4 5
 	check "$suite: ping host1 -> host4 over IPv6 inside" ping_ok host1 $HOST4_V6 3
