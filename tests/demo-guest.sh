@@ -10,36 +10,7 @@
 # Every step that matters is checked: "ok - WHAT" or "not ok - WHAT". The
 # exit status is 0 only when every check passed; the last line says which.
 . "$(dirname "$0")/lib/guest.sh"
-say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-# run CMD...: show the command and its output, indented.
-run() {
-	echo "\$ $*"
-	"$@" 2>&1 | sed 's/^/  /'
-	return "${PIPESTATUS[0]}"
-}
-nchecks=0
-# step WHAT CMD...: run (shown) and check that it succeeded.
-step() {
-	local what=$1
-	shift
-	nchecks=$((nchecks + 1))
-	if run "$@"; then pass "$what"; else fail "$what"; fi
-}
-# refused WHAT REGEX CMD...: the command must fail with a message matching REGEX.
-refused() {
-	local what=$1 re=$2 out
-	shift 2
-	nchecks=$((nchecks + 1))
-	echo "\$ $*"
-	out=$("$@" 2>&1) && { echo "$out" | sed 's/^/  /'; fail "$what (it was accepted)"; return; }
-	echo "$out" | sed 's/^/  /'
-	if grep -Eq -- "$re" <<<"$out"; then pass "$what"; else fail "$what (unexpected message)"; fi
-}
-# expect WHAT EXPECTED ACTUAL
-expect() {
-	nchecks=$((nchecks + 1))
-	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1 (expected $2, got $3)"; fi
-}
+. "$(dirname "$0")/lib/demo.sh"
 
 load_rvti
 for ns in h1 gw1 gw4 h4; do ip netns add $ns; ip -n $ns link set lo up; done

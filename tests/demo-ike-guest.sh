@@ -16,24 +16,8 @@
 . "$(dirname "$0")/lib/guest.sh"
 . "$(dirname "$0")/lib/topo.sh"
 . "$(dirname "$0")/lib/strongswan.sh"
+. "$(dirname "$0")/lib/demo.sh"
 
-say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-run() {
-	echo "\$ $*"
-	"$@" 2>&1 | sed 's/^/  /'
-	return "${PIPESTATUS[0]}"
-}
-nchecks=0
-step() {
-	local what=$1
-	shift
-	nchecks=$((nchecks + 1))
-	if run "$@"; then pass "$what"; else fail "$what"; return 1; fi
-}
-expect() {
-	nchecks=$((nchecks + 1))
-	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1 (expected $2, got $3)"; fi
-}
 abort() {
 	fail "$1"
 	for ns in gw1 gw4; do [ -e "$(ss_dir $ns)/charon.log" ] && ss_log $ns; done
