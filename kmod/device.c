@@ -21,6 +21,10 @@
 #include "sa.h"
 #include "send.h"
 
+/* What the stack may hand rvti_xmit(); see the comment in rvti_setup(). */
+#define RVTI_NETDEV_FEATURES (NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | \
+			      NETIF_F_GSO_SOFTWARE)
+
 /* Every rvti device of every namespace, under RTNL. */
 static LIST_HEAD(rvti_device_list);
 
@@ -138,7 +142,14 @@ static void rvti_setup(struct net_device *dev)
 	dev->mtu = RVTI_DEFAULT_MTU;
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = IP_MAX_MTU - RVTI_MAX_OVERHEAD;
-	dev->features |= NETIF_F_LLTX;
+	/*
+	 * Checksums and segmentation are done in software by rvti_xmit(),
+	 * once per segment and fused with the copy before encryption, rather
+	 * than by the stack for every packet before it reaches us.
+	 */
+	dev->features |= NETIF_F_LLTX | RVTI_NETDEV_FEATURES;
+	dev->hw_features |= RVTI_NETDEV_FEATURES;
+	dev->hw_enc_features |= RVTI_NETDEV_FEATURES;
 	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
 	dev->needs_free_netdev = true;
 	dev->priv_destructor = rvti_dev_free;

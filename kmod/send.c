@@ -405,8 +405,34 @@ static int rvti_xmit_fragment(struct net *net, struct sock *sk,
 	return rvti_xmit_one(skb, false);
 }
 
+/*
+ * The device advertises GSO (device.c), so TCP from a local socket and
+ * packets GRO merged on another interface cross the stack once per up to
+ * 64 KB rather than once per segment. Segmentation happens here, before
+ * encryption, because every ESP packet needs its own sequence number and
+ * ICV. Segmenting without NETIF_F_SG and NETIF_F_HW_CSUM makes each segment
+ * one linear buffer whose inner checksum is computed in the same pass as
+ * the copy, and which rvti_esp_encap() then encrypts in place.
+ */
 netdev_tx_t rvti_xmit(struct sk_buff *skb, struct net_device *dev)
 {
-	rvti_xmit_one(skb, true);
+	struct sk_buff *segs, *next;
+
+	if (!skb_is_gso(skb)) {
+		rvti_xmit_one(skb, true);
+		return NETDEV_TX_OK;
+	}
+	segs = skb_gso_segment(skb, 0);
+	if (IS_ERR_OR_NULL(segs)) {
+		DEV_STATS_INC(dev, tx_errors);
+		DEV_STATS_INC(dev, tx_dropped);
+		kfree_skb_reason(skb, SKB_DROP_REASON_NOMEM);
+		return NETDEV_TX_OK;
+	}
+	consume_skb(skb);
+	skb_list_walk_safe(segs, skb, next) {
+		skb_mark_not_on_list(skb);
+		rvti_xmit_one(skb, true);
+	}
 	return NETDEV_TX_OK;
 }

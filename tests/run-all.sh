@@ -30,7 +30,7 @@ jobs_max=${RVTI_JOBS:-$(nproc)}
 durations=$(rvti_cache_dir)/check-durations
 t_start=$EPOCHREALTIME
 
-rvti_need_pkgs make gcc pkg-config libmnl-dev libjson-c-dev python3 python3-cryptography jq \
+rvti_need_pkgs make gcc pkg-config libmnl-dev libjson-c-dev python3 python3-cryptography jq ethtool \
 	iproute2 iputils-ping tcpdump iperf3 util-linux kmod
 
 stage() { echo "# === $* ===" >&2; }
