@@ -11,6 +11,7 @@
 
 #include <crypto/aead.h>
 #include <kunit/visibility.h>
+#include <linux/percpu.h>
 #include <linux/scatterlist.h>
 #include <linux/skbuff.h>
 #include <net/esp.h>
@@ -46,13 +47,70 @@ bool rvti_esp_pad_ok(const u8 *pad, unsigned int pad_len)
 EXPORT_SYMBOL_IF_KUNIT(rvti_esp_pad_ok);
 
 /*
- * One allocation for a request: the saved AAD bytes, the IV, the request
- * and its scatterlist, laid out as the crypto API wants them aligned.
+ * Request memory for synchronous transforms, one buffer per CPU. Such a
+ * request lives only while crypto_aead_encrypt() or _decrypt() runs, with
+ * bottom halves disabled on the data path, and is released before the
+ * packet's @done runs (which may transmit again, through another rvti
+ * device), so one buffer per CPU serves every packet and saves an
+ * allocation and a free per packet. Requests of asynchronous transforms,
+ * requests made with bottom halves enabled (KUnit), and requests larger
+ * than the buffer (many fragments) are allocated as esp4 does.
+ */
+#define RVTI_ESP_SCRATCH_SIZE 2048
+
+/* Aligned at least as kmalloc() would, which the layout below assumes. */
+struct rvti_esp_scratch {
+	u8 buf[RVTI_ESP_SCRATCH_SIZE] __aligned(L1_CACHE_BYTES);
+	bool busy;
+};
+
+static struct rvti_esp_scratch __percpu *rvti_esp_scratch;
+
+int __init rvti_esp_init(void)
+{
+	rvti_esp_scratch = alloc_percpu(struct rvti_esp_scratch);
+	return rvti_esp_scratch ? 0 : -ENOMEM;
+}
+
+void rvti_esp_uninit(void)
+{
+	free_percpu(rvti_esp_scratch);
+}
+
+static void *rvti_esp_get_tmp(struct crypto_aead *aead, unsigned int len,
+			      u8 *scratch)
+{
+	struct rvti_esp_scratch *s;
+
+	*scratch = 0;
+	if (len <= RVTI_ESP_SCRATCH_SIZE && in_softirq() &&
+	    !rvti_esp_async(aead)) {
+		s = this_cpu_ptr(rvti_esp_scratch);
+		if (likely(!s->busy)) {
+			s->busy = true;
+			*scratch = 1;
+			return s->buf;
+		}
+	}
+	return kmalloc(len, GFP_ATOMIC);
+}
+
+static void rvti_esp_put_tmp(void *tmp, u8 scratch)
+{
+	if (scratch)
+		container_of(tmp, struct rvti_esp_scratch, buf[0])->busy = false;
+	else
+		kfree(tmp);
+}
+
+/*
+ * One block for a request: the saved AAD bytes, the IV, the request and
+ * its scatterlist, laid out as the crypto API wants them aligned.
  */
 static void *rvti_esp_alloc_tmp(struct crypto_aead *aead, int nfrags,
 				__be32 **saved, u8 **iv,
 				struct aead_request **req,
-				struct scatterlist **sg)
+				struct scatterlist **sg, u8 *scratch)
 {
 	unsigned int len = sizeof(__be32) + crypto_aead_ivsize(aead);
 	void *tmp;
@@ -63,7 +121,7 @@ static void *rvti_esp_alloc_tmp(struct crypto_aead *aead, int nfrags,
 	len = ALIGN(len, __alignof__(struct scatterlist));
 	len += sizeof(struct scatterlist) * nfrags;
 
-	tmp = kmalloc(len, GFP_ATOMIC);
+	tmp = rvti_esp_get_tmp(aead, len, scratch);
 	if (!tmp)
 		return NULL;
 	*saved = tmp;
@@ -134,7 +192,8 @@ static void rvti_esp_finish(struct sk_buff *skb, int err)
 	if (cb->pushed)
 		__skb_pull(skb, sizeof(__be32));
 	cb->pushed = 0;
-	kfree(cb->tmp);
+	/* Before @done, which may encrypt again on this CPU. */
+	rvti_esp_put_tmp(cb->tmp, cb->scratch);
 	cb->tmp = NULL;
 	cb->done(skb, err);
 }
@@ -154,6 +213,7 @@ static void rvti_esp_cb_init(struct sk_buff *skb, struct rvti_sa *sa, u64 seq,
 	cb->done = done;
 	cb->seq = seq;
 	cb->pushed = 0;
+	cb->scratch = 0;
 }
 
 /* Runs after rvti_esp_cb_init(): the sequence number and @done are in cb. */
@@ -172,7 +232,8 @@ static int rvti_esp_crypt(struct rvti_sa *sa, struct sk_buff *skb,
 	int err;
 	u8 *iv;
 
-	cb->tmp = rvti_esp_alloc_tmp(sa->aead, nfrags, &saved, &iv, &req, &sg);
+	cb->tmp = rvti_esp_alloc_tmp(sa->aead, nfrags, &saved, &iv, &req, &sg,
+				     &cb->scratch);
 	if (!cb->tmp) {
 		cb->done(skb, -ENOMEM);
 		return 0;

@@ -41,6 +41,9 @@ static inline unsigned int rvti_esp_pad_len(unsigned int len,
 	return ALIGN(len + 2, block_len) - len - 2;
 }
 
+int rvti_esp_init(void);
+void rvti_esp_uninit(void);
+
 void rvti_esp_fill_trailer(u8 *tail, unsigned int pad_len, u8 next_hdr);
 bool rvti_esp_pad_ok(const u8 *pad, unsigned int pad_len);
 
@@ -83,6 +86,7 @@ struct rvti_esp_cb {
 	u8 outer_dsfield;	/* receive: the outer DSCP/ECN, for decap */
 	u8 pushed;		/* ESN AAD went in front of skb->data */
 	u8 held;		/* SA and device references taken for @done */
+	u8 scratch;		/* @tmp is this CPU's buffer, not allocated */
 	u32 len;		/* transmit: the inner length, for counters */
 };
 

@@ -9,6 +9,7 @@
 #include <linux/rvti.h>
 
 #include "device.h"
+#include "esp.h"
 #include "netlink.h"
 #include "receive.h"
 #include "sa.h"
@@ -17,9 +18,12 @@ static int __init rvti_mod_init(void)
 {
 	int ret;
 
-	ret = rvti_sa_net_init();
+	ret = rvti_esp_init();
 	if (ret)
 		return ret;
+	ret = rvti_sa_net_init();
+	if (ret)
+		goto err_esp;
 	ret = rvti_device_init();
 	if (ret)
 		goto err_sa;
@@ -38,6 +42,8 @@ err_device:
 	rvti_device_uninit();
 err_sa:
 	rvti_sa_net_uninit();
+err_esp:
+	rvti_esp_uninit();
 	return ret;
 }
 
@@ -52,6 +58,8 @@ static void __exit rvti_mod_exit(void)
 	rvti_device_uninit();
 	rvti_genl_uninit();
 	rvti_sa_net_uninit();
+	/* No packet is in flight: every SA is gone, its transform freed. */
+	rvti_esp_uninit();
 }
 
 module_init(rvti_mod_init);

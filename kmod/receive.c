@@ -258,9 +258,8 @@ static int rvti_esp_rcv(struct sk_buff *skb)
 		goto malformed;
 	esph = (struct ip_esp_hdr *)skb->data;
 
-	spin_lock_bh(&sa->replay_lock);
+	/* Lockless: the one locked section is rvti_replay_advance()'s. */
 	verdict = rvti_replay_check(&sa->replay, ntohl(esph->seq_no), &seq);
-	spin_unlock_bh(&sa->replay_lock);
 	if (unlikely(verdict != RVTI_REPLAY_OK)) {
 		DEV_STATS_INC(rvti->dev, rx_dropped);
 		rvti_rx_drop(skb, verdict == RVTI_REPLAY_DUP ? &sa->replayed :

@@ -7,7 +7,9 @@
  */
 
 #include <kunit/visibility.h>
+#include <asm/barrier.h>
 #include <linux/bitmap.h>
+#include <linux/compiler.h>
 #include <linux/build_bug.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
@@ -44,10 +46,11 @@ EXPORT_SYMBOL_IF_KUNIT(rvti_replay_init);
  * one 2^32 ahead, whose ICV will not verify: with ESN, "too old" is found
  * by the ICV, as in XFRM.
  */
-static u64 rvti_replay_seq_esn(const struct rvti_replay *r, u32 seq_lo)
+static u64 rvti_replay_seq_esn(const struct rvti_replay *r, u64 top,
+			       u32 seq_lo)
 {
-	u32 tl = lower_32_bits(r->top);
-	u32 th = upper_32_bits(r->top);
+	u32 tl = lower_32_bits(top);
+	u32 th = upper_32_bits(top);
 	u32 bl = tl - r->window + 1;	/* modulo 2^32 */
 
 	if (tl >= r->window - 1) {
@@ -72,15 +75,16 @@ static u64 rvti_replay_seq_esn(const struct rvti_replay *r, u32 seq_lo)
 }
 
 static enum rvti_replay_verdict rvti_replay_test(const struct rvti_replay *r,
-						 u64 seq)
+						 u64 top, u64 seq)
 {
 	if (unlikely(!seq))
 		return RVTI_REPLAY_ZERO;
-	if (likely(seq > r->top))
+	if (likely(seq > top))
 		return RVTI_REPLAY_OK;
-	if (r->top - seq >= r->window)
+	if (top - seq >= r->window)
 		return RVTI_REPLAY_OLD;
-	if (test_bit(seq & RVTI_REPLAY_RING_MASK, r->bitmap))
+	/* Lockless in rvti_replay_check(): see there. */
+	if (data_race(test_bit(seq & RVTI_REPLAY_RING_MASK, r->bitmap)))
 		return RVTI_REPLAY_DUP;
 	return RVTI_REPLAY_OK;
 }
@@ -89,13 +93,23 @@ static enum rvti_replay_verdict rvti_replay_test(const struct rvti_replay *r,
  * Before the ICV is verified: the verdict on @seq_lo from the wire and,
  * whatever the verdict, in @seq the full sequence number it stands for
  * (for ESN, whose high half goes into the ICV). Changes nothing.
+ *
+ * Needs no lock: it only filters out, before the costly decryption, what
+ * is certainly a replay or too old; rvti_replay_advance(), under the lock,
+ * decides. One snapshot of @top (acquire: the bits cleared before it was
+ * published are seen cleared) gives a consistent window edge and ESN high
+ * half. A bit set concurrently for a number a window ahead can make a
+ * packet that is too old for that newer window count as a replay rather
+ * than as outside the window: dropped either way.
  */
 enum rvti_replay_verdict rvti_replay_check(const struct rvti_replay *r,
 					   u32 seq_lo, u64 *seq)
 {
+	u64 top = smp_load_acquire(&r->top);
+
 	/* Without ESN the counter must not cycle: there is no high half. */
-	*seq = r->esn ? rvti_replay_seq_esn(r, seq_lo) : seq_lo;
-	return rvti_replay_test(r, *seq);
+	*seq = r->esn ? rvti_replay_seq_esn(r, top, seq_lo) : seq_lo;
+	return rvti_replay_test(r, top, *seq);
 }
 EXPORT_SYMBOL_IF_KUNIT(rvti_replay_check);
 
@@ -107,7 +121,7 @@ EXPORT_SYMBOL_IF_KUNIT(rvti_replay_check);
  */
 enum rvti_replay_verdict rvti_replay_advance(struct rvti_replay *r, u64 seq)
 {
-	enum rvti_replay_verdict verdict = rvti_replay_test(r, seq);
+	enum rvti_replay_verdict verdict = rvti_replay_test(r, r->top, seq);
 
 	if (verdict != RVTI_REPLAY_OK)
 		return verdict;
@@ -126,7 +140,8 @@ enum rvti_replay_verdict rvti_replay_advance(struct rvti_replay *r, u64 seq)
 		bitmap_clear(r->bitmap, start, head);
 		if (len > head)
 			bitmap_clear(r->bitmap, 0, len - head);
-		r->top = seq;
+		/* Published after the clearing, for rvti_replay_check(). */
+		smp_store_release(&r->top, seq);
 	}
 	/* Non-atomic: the caller's lock serialises every writer. */
 	__set_bit(seq & RVTI_REPLAY_RING_MASK, r->bitmap);

@@ -20,8 +20,9 @@
  *	    rvti_replay_advance(&sa->replay, seq) != RVTI_REPLAY_OK)
  *		drop;
  *
- * Locking is the caller's: both calls must be made under the SA's lock,
- * which need not be held across the decryption in between. That is why
+ * Locking is the caller's: rvti_replay_advance() must be called under the
+ * SA's lock, which need not be held across the decryption before it;
+ * rvti_replay_check() needs none (it only filters). That is why
  * rvti_replay_advance() checks again: another CPU may have accepted the
  * same number, or moved the window past it, in the meantime.
  */
