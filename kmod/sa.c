@@ -25,6 +25,15 @@ module_param(force_async_crypto, bool, 0444);
 MODULE_PARM_DESC(force_async_crypto,
 		 "Run every SA's crypto through cryptd (asynchronous), for testing");
 
+/*
+ * Read once per new SA: -1 (the default) parallelises the SA's crypto over
+ * the CPUs when more than one is online, 1 always, 0 never.
+ */
+static int parallel_crypto = -1;
+module_param(parallel_crypto, int, 0644);
+MODULE_PARM_DESC(parallel_crypto,
+		 "Spread each SA's crypto over the CPUs with pcrypt, packets kept in order (-1: when more than one CPU is online, 0: never, 1: always)");
+
 static unsigned int spi_reserve_seconds = 30;
 module_param(spi_reserve_seconds, uint, 0644);
 MODULE_PARM_DESC(spi_reserve_seconds,
@@ -181,6 +190,39 @@ static int rvti_sa_async_name(char *name, size_t len)
 	return n < len ? 0 : -ENAMETOOLONG;
 }
 
+/*
+ * One SA's packets are one flow to XFRM, encrypted and decrypted on one
+ * CPU. The crypto API's pcrypt template runs the requests of one transform
+ * on all CPUs (padata) and completes them in the order they were made, so
+ * that a tunnel scales with the cores and its packets stay in order (and
+ * inside the peer's replay window). Its completion is asynchronous, which
+ * the data path handles as it does cryptd's. Without pcrypt (not built, or
+ * a bench kernel without SMP) the SA falls back to one CPU unless
+ * parallel_crypto=1 asked for it.
+ */
+static struct crypto_aead *rvti_sa_alloc_parallel(const char *name,
+						  struct netlink_ext_ack *extack)
+{
+	char pname[CRYPTO_MAX_ALG_NAME];
+	struct crypto_aead *aead;
+	int mode = READ_ONCE(parallel_crypto);
+
+	if (!mode || (mode < 0 && num_online_cpus() < 2))
+		return NULL;
+	if (snprintf(pname, sizeof(pname), "pcrypt(%s)", name) >= sizeof(pname))
+		return NULL;
+	aead = crypto_alloc_aead(pname, 0, 0);
+	if (!IS_ERR(aead))
+		return aead;
+	if (mode > 0) {
+		NL_SET_ERR_MSG(extack,
+			       "parallel_crypto=1 but the kernel has no pcrypt (CONFIG_CRYPTO_PCRYPT)");
+		return aead;
+	}
+	pr_info_once("rvti: no pcrypt in this kernel: each SA's crypto runs on one CPU\n");
+	return NULL;
+}
+
 static int rvti_sa_init_crypto(struct rvti_sa *sa, struct nlattr **tb,
 			       u32 icv_bits, struct netlink_ext_ack *extack)
 {
@@ -198,7 +240,15 @@ static int rvti_sa_init_crypto(struct rvti_sa *sa, struct nlattr **tb,
 		return ret;
 	}
 
-	sa->aead = crypto_alloc_aead(name, 0, 0);
+	sa->aead = force_async_crypto ? NULL :
+		   rvti_sa_alloc_parallel(name, extack);
+	if (IS_ERR(sa->aead)) {
+		ret = PTR_ERR(sa->aead);
+		sa->aead = NULL;
+		return ret;
+	}
+	if (!sa->aead)
+		sa->aead = crypto_alloc_aead(name, 0, 0);
 	if (IS_ERR(sa->aead)) {
 		ret = PTR_ERR(sa->aead);
 		sa->aead = NULL;
