@@ -3,7 +3,8 @@
 # `make check` runs every test; `make demo` shows two sites joined by rvti in
 # the test kernel, `make demo-ike` the same keyed by strongSwan over IKEv2;
 # `make bench` measures rvti against XFRM and WireGuard in the non-debug
-# test kernel (tests/bench/run.sh; BENCH_ARGS="ROUNDS SECONDS").
+# test kernel (tests/bench/run.sh; BENCH_ARGS="ROUNDS SECONDS"), `make
+# bench-smp` with 1 and 2 CPUs in the x86_64 KASAN kernel (ratios only).
 # ARCH=um (and any other ARCH) passes through to Kbuild.
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
@@ -31,6 +32,9 @@ demo-ike:
 bench:
 	bash tests/bench/run.sh $(BENCH_ARGS)
 
+bench-smp:
+	bash tests/bench/run-smp.sh $(BENCH_ARGS)
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
 	rm -f kmod/*.o kmod/*.ko kmod/*.mod* kmod/.*.cmd kmod/tests/*.o \
@@ -38,4 +42,4 @@ clean:
 		modules.order Module.symvers
 	$(MAKE) -C userspace clean
 
-.PHONY: all kmod tool check check-kasan demo demo-ike bench clean
+.PHONY: all kmod tool check check-kasan demo demo-ike bench bench-smp clean

@@ -22,6 +22,19 @@ ROUNDS=${2:-3}
 SECS=${3:-3}
 shift 3 2>/dev/null || shift $#
 MODES=${*:-plain xfrm-gcm128 rvti-gcm128 wg xfrm-chacha rvti-chacha xfrm-null rvti-null}
+# Words among the modes that are options: tests=T1+T2 (the measurements,
+# default tcp+udp1400+udp64; tcp4 is TCP with 4 parallel flows), nomicro
+# (no in-kernel microbenchmark).
+TESTS="tcp udp1400 udp64"
+_modes=""
+for _m in $MODES; do
+	case $_m in
+	tests=*) TESTS=${_m#tests=} TESTS=${TESTS//+/ } ;;
+	nomicro) BENCH_NO_MICRO=1 ;;
+	*) _modes+="$_m " ;;
+	esac
+done
+MODES=${_modes% }
 
 # One tunnel MTU for every mode: WireGuard's default, which leaves room for
 # a 1400-byte inner packet and the ESP or WireGuard overhead in 1500 bytes.
@@ -145,8 +158,9 @@ rx_packets() {
 measure() {
 	local out before after
 	case $1 in
-	tcp)
+	tcp | tcp4)
 		out=$($H1 timeout $((SECS + 15)) iperf3 -c $HOST4_V4 -t "$SECS" -O 1 -J \
+			-P "$([ "$1" = tcp4 ] && echo 4 || echo 1)" \
 			--connect-timeout 3000) || return 1
 		jq -e '.end.sum_received.bits_per_second | floor' <<<"$out"
 		;;
@@ -188,7 +202,7 @@ for round in $(seq "$ROUNDS"); do
 			mode_down "$mode"
 			continue
 		fi
-		for t in tcp udp1400 udp64; do
+		for t in $TESTS; do
 			if v=$(measure $t 2>/tmp/rvti-bench-err.log); then
 				echo "# bench $mode $t $round $v"
 				pass "bench $mode $t round $round"
