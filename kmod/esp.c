@@ -11,6 +11,7 @@
 
 #include <crypto/aead.h>
 #include <kunit/visibility.h>
+#include <linux/padata.h>
 #include <linux/percpu.h>
 #include <linux/scatterlist.h>
 #include <linux/skbuff.h>
@@ -66,25 +67,108 @@ struct rvti_esp_scratch {
 
 static struct rvti_esp_scratch __percpu *rvti_esp_scratch;
 
+/*
+ * Parallel crypto. XFRM, and rvti without this, processes one SA's packets
+ * on the CPU that sends or receives them, and one tunnel's packets mostly
+ * arrive on one CPU. padata (the kernel's facility for exactly this, made
+ * for IPsec) runs the requests of one SA on every CPU and hands them back
+ * in the order they were made, so that a tunnel's crypto scales with the
+ * cores and its packets still leave in sequence order, inside any peer's
+ * replay window, and inner flows stay in order. Each SA has its own padata
+ * shell (its own order); the instance and its workqueues are rvti's, so
+ * nothing changes for XFRM or anyone else (the pcrypt template would
+ * register a faster implementation of the algorithm for every user).
+ */
+#if IS_ENABLED(CONFIG_PADATA)
+static struct padata_instance *rvti_padata;
+
+/* A parallel request's padata state, in its block after the saved bytes. */
+struct rvti_esp_par {
+	struct padata_priv padata;
+	struct sk_buff *skb;
+	struct aead_request *req;
+	int err;
+	bool encrypt;
+};
+
+struct padata_shell *rvti_esp_parallel_alloc(void)
+{
+	return rvti_padata ? padata_alloc_shell(rvti_padata) : NULL;
+}
+
+void rvti_esp_parallel_free(struct padata_shell *ps)
+{
+	if (ps)
+		padata_free_shell(ps);
+}
+
+static int __init rvti_esp_parallel_init(void)
+{
+	rvti_padata = padata_alloc("rvti");
+	return rvti_padata ? 0 : -ENOMEM;
+}
+
+static void rvti_esp_parallel_uninit(void)
+{
+	if (rvti_padata)
+		padata_free(rvti_padata);
+}
+#else
+struct rvti_esp_par {
+};
+
+struct padata_shell *rvti_esp_parallel_alloc(void)
+{
+	return NULL;
+}
+
+void rvti_esp_parallel_free(struct padata_shell *ps)
+{
+}
+
+static int __init rvti_esp_parallel_init(void)
+{
+	return 0;
+}
+
+static void rvti_esp_parallel_uninit(void)
+{
+}
+#endif
+
+#define RVTI_ESP_PAR_OFF ALIGN(sizeof(__be32), __alignof__(struct rvti_esp_par))
+
+static __maybe_unused struct rvti_esp_par *rvti_esp_par(void *tmp)
+{
+	return tmp + RVTI_ESP_PAR_OFF;
+}
+
 int __init rvti_esp_init(void)
 {
+	int ret;
+
 	rvti_esp_scratch = alloc_percpu(struct rvti_esp_scratch);
-	return rvti_esp_scratch ? 0 : -ENOMEM;
+	if (!rvti_esp_scratch)
+		return -ENOMEM;
+	ret = rvti_esp_parallel_init();
+	if (ret)
+		free_percpu(rvti_esp_scratch);
+	return ret;
 }
 
 void rvti_esp_uninit(void)
 {
+	rvti_esp_parallel_uninit();
 	free_percpu(rvti_esp_scratch);
 }
 
-static void *rvti_esp_get_tmp(struct crypto_aead *aead, unsigned int len,
+static void *rvti_esp_get_tmp(struct rvti_sa *sa, unsigned int len,
 			      u8 *scratch)
 {
 	struct rvti_esp_scratch *s;
 
 	*scratch = 0;
-	if (len <= RVTI_ESP_SCRATCH_SIZE && in_softirq() &&
-	    !rvti_esp_async(aead)) {
+	if (len <= RVTI_ESP_SCRATCH_SIZE && in_softirq() && !rvti_sa_async(sa)) {
 		s = this_cpu_ptr(rvti_esp_scratch);
 		if (likely(!s->busy)) {
 			s->busy = true;
@@ -107,12 +191,17 @@ static void rvti_esp_put_tmp(void *tmp, u8 scratch)
  * One block for a request: the saved AAD bytes, the IV, the request and
  * its scatterlist, laid out as the crypto API wants them aligned.
  */
-static void *rvti_esp_alloc_tmp(struct crypto_aead *aead, int nfrags,
+static void *rvti_esp_alloc_tmp(struct rvti_sa *sa, int nfrags,
 				__be32 **saved, u8 **iv,
 				struct aead_request **req,
 				struct scatterlist **sg, u8 *scratch)
 {
-	unsigned int len = sizeof(__be32) + crypto_aead_ivsize(aead);
+	struct crypto_aead *aead = sa->aead;
+	/* After the saved bytes, for a parallel request: its padata state. */
+	unsigned int pre = sa->pshell ? RVTI_ESP_PAR_OFF +
+					sizeof(struct rvti_esp_par) :
+					sizeof(__be32);
+	unsigned int len = pre + crypto_aead_ivsize(aead);
 	void *tmp;
 
 	len += crypto_aead_alignmask(aead) & ~(crypto_tfm_ctx_alignment() - 1);
@@ -121,11 +210,11 @@ static void *rvti_esp_alloc_tmp(struct crypto_aead *aead, int nfrags,
 	len = ALIGN(len, __alignof__(struct scatterlist));
 	len += sizeof(struct scatterlist) * nfrags;
 
-	tmp = rvti_esp_get_tmp(aead, len, scratch);
+	tmp = rvti_esp_get_tmp(sa, len, scratch);
 	if (!tmp)
 		return NULL;
 	*saved = tmp;
-	*iv = PTR_ALIGN((u8 *)tmp + sizeof(__be32),
+	*iv = PTR_ALIGN((u8 *)tmp + pre,
 			crypto_aead_alignmask(aead) + 1);
 	*req = (void *)PTR_ALIGN(*iv + crypto_aead_ivsize(aead),
 				 crypto_tfm_ctx_alignment());
@@ -198,9 +287,75 @@ static void rvti_esp_finish(struct sk_buff *skb, int err)
 	cb->done(skb, err);
 }
 
+#if IS_ENABLED(CONFIG_PADATA)
+/* padata's serial step: in submission order, on the submitting CPU. */
+static void rvti_esp_serial(struct padata_priv *padata)
+{
+	struct rvti_esp_par *par = container_of(padata, struct rvti_esp_par,
+						padata);
+
+	rvti_esp_finish(par->skb, par->err);
+}
+
+/* padata's parallel step, on any CPU, bottom halves disabled. */
+static void rvti_esp_parallel(struct padata_priv *padata)
+{
+	struct rvti_esp_par *par = container_of(padata, struct rvti_esp_par,
+						padata);
+	int err;
+
+	err = par->encrypt ? crypto_aead_encrypt(par->req) :
+			     crypto_aead_decrypt(par->req);
+	/* An asynchronous transform's completion serialises it. */
+	if (err == -EINPROGRESS)
+		return;
+	par->err = err;
+	padata_do_serial(padata);
+}
+
+/*
+ * Hands the request to padata; false if padata does not take it (it is
+ * being reconfigured for CPU hotplug), and the caller does it inline.
+ */
+static bool rvti_esp_submit_parallel(struct rvti_sa *sa, struct sk_buff *skb,
+				     struct aead_request *req, bool encrypt)
+{
+	struct rvti_esp_par *par = rvti_esp_par(rvti_esp_cb(skb)->tmp);
+	int cb_cpu = smp_processor_id();
+
+	par->skb = skb;
+	par->req = req;
+	par->encrypt = encrypt;
+	par->padata.parallel = rvti_esp_parallel;
+	par->padata.serial = rvti_esp_serial;
+	rvti_esp_cb(skb)->parallel = 1;
+	if (!padata_do_parallel(sa->pshell, &par->padata, &cb_cpu))
+		return true;
+	rvti_esp_cb(skb)->parallel = 0;
+	return false;
+}
+#else
+static bool rvti_esp_submit_parallel(struct rvti_sa *sa, struct sk_buff *skb,
+				     struct aead_request *req, bool encrypt)
+{
+	return false;
+}
+#endif
+
 static void rvti_esp_crypto_done(struct crypto_async_request *req, int err)
 {
-	rvti_esp_finish(req->data, err);
+	struct sk_buff *skb = req->data;
+
+#if IS_ENABLED(CONFIG_PADATA)
+	if (rvti_esp_cb(skb)->parallel) {
+		struct rvti_esp_par *par = rvti_esp_par(rvti_esp_cb(skb)->tmp);
+
+		par->err = err;
+		padata_do_serial(&par->padata);
+		return;
+	}
+#endif
+	rvti_esp_finish(skb, err);
 }
 
 static void rvti_esp_cb_init(struct sk_buff *skb, struct rvti_sa *sa, u64 seq,
@@ -214,6 +369,7 @@ static void rvti_esp_cb_init(struct sk_buff *skb, struct rvti_sa *sa, u64 seq,
 	cb->seq = seq;
 	cb->pushed = 0;
 	cb->scratch = 0;
+	cb->parallel = 0;
 }
 
 /* Runs after rvti_esp_cb_init(): the sequence number and @done are in cb. */
@@ -232,7 +388,7 @@ static int rvti_esp_crypt(struct rvti_sa *sa, struct sk_buff *skb,
 	int err;
 	u8 *iv;
 
-	cb->tmp = rvti_esp_alloc_tmp(sa->aead, nfrags, &saved, &iv, &req, &sg,
+	cb->tmp = rvti_esp_alloc_tmp(sa, nfrags, &saved, &iv, &req, &sg,
 				     &cb->scratch);
 	if (!cb->tmp) {
 		cb->done(skb, -ENOMEM);
@@ -275,12 +431,13 @@ static int rvti_esp_crypt(struct rvti_sa *sa, struct sk_buff *skb,
 		       (u8 *)&seqiv + 8 - min_t(int, sa->iv_len, 8),
 		       min_t(int, sa->iv_len, 8));
 		aead_request_set_crypt(req, sg, sg, sa->iv_len + crypt_len, iv);
-		err = crypto_aead_encrypt(req);
 	} else {
 		aead_request_set_crypt(req, sg, sg,
 				       sa->iv_len + crypt_len + sa->icv_len, iv);
-		err = crypto_aead_decrypt(req);
 	}
+	if (sa->pshell && rvti_esp_submit_parallel(sa, skb, req, encrypt))
+		return -EINPROGRESS;
+	err = encrypt ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
 	if (err == -EINPROGRESS)
 		return err;
 	rvti_esp_finish(skb, err);

@@ -44,6 +44,14 @@ static inline unsigned int rvti_esp_pad_len(unsigned int len,
 int rvti_esp_init(void);
 void rvti_esp_uninit(void);
 
+struct padata_shell;
+/*
+ * A padata shell for one SA's parallel requests (see esp.c), or NULL when
+ * the kernel has no padata (no SMP) or on failure.
+ */
+struct padata_shell *rvti_esp_parallel_alloc(void);
+void rvti_esp_parallel_free(struct padata_shell *ps);
+
 void rvti_esp_fill_trailer(u8 *tail, unsigned int pad_len, u8 next_hdr);
 bool rvti_esp_pad_ok(const u8 *pad, unsigned int pad_len);
 
@@ -87,6 +95,7 @@ struct rvti_esp_cb {
 	u8 pushed;		/* ESN AAD went in front of skb->data */
 	u8 held;		/* SA and device references taken for @done */
 	u8 scratch;		/* @tmp is this CPU's buffer, not allocated */
+	u8 parallel;		/* the request went through padata */
 	u32 len;		/* transmit: the inner length, for counters */
 };
 

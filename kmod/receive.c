@@ -275,7 +275,7 @@ static int rvti_esp_rcv(struct sk_buff *skb)
 	 * Asynchronous crypto: held until rvti_rx_done(), which may run
 	 * after the RCU section. Synchronous: done before decrypt returns.
 	 */
-	rvti_esp_cb(skb)->held = rvti_esp_async(sa->aead);
+	rvti_esp_cb(skb)->held = rvti_sa_async(sa);
 	if (rvti_esp_cb(skb)->held) {
 		rvti_sa_hold(sa);
 		dev_hold(rvti->dev);

@@ -105,6 +105,7 @@ static enum rvti_replay_verdict rvti_replay_test(const struct rvti_replay *r,
 enum rvti_replay_verdict rvti_replay_check(const struct rvti_replay *r,
 					   u32 seq_lo, u64 *seq)
 {
+	/* Pairs with the release in rvti_replay_advance(). */
 	u64 top = smp_load_acquire(&r->top);
 
 	/* Without ESN the counter must not cycle: there is no high half. */

@@ -32,7 +32,7 @@ MODULE_PARM_DESC(force_async_crypto,
 static int parallel_crypto = -1;
 module_param(parallel_crypto, int, 0644);
 MODULE_PARM_DESC(parallel_crypto,
-		 "Spread each SA's crypto over the CPUs with pcrypt, packets kept in order (-1: when more than one CPU is online, 0: never, 1: always)");
+		 "Spread each SA's crypto over the CPUs (padata), packets kept in order (-1: when more than one CPU is online, 0: never, 1: always)");
 
 static unsigned int spi_reserve_seconds = 30;
 module_param(spi_reserve_seconds, uint, 0644);
@@ -131,10 +131,8 @@ static void rvti_sa_free_work(struct work_struct *work)
 	struct rvti_sa *sa = container_of(to_rcu_work(work), struct rvti_sa,
 					  free_work);
 
-	/* crypto_free_aead() zeroes the transform, and the key in it. */
-	crypto_free_aead(sa->aead);
-	free_percpu(sa->stats);
-	kfree_sensitive(sa);
+	/* No request is in flight: each held a reference. */
+	rvti_sa_destroy(sa);
 }
 
 void rvti_sa_put(struct rvti_sa *sa)
@@ -191,36 +189,29 @@ static int rvti_sa_async_name(char *name, size_t len)
 }
 
 /*
- * One SA's packets are one flow to XFRM, encrypted and decrypted on one
- * CPU. The crypto API's pcrypt template runs the requests of one transform
- * on all CPUs (padata) and completes them in the order they were made, so
- * that a tunnel scales with the cores and its packets stay in order (and
- * inside the peer's replay window). Its completion is asynchronous, which
- * the data path handles as it does cryptd's. Without pcrypt (not built, or
- * a bench kernel without SMP) the SA falls back to one CPU unless
- * parallel_crypto=1 asked for it.
+ * Parallel crypto (esp.c): a padata shell of the SA's own, so that its
+ * requests run on every CPU and complete in order. Without padata (a
+ * kernel without SMP) the SA stays on one CPU, unless parallel_crypto=1
+ * asked for it, which is then refused.
  */
-static struct crypto_aead *rvti_sa_alloc_parallel(const char *name,
-						  struct netlink_ext_ack *extack)
+static int rvti_sa_init_parallel(struct rvti_sa *sa,
+				 struct netlink_ext_ack *extack)
 {
-	char pname[CRYPTO_MAX_ALG_NAME];
-	struct crypto_aead *aead;
 	int mode = READ_ONCE(parallel_crypto);
 
-	if (!mode || (mode < 0 && num_online_cpus() < 2))
-		return NULL;
-	if (snprintf(pname, sizeof(pname), "pcrypt(%s)", name) >= sizeof(pname))
-		return NULL;
-	aead = crypto_alloc_aead(pname, 0, 0);
-	if (!IS_ERR(aead))
-		return aead;
-	if (mode > 0) {
+	if (force_async_crypto || !mode || (mode < 0 && num_online_cpus() < 2))
+		return 0;
+	sa->pshell = rvti_esp_parallel_alloc();
+	if (sa->pshell || mode < 0)
+		return 0;
+	if (IS_ENABLED(CONFIG_PADATA)) {
 		NL_SET_ERR_MSG(extack,
-			       "parallel_crypto=1 but the kernel has no pcrypt (CONFIG_CRYPTO_PCRYPT)");
-		return aead;
+			       "no memory for parallel crypto (parallel_crypto=1)");
+		return -ENOMEM;
 	}
-	pr_info_once("rvti: no pcrypt in this kernel: each SA's crypto runs on one CPU\n");
-	return NULL;
+	NL_SET_ERR_MSG(extack,
+		       "parallel_crypto=1 but this kernel has no padata (CONFIG_PADATA, SMP)");
+	return -EOPNOTSUPP;
 }
 
 static int rvti_sa_init_crypto(struct rvti_sa *sa, struct nlattr **tb,
@@ -240,15 +231,7 @@ static int rvti_sa_init_crypto(struct rvti_sa *sa, struct nlattr **tb,
 		return ret;
 	}
 
-	sa->aead = force_async_crypto ? NULL :
-		   rvti_sa_alloc_parallel(name, extack);
-	if (IS_ERR(sa->aead)) {
-		ret = PTR_ERR(sa->aead);
-		sa->aead = NULL;
-		return ret;
-	}
-	if (!sa->aead)
-		sa->aead = crypto_alloc_aead(name, 0, 0);
+	sa->aead = crypto_alloc_aead(name, 0, 0);
 	if (IS_ERR(sa->aead)) {
 		ret = PTR_ERR(sa->aead);
 		sa->aead = NULL;
@@ -275,7 +258,7 @@ static int rvti_sa_init_crypto(struct rvti_sa *sa, struct nlattr **tb,
 	sa->icv_len = icv_bits / 8;
 	sa->iv_len = crypto_aead_ivsize(sa->aead);
 	sa->block_len = ALIGN(crypto_aead_blocksize(sa->aead), 4);
-	return 0;
+	return rvti_sa_init_parallel(sa, extack);
 }
 
 /* Picks and checks the algorithms, keys and ICV; returns the ICV bits. */
@@ -389,9 +372,14 @@ bool rvti_sa_queue_expire(struct rvti_sa *sa, unsigned long delay)
 	return mod_delayed_work(rvti_sa_wq, &sa->expire_work, delay);
 }
 
-/* Frees an SA that never made it into a device. */
+/*
+ * Frees an SA that never made it into a device, or the last reference's
+ * (process context: padata and the crypto API may sleep).
+ */
 void rvti_sa_destroy(struct rvti_sa *sa)
 {
+	rvti_esp_parallel_free(sa->pshell);
+	/* crypto_free_aead() zeroes the transform, and the key in it. */
 	crypto_free_aead(sa->aead);
 	free_percpu(sa->stats);
 	kfree_sensitive(sa);
@@ -843,6 +831,7 @@ int rvti_sa_nla_put(struct sk_buff *skb, struct rvti_sa *sa)
 	    (sa->dir == RVTI_SA_DIR_OUT &&
 	     nla_put_u8(skb, RVTI_SA_A_ACTIVE,
 			rcu_access_pointer(sa->rvti->tx_sa) == sa)) ||
+	    nla_put_u8(skb, RVTI_SA_A_PARALLEL, !!sa->pshell) ||
 	    rvti_sa_lifetime_nla_put(skb, sa) ||
 	    rvti_sa_nla_put_stats(skb, sa)) {
 		nla_nest_cancel(skb, nest);

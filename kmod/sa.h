@@ -13,6 +13,7 @@
 
 #include "addr.h"
 #include "alg.h"
+#include "esp.h"
 #include "replay.h"
 
 struct rvti_device;
@@ -54,6 +55,8 @@ struct rvti_sa {
 	u8 block_len;			/* padding alignment, at least 4 */
 	const struct rvti_alg *aead_alg, *enc_alg, *auth_alg;
 	struct crypto_aead *aead;
+	/* Parallel crypto (esp.c): this SA's padata shell, or NULL. */
+	struct padata_shell *pshell;
 
 	atomic64_t tx_seq;		/* outbound: last sequence number used */
 	spinlock_t replay_lock;		/* inbound: protects replay */
@@ -213,6 +216,16 @@ static inline void rvti_sa_use(struct rvti_sa *sa, unsigned int len)
 		rvti_sa_first_use(sa, now);
 	if (unlikely(sa->counted))
 		rvti_sa_account(sa, len);
+}
+
+/*
+ * Whether a packet's crypto may complete after rvti_esp_encrypt() or
+ * _decrypt() returned (an asynchronous transform, or padata): only then
+ * does the packet hold references to the SA and the device (esp.h).
+ */
+static inline bool rvti_sa_async(const struct rvti_sa *sa)
+{
+	return sa->pshell || rvti_esp_async(sa->aead);
 }
 
 #endif /* _RVTI_SA_H */

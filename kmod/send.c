@@ -376,7 +376,7 @@ static int rvti_xmit_one(struct sk_buff *skb, bool may_frag)
 	 * Asynchronous crypto: held until rvti_tx_done(), which may run
 	 * after the RCU section. Synchronous: done before encrypt returns.
 	 */
-	rvti_esp_cb(skb)->held = rvti_esp_async(sa->aead);
+	rvti_esp_cb(skb)->held = rvti_sa_async(sa);
 	if (rvti_esp_cb(skb)->held) {
 		rvti_sa_hold(sa);
 		dev_hold(dev);

@@ -757,7 +757,7 @@ static int get_u64(const struct nlattr *attr, uint64_t *v, bool *has,
 static int sa_lifetime_from_attrs(const struct nlattr **tb,
 				  struct rvti_sa_info *sa, const char **why)
 {
-	uint8_t active = 0;
+	uint8_t active = 0, parallel = 0;
 	int ret = 0;
 
 	if (tb[RVTI_SA_A_LIFETIME]) {
@@ -771,6 +771,10 @@ static int sa_lifetime_from_attrs(const struct nlattr **tb,
 		ret = get_u8(tb[RVTI_SA_A_ACTIVE], &active, &sa->has_active,
 			     why, "RVTI_SA_A_ACTIVE is not a u8");
 	sa->active = active;
+	if (!ret)
+		ret = get_u8(tb[RVTI_SA_A_PARALLEL], &parallel, &sa->has_parallel,
+			     why, "RVTI_SA_A_PARALLEL is not a u8");
+	sa->parallel = parallel;
 	if (!ret)
 		ret = get_u8(tb[RVTI_SA_A_STATE], &sa->state, &sa->has_state,
 			     why, "RVTI_SA_A_STATE is not a u8");
@@ -946,6 +950,8 @@ static void sa_print_lifetime(FILE *fp, const struct rvti_sa_info *sa)
 	}
 	if (sa->has_active && sa->dir == RVTI_SA_DIR_OUT && !sa->active)
 		fprintf(fp, " inactive");
+	if (sa->has_parallel && sa->parallel)
+		fprintf(fp, " parallel");
 	if (sa->has_state && sa->state != RVTI_SA_STATE_OK) {
 		state = sa_state_str(sa->state);
 		if (state)
@@ -1050,6 +1056,8 @@ static int sa_lifetime_json(json_object *obj, const struct rvti_sa_info *sa)
 			      json_put_u32(obj, "state", sa->state);
 	if (!err && sa->has_active && sa->dir == RVTI_SA_DIR_OUT)
 		err = json_put_bool(obj, "active", sa->active);
+	if (!err && sa->has_parallel)
+		err = json_put_bool(obj, "parallel", sa->parallel);
 	if (!err && sa->has_times)
 		err = json_put_u64(obj, "add_time", sa->add_time) ||
 		      json_put_u64(obj, "first_use", sa->first_use) ||

@@ -77,6 +77,8 @@ struct rvti_sa_info {
 	uint64_t lifetime[SA_NLIMITS];
 	bool has_active;
 	bool active;			/* outbound: the one in use */
+	bool has_parallel;
+	bool parallel;			/* crypto spread over the CPUs */
 	bool has_state;
 	uint8_t state;			/* enum rvti_sa_state, maybe unknown */
 	bool has_times;			/* RVTI_SA_A_ADD_TIME was there */
@@ -214,11 +216,12 @@ int sa_get_u64s(const struct nlattr *nest, void *base,
 /*
  * Print one SA as text:
  *	<lead>sa in|out spi 0xSPI { aead ALG | enc ALG auth ALG } [icv BITS]
- *		[esn] [replay-window N] [LIMIT N]... [inactive]
+ *		[esn] [replay-window N] [LIMIT N]... [inactive] [parallel]
  *		[state soft-expired|hard-expired]
  *		[added TIME first-use TIME|never last-use TIME|never]
  * with the limits that are set (LIMIT as in "sa add"), "inactive" for an
- * outbound SA that is not the active one, the state when it is not ok,
+ * outbound SA that is not the active one, "parallel" for an SA whose
+ * crypto runs on all CPUs, the state when it is not ok,
  * and the times (see sa_time_str()) when the kernel sent them;
  * and with @stats (when the kernel sent counters):
  *	<indent>    packets N bytes N replayed N outside-window N icv-fail N
@@ -232,7 +235,8 @@ void sa_print_text(FILE *fp, const char *lead, const char *indent,
  * "enc": ALG, "auth": ALG), "icv": BITS, "esn": BOOL, "replay_window": N
  * (inbound), "stats": {...}, "lifetime": {"soft_bytes": N, ...} (the
  * limits that are set), "state": "ok"|"soft-expired"|"hard-expired" (an
- * unknown value as its number), "active": BOOL (outbound), "add_time": N,
+ * unknown value as its number), "active": BOOL (outbound), "parallel":
+ * BOOL, "add_time": N,
  * "first_use": N, "last_use": N (seconds since the epoch, 0: never)},
  * each of the last ones when the kernel sent it. NULL when out of memory.
  */

@@ -250,6 +250,9 @@
  *                        epoch, CLOCK_REALTIME)
  *    RVTI_SA_A_FIRST_USE: NLA_U64, first packet through the SA, 0: none
  *    RVTI_SA_A_LAST_USE: NLA_U64, last packet through the SA, 0: none
+ *    RVTI_SA_A_PARALLEL: NLA_U8, 1 when the SA's crypto is spread over
+ *                        the CPUs (padata, packets kept in order; module
+ *                        parameter parallel_crypto), else 0
  *
  * and to the tunnel replies (GET_TUNNEL):
  *
@@ -415,6 +418,7 @@ enum rvti_sa_attr {
 	RVTI_SA_A_FIRST_USE,
 	RVTI_SA_A_LAST_USE,
 	RVTI_SA_A_LIMIT,
+	RVTI_SA_A_PARALLEL,
 	__RVTI_SA_A_MAX
 };
 

@@ -47,6 +47,7 @@ struct fake_sa {
 	bool inactive;
 	uint8_t state;
 	uint64_t last_use;
+	bool parallel;		/* RVTI_SA_A_PARALLEL, with lifetimes */
 };
 
 struct fake_tunnel {
@@ -201,6 +202,7 @@ static void fake_put_sa(struct nlmsghdr *nlh, const struct fake_sa *sa,
 		mnl_attr_put_u8(nlh, RVTI_SA_A_ACTIVE,
 				sa->dir == RVTI_SA_DIR_OUT && !sa->inactive);
 		mnl_attr_put_u8(nlh, RVTI_SA_A_STATE, sa->state);
+		mnl_attr_put_u8(nlh, RVTI_SA_A_PARALLEL, sa->parallel);
 		put_u64_pad(nlh, RVTI_SA_A_ADD_TIME, 1796047200, RVTI_SA_A_PAD);
 		put_u64_pad(nlh, RVTI_SA_A_FIRST_USE, 1796047201,
 			    RVTI_SA_A_PAD);
@@ -1020,9 +1022,9 @@ static void fake_show_ttl_df(void)
 static const struct fake_sa sas0[] = {
 	{ RVTI_SA_DIR_IN, 0x1000, "rfc4106(gcm(aes))", NULL, NULL, 128,
 	  RVTI_SA_F_ESN, 1024, { 10, 840, 0, 0, 0, 0, 0, 10 },
-	  false, false, 0, 0 },
+	  false, false, 0, 0, false },
 	{ RVTI_SA_DIR_OUT, 0x2000, NULL, "cbc(aes)", "hmac(sha256)", 128, 0, 0,
-	  { 12, 1008, 1, 2, 3, 4, 5, 12 }, false, false, 0, 0 },
+	  { 12, 1008, 1, 2, 3, 4, 5, 12 }, false, false, 0, 0, false },
 };
 
 static const struct fake_tunnel with_sas[] = {
@@ -1750,11 +1752,11 @@ static void fake_sa_add_lifetime(void)
 /* SAs of a kernel with lifetimes: the old outbound SA, the new, one in. */
 static const struct fake_sa rekey_sas[] = {
 	{ RVTI_SA_DIR_IN, 0x1005, "rfc4106(gcm(aes))", NULL, NULL, 128, 0,
-	  1024, { 0 }, true, false, RVTI_SA_STATE_OK, 1796047260 },
+	  1024, { 0 }, true, false, RVTI_SA_STATE_OK, 1796047260, false },
 	{ RVTI_SA_DIR_OUT, 0x1004, "rfc4106(gcm(aes))", NULL, NULL, 128, 0, 0,
-	  { 0 }, true, true, RVTI_SA_STATE_SOFT_EXPIRED, 1796047259 },
+	  { 0 }, true, true, RVTI_SA_STATE_SOFT_EXPIRED, 1796047259, false },
 	{ RVTI_SA_DIR_OUT, 0x2004, "rfc4106(gcm(aes))", NULL, NULL, 128, 0, 0,
-	  { 0 }, true, false, RVTI_SA_STATE_OK, 0 },
+	  { 0 }, true, false, RVTI_SA_STATE_OK, 0, true },
 };
 
 static const struct fake_state rekey_state[] = {
@@ -1783,7 +1785,7 @@ static struct fake *fake_new_rekey(void)
 	" last-use 2026-11-30T14:00:59Z\n"
 #define REKEY_NEW \
 	"sa out spi 0x00002004 aead rfc4106(gcm(aes)) icv 128 " LT_LIMITS \
-	" " LT_TIMES " last-use never\n"
+	" parallel " LT_TIMES " last-use never\n"
 
 static void fake_show_lifetime(void)
 {
@@ -1813,7 +1815,7 @@ static void fake_show_lifetime(void)
 		       "\"lifetime\":{\"soft_bytes\":1048576,"
 		       "\"hard_bytes\":2097152,\"hard_time\":3600},"
 		       "\"state\":\"soft-expired\",\"active\":false,"
-		       "\"add_time\":1796047200,\"first_use\":1796047201,"
+		       "\"parallel\":false,\"add_time\":1796047200,\"first_use\":1796047201,"
 		       "\"last_use\":1796047259}");
 	arr = r.out ? json_tokener_parse(r.out) : NULL;
 	CHECK(arr && json_object_array_length(arr) == 2);
@@ -1830,6 +1832,8 @@ static void fake_show_lifetime(void)
 		      !strcmp(json_object_get_string(v), "ok"));
 		sa = json_object_array_get_idx(sas, 2);	/* the new one */
 		CHECK(json_object_object_get_ex(sa, "active", &v) &&
+		      json_object_get_boolean(v));
+		CHECK(json_object_object_get_ex(sa, "parallel", &v) &&
 		      json_object_get_boolean(v));
 		CHECK(json_object_object_get_ex(sa, "last_use", &v) &&
 		      json_object_get_int64(v) == 0);
@@ -1867,7 +1871,7 @@ static void fake_sa_get(void)
 				"[{\"ifname\":\"rvti0\",\"ifindex\":5,\"sas\":"
 				"[{\"dir\":\"out\",\"spi\":8196,", 62));
 	CHECK_CONTAINS(r.out, "\"state\":\"ok\",\"active\":true,"
-		       "\"add_time\":1796047200,\"first_use\":1796047201,"
+		       "\"parallel\":true,\"add_time\":1796047200,\"first_use\":1796047201,"
 		       "\"last_use\":0}]}]\n");
 	run_free(&r);
 
