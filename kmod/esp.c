@@ -73,8 +73,8 @@ static struct rvti_esp_scratch __percpu *rvti_esp_scratch;
  * arrive on one CPU. padata (the kernel's facility for exactly this, made
  * for IPsec) runs the requests of one SA on every CPU and hands them back
  * in the order they were made, so that a tunnel's crypto scales with the
- * cores and its packets still leave in sequence order, inside any peer's
- * replay window, and inner flows stay in order. Each SA has its own padata
+ * cores and its packets keep their order (inside any peer's replay window)
+ * and inner flows stay in order. Each SA has its own padata
  * shell (its own order); the instance and its workqueues are rvti's, so
  * nothing changes for XFRM or anyone else (the pcrypt template would
  * register a faster implementation of the algorithm for every user).

@@ -8,9 +8,9 @@
 #   refused with a message that says why, and nothing is left behind.
 # - Several CPUs (the KASAN kernel, qemu -smp 2): the default SAs are
 #   parallel; bulk TCP both ways at once (4 flows each) and a ping flood:
-#   on the wire every SA's sequence numbers leave in order (no gap, no
-#   reordering), the receiving SAs count no replay and nothing outside the
-#   window, the counters of both ends agree; XFRM's own ESP on the same
+#   on the wire every SA's sequence number appears once (none lost), the
+#   receiving SAs count no replay and nothing outside the window, the
+#   counters of both ends agree; XFRM's own ESP on the same
 #   host is untouched (its transform is not padata's); with
 #   parallel_crypto=0 a new SA is not parallel.
 . "$(dirname "$0")/../lib/guest.sh"
@@ -23,6 +23,29 @@ sa_parallel() {
 }
 
 not_in_proc_crypto() { ! grep -qF "$1" /proc/crypto; }
+# seq_complete CAPTURE SRC DST SPI MIN: at least MIN ESP packets SRC > DST
+# with SPI, as many as the span of their sequence numbers (none missing,
+# none twice). Not "in order": with two CPUs transmitting at once (the
+# device is LLTX, as XFRM's output is) neighbours can swap between taking
+# their numbers and reaching padata, which keeps the order it was given;
+# the receivers' replay window absorbs that (no replay or window drop is
+# checked below).
+seq_complete() {
+	local s d p n f l g spi=$(($4)) lost
+	lost=$(<"$TOPO_TMP/$1.lost")
+	if [ -n "$lost" ] && [ "$lost" != 0 ]; then
+		echo "the capture itself lost $lost packets"
+		return 1
+	fi
+	while read -r s d p n f l g; do
+		[ "$s $d $p" = "$2 $3 $spi" ] || continue
+		echo "$n packets, sequence numbers $f..$l, $g out of order"
+		[ "$n" -ge "$5" ] && [ "$n" -eq $((l - f + 1)) ]
+		return
+	done <"$TOPO_TMP/$1.sum"
+	echo "no ESP packet $2 > $3 with SPI $4"
+	return 1
+}
 
 load_rvti
 check "topology host1 - gw1 = gw4 - host4" topo_up || { topo_down; finish; }
@@ -64,10 +87,10 @@ else
 		check "$tag: 4 TCP flows host1 -> host4" wait $a
 		check "$tag: 4 TCP flows host4 -> host1" wait $b
 		cap_stop wan
-		check "$tag: gw1's packets left in sequence order" \
-			cap_check wan "$GW1_OUT4" "$GW4_OUT4" "$SPI_14" 1000
-		check "$tag: gw4's packets left in sequence order" \
-			cap_check wan "$GW4_OUT4" "$GW1_OUT4" "$SPI_41" 1000
+		check "$tag: gw1's ESP: every sequence number once, none lost" \
+			seq_complete wan "$GW1_OUT4" "$GW4_OUT4" "$SPI_14" 1000
+		check "$tag: gw4's ESP: every sequence number once, none lost" \
+			seq_complete wan "$GW4_OUT4" "$GW1_OUT4" "$SPI_41" 1000
 		nap 0.2
 		rvti_snap gw1 gw4
 		o="gw1.rvti0.out.$((SPI_14))" i="gw4.rvti0.in.$((SPI_14))"
