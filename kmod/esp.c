@@ -85,8 +85,7 @@ static struct padata_instance *rvti_padata;
 /* A parallel request's padata state, in its block after the saved bytes. */
 struct rvti_esp_par {
 	struct padata_priv padata;
-	struct sk_buff *skb;
-	struct aead_request *req;
+	struct aead_request *req;	/* its data is the skb */
 	int err;
 	bool encrypt;
 };
@@ -294,7 +293,7 @@ static void rvti_esp_serial(struct padata_priv *padata)
 	struct rvti_esp_par *par = container_of(padata, struct rvti_esp_par,
 						padata);
 
-	rvti_esp_finish(par->skb, par->err);
+	rvti_esp_finish(par->req->base.data, par->err);
 }
 
 /* padata's parallel step, on any CPU, bottom halves disabled. */
@@ -323,7 +322,6 @@ static bool rvti_esp_submit_parallel(struct rvti_sa *sa, struct sk_buff *skb,
 	struct rvti_esp_par *par = rvti_esp_par(rvti_esp_cb(skb)->tmp);
 	int cb_cpu = smp_processor_id();
 
-	par->skb = skb;
 	par->req = req;
 	par->encrypt = encrypt;
 	par->padata.parallel = rvti_esp_parallel;
