@@ -32,7 +32,7 @@ for n in 1 2 3; do
 done
 
 transit_drops() { $HUB rvti -j show dev "$1" | jq '.[0].stats.transit'; }
-spoke_ping() { ip netns exec "s$1" ping -c 2 -i 0.2 -W 1 -q -I "10.$1.0.1" "10.$2.0.1" >/dev/null 2>&1; }
+spoke_ping() { ip netns exec "s$1" ping -c 2 -i 0.02 -W 1 -q -I "10.$1.0.1" "10.$2.0.1" >/dev/null 2>&1; }
 
 # The hub's own address, which the spokes route into their tunnel.
 ip -n hub addr add 10.0.0.1/32 dev lo
