@@ -519,8 +519,10 @@ cap_start() {
 
 # cap_stop NAME: stop the capture (after the last packets are written) and
 # summarise it: one line per (source, destination, SPI):
-#   SRC DST SPI COUNT FIRST_SEQ LAST_SEQ GAPS   (SPI, sequence numbers decimal;
-#   GAPS: how often a sequence number was not the previous one plus one)
+#   SRC DST SPI COUNT FIRST_SEQ LAST_SEQ GAPS MIN_SEQ MAX_SEQ DISTINCT
+# (SPI, sequence numbers decimal; FIRST/LAST in capture order, MIN/MAX the
+# lowest and highest; GAPS: how often a sequence number was not the
+# previous one plus one; DISTINCT: how many different sequence numbers)
 # and the number of packets tcpdump lost (its "dropped by kernel") into
 # NAME.lost.
 cap_stop() {
@@ -542,11 +544,19 @@ cap_stop() {
 			split($5, f, /[=,)]/); spi = hex(f[2]); seq = hex(f[4])
 			dst = $4; sub(/:$/, "", dst)
 			k = $2 " " dst " " spi
-			if (!(k in n)) { order[++nk] = k; first[k] = seq }
+			if (!(k in n)) { order[++nk] = k; first[k] = lo[k] = hi[k] = seq }
 			else if (seq != last[k] + 1) gaps[k]++
+			if (seq < lo[k]) lo[k] = seq
+			if (seq > hi[k]) hi[k] = seq
+			if (!((k, seq) in seen)) { seen[k, seq] = 1; u[k]++ }
 			n[k]++; last[k] = seq
 		}
-		END { for (i = 1; i <= nk; i++) { k = order[i]; print k, n[k], first[k], last[k], gaps[k] + 0 } }
+		END {
+			for (i = 1; i <= nk; i++) {
+				k = order[i]
+				print k, n[k], first[k], last[k], gaps[k] + 0, lo[k], hi[k], u[k]
+			}
+		}
 	' >"$TOPO_TMP/$1.sum"
 }
 
@@ -556,13 +566,13 @@ cap_file() { echo "$TOPO_TMP/$1.pcap"; }
 # MIN ESP packets SRC > DST with SPI, each with the previous sequence number
 # plus one; with "first", the first of them has sequence number 1.
 cap_check() {
-	local name=$1 src=$2 dst=$3 spi=$(($4)) min=$5 s d p n f l g lost
+	local name=$1 src=$2 dst=$3 spi=$(($4)) min=$5 s d p n f l g rest lost
 	lost=$(<"$TOPO_TMP/$name.lost")
 	if [ -n "$lost" ] && [ "$lost" != 0 ]; then
 		echo "the capture itself lost $lost packets (tcpdump: dropped by kernel)"
 		return 1
 	fi
-	while read -r s d p n f l g; do
+	while read -r s d p n f l g rest; do
 		[ "$s $d $p" = "$src $dst $spi" ] || continue
 		if [ "$n" -lt "$min" ]; then
 			echo "$n ESP packets $src > $dst with SPI $4, expected at least $min"
@@ -576,7 +586,7 @@ cap_check() {
 		fi
 		return 1
 	done <"$TOPO_TMP/$name.sum"
-	echo "no ESP packet $src > $dst with SPI $4; the capture has (src dst spi count first last gaps):"
+	echo "no ESP packet $src > $dst with SPI $4; the capture has (src dst spi count first last gaps min max distinct):"
 	cat "$TOPO_TMP/$name.sum"
 	return 1
 }

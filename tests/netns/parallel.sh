@@ -31,16 +31,17 @@ not_in_proc_crypto() { ! grep -qF "$1" /proc/crypto; }
 # the receivers' replay window absorbs that (no replay or window drop is
 # checked below).
 seq_complete() {
-	local s d p n f l g spi=$(($4)) lost
+	local s d p n f l g lo hi u spi=$(($4)) lost
 	lost=$(<"$TOPO_TMP/$1.lost")
 	if [ -n "$lost" ] && [ "$lost" != 0 ]; then
 		echo "the capture itself lost $lost packets"
 		return 1
 	fi
-	while read -r s d p n f l g; do
+	while read -r s d p n f l g lo hi u; do
 		[ "$s $d $p" = "$2 $3 $spi" ] || continue
-		echo "$n packets, sequence numbers $f..$l, $g out of order"
-		[ "$n" -ge "$5" ] && [ "$n" -eq $((l - f + 1)) ]
+		# Lowest and highest, not first and last: neighbours may swap.
+		echo "$n packets, $u sequence numbers from $lo to $hi, $g out of order"
+		[ "$n" -ge "$5" ] && [ "$n" -eq "$u" ] && [ "$u" -eq $((hi - lo + 1)) ]
 		return
 	done <"$TOPO_TMP/$1.sum"
 	echo "no ESP packet $2 > $3 with SPI $4"
