@@ -451,6 +451,25 @@ int rvti_esp_encrypt(struct rvti_sa *sa, struct sk_buff *skb,
 }
 EXPORT_SYMBOL_IF_KUNIT(rvti_esp_encrypt);
 
+/*
+ * Decryption is in place. A packet no one else holds (not cloned: no
+ * capture, no other reference to its head or to its frags through a
+ * clone; no frag a sender may still change, as with splice) and without
+ * a frag list can be decrypted where it is, in its linear area and its
+ * page frags, as esp4 does: no copy of what a NIC delivered in pages, or
+ * of an XFRM peer's page-frag trailer. Returns
+ * the number of scatterlist entries that takes, or 0 if the packet
+ * must be made private by skb_cow_data() first.
+ */
+VISIBLE_IF_KUNIT int rvti_esp_rx_nfrags(struct sk_buff *skb)
+{
+	if (skb_cloned(skb) || skb_has_frag_list(skb) ||
+	    skb_has_shared_frag(skb))
+		return 0;
+	return 1 + skb_shinfo(skb)->nr_frags;
+}
+EXPORT_SYMBOL_IF_KUNIT(rvti_esp_rx_nfrags);
+
 int rvti_esp_decrypt(struct rvti_sa *sa, struct sk_buff *skb, u64 seq,
 		     void (*done)(struct sk_buff *skb, int err))
 {
@@ -460,7 +479,9 @@ int rvti_esp_decrypt(struct rvti_sa *sa, struct sk_buff *skb, u64 seq,
 	int nfrags;
 
 	rvti_esp_cb_init(skb, sa, seq, done);
-	nfrags = skb_cow_data(skb, 0, &trailer);
+	nfrags = rvti_esp_rx_nfrags(skb);
+	if (!nfrags)
+		nfrags = skb_cow_data(skb, 0, &trailer);
 	if (nfrags < 0) {
 		done(skb, nfrags);
 		return 0;

@@ -83,6 +83,9 @@ int rvti_esp_encrypt(struct rvti_sa *sa, struct sk_buff *skb,
  */
 int rvti_esp_decrypt(struct rvti_sa *sa, struct sk_buff *skb, u64 seq,
 		     void (*done)(struct sk_buff *skb, int err));
+#if IS_ENABLED(CONFIG_KUNIT)
+int rvti_esp_rx_nfrags(struct sk_buff *skb);
+#endif
 
 /* The part of skb->cb the ESP layer owns between the two phases. */
 struct rvti_esp_cb {

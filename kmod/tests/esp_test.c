@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit: ESP trailer construction and validation (RFC 4303 section 2.4).
+ * KUnit: ESP trailer construction and validation (RFC 4303 section 2.4);
+ * decryption in place of a packet in pages, and of a shared one.
  */
 
 #include <kunit/test.h>
+#include <linux/ip.h>
+#include <linux/random.h>
+#include <linux/skbuff.h>
 
 #include "../esp.h"
+#include "../receive.h"
 #include "../sa.h"
 #include "kunit.h"
 
@@ -88,11 +93,147 @@ static void rvti_esp_test_seq_exhausted(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic64_read(&sa->seq_exhausted), 2);
 }
 
+static int rvti_esp_test_err;
+
+static void rvti_esp_test_done(struct sk_buff *skb, int err)
+{
+	rvti_esp_test_err = err;
+}
+
+/* An ESP packet (AES-GCM-128) of an inner IPv4 packet of @len bytes. */
+static struct sk_buff *rvti_esp_test_packet(struct kunit *test,
+					    struct rvti_sa *sa,
+					    unsigned int len)
+{
+	struct ip_esp_hdr *esph;
+	struct sk_buff *skb;
+	unsigned int clen;
+	struct iphdr *iph;
+	int nfrags, i;
+
+	skb = alloc_skb(RVTI_MAX_HEADROOM + len + RVTI_MAX_TAILROOM,
+			GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_reserve(skb, RVTI_MAX_HEADROOM);
+	iph = skb_put(skb, len);
+	for (i = 0; i < len; i++)
+		((u8 *)iph)[i] = i;
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->tot_len = htons(len);
+	esph = rvti_esp_encap(sa, skb, 0, IPPROTO_IPIP, 7, &clen, &nfrags);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(esph));
+	rvti_esp_test_err = 1;
+	rvti_esp_encrypt(sa, skb, esph, 7, clen, nfrags, rvti_esp_test_done);
+	KUNIT_ASSERT_EQ(test, rvti_esp_test_err, 0);
+	return skb;
+}
+
+/*
+ * The ESP packet @esp as a NIC delivers it: the first @head bytes in the
+ * linear area, the rest in a page frag.
+ */
+static struct sk_buff *rvti_esp_test_paged(struct kunit *test,
+					   struct sk_buff *esp,
+					   unsigned int head)
+{
+	struct sk_buff *skb = alloc_skb(head, GFP_KERNEL);
+	struct page *page = alloc_page(GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_LE(test, esp->len - head, PAGE_SIZE);
+	skb_put_data(skb, esp->data, head);
+	memcpy(page_address(page), esp->data + head, esp->len - head);
+	skb_add_rx_frag(skb, 0, page, 0, esp->len - head, PAGE_SIZE);
+	return skb;
+}
+
+/* Decrypts @skb (ESP in, inner packet out) and checks the inner bytes. */
+static void rvti_esp_test_open(struct kunit *test, struct rvti_sa *sa,
+			       struct sk_buff *skb, unsigned int len)
+{
+	u8 *inner = kunit_kmalloc(test, len, GFP_KERNEL);
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, inner);
+	rvti_esp_test_err = 1;
+	rvti_esp_decrypt(sa, skb, 7, rvti_esp_test_done);
+	KUNIT_ASSERT_EQ(test, rvti_esp_test_err, 0);
+	KUNIT_ASSERT_EQ(test, rvti_rx_strip_trailer(sa, skb), IPPROTO_IPIP);
+	KUNIT_ASSERT_EQ(test, skb->len, sizeof(struct ip_esp_hdr) +
+			sa->iv_len + len);
+	KUNIT_ASSERT_EQ(test, skb_copy_bits(skb, skb->len - len, inner, len),
+			0);
+	for (i = sizeof(struct iphdr); i < len; i++)
+		if (inner[i] != (u8)i)
+			break;
+	KUNIT_EXPECT_EQ(test, i, len);
+}
+
+static void rvti_esp_test_decrypt_paged(struct kunit *test)
+{
+	struct rvti_sa *sa = kunit_kzalloc(test, sizeof(*sa), GFP_KERNEL);
+	struct sk_buff *esp, *skb, *clone;
+	u8 key[20], wire[64];
+
+	KUNIT_ASSERT_NOT_NULL(test, sa);
+	sa->aead = crypto_alloc_aead("seqiv(rfc4106(gcm(aes)))", 0,
+				     CRYPTO_ALG_ASYNC);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(sa->aead));
+	get_random_bytes(key, sizeof(key));
+	KUNIT_ASSERT_EQ(test, crypto_aead_setkey(sa->aead, key, sizeof(key)),
+			0);
+	KUNIT_ASSERT_EQ(test, crypto_aead_setauthsize(sa->aead, 16), 0);
+	sa->icv_len = 16;
+	sa->iv_len = crypto_aead_ivsize(sa->aead);
+	sa->block_len = 4;
+	esp = rvti_esp_test_packet(test, sa, 1000);
+
+	/* Linear, paged: decrypted where they are, no copy. */
+	KUNIT_EXPECT_EQ(test, rvti_esp_rx_nfrags(esp), 1);
+	skb = rvti_esp_test_paged(test, esp, 40);
+	KUNIT_EXPECT_EQ(test, rvti_esp_rx_nfrags(skb), 2);
+	rvti_esp_test_open(test, sa, skb, 1000);
+	KUNIT_EXPECT_TRUE(test, skb_is_nonlinear(skb));
+	kfree_skb(skb);
+
+	/*
+	 * A clone (a capture has it too): copied first, and the clone's
+	 * bytes are still what came off the wire. Then the other one, no
+	 * longer shared, in place.
+	 */
+	skb = rvti_esp_test_paged(test, esp, 40);
+	clone = skb_clone(skb, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, clone);
+	KUNIT_EXPECT_EQ(test, rvti_esp_rx_nfrags(skb), 0);
+	rvti_esp_test_open(test, sa, skb, 1000);
+	KUNIT_EXPECT_EQ(test, skb_copy_bits(clone, clone->len - sizeof(wire),
+					    wire, sizeof(wire)), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(wire, esp->data + esp->len - sizeof(wire),
+				     sizeof(wire)), 0);
+	KUNIT_EXPECT_EQ(test, rvti_esp_rx_nfrags(clone), 2);
+	rvti_esp_test_open(test, sa, clone, 1000);
+	kfree_skb(clone);
+	kfree_skb(skb);
+
+	/* Frags a sender may still change (splice): copied first. */
+	skb = rvti_esp_test_paged(test, esp, 40);
+	skb_shinfo(skb)->flags |= SKBFL_SHARED_FRAG;
+	KUNIT_EXPECT_EQ(test, rvti_esp_rx_nfrags(skb), 0);
+	rvti_esp_test_open(test, sa, skb, 1000);
+	kfree_skb(skb);
+
+	kfree_skb(esp);
+	crypto_free_aead(sa->aead);
+}
+
 static struct kunit_case rvti_esp_test_cases[] = {
 	KUNIT_CASE(rvti_esp_test_pad_len),
 	KUNIT_CASE(rvti_esp_test_trailer),
 	KUNIT_CASE(rvti_esp_test_pad_check),
 	KUNIT_CASE(rvti_esp_test_seq_exhausted),
+	KUNIT_CASE(rvti_esp_test_decrypt_paged),
 	{}
 };
 
