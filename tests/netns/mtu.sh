@@ -101,9 +101,12 @@ check "back to IPv4 outer" bash -c "
 	$G1 rvti tunnel set dev rvti0 local 192.0.2.1 remote 198.51.100.1 &&
 	ip netns exec gw4 rvti tunnel set dev rvti0 local 198.51.100.1 remote 192.0.2.1"
 
-# Outer header settings, as seen on the wire at the router.
+# Outer header settings, as seen on the wire at the router: the ESP packet
+# of the ping (84 bytes inside, 154 on the wire), not a smaller one the
+# tunnel carried meanwhile (an IPv6 router solicitation of the tunnel's
+# own, 118 bytes on the wire, once failed the ECN check).
 outer_hdr() {
-	ip netns exec r timeout 5 tcpdump -c 1 -nvi to1 esp 2>/dev/null >/tmp/cap &
+	ip netns exec r timeout 5 tcpdump -c 1 -nvi to1 'esp and greater 140' 2>/dev/null >/tmp/cap &
 	sleep 1
 	$G1 ping -c 1 -W 1 "$@" -I 10.1.0.1 10.41.0.10 >/dev/null 2>&1
 	wait
