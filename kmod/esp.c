@@ -457,9 +457,9 @@ EXPORT_SYMBOL_IF_KUNIT(rvti_esp_encrypt);
  * clone; no frag a sender may still change, as with splice) and without
  * a frag list can be decrypted where it is, in its linear area and its
  * page frags, as esp4 does: no copy of what a NIC delivered in pages, or
- * of an XFRM peer's page-frag trailer. Returns
- * the number of scatterlist entries that takes, or 0 if the packet
- * must be made private by skb_cow_data() first.
+ * of an XFRM peer's page-frag trailer. Returns the number of scatterlist
+ * entries that takes, or 0 if the packet must be made private by
+ * skb_cow_data() first.
  */
 VISIBLE_IF_KUNIT int rvti_esp_rx_nfrags(struct sk_buff *skb)
 {

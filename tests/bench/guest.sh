@@ -6,7 +6,8 @@
 # Every mode runs ROUNDS times, the modes alternating (each round starts at
 # another mode, so that a slow phase of the machine hits them all), and
 # each time measures iperf3 TCP and the packet rates of 1400- and 64-byte
-# inner IP packets (UDP, sent by pktgen) from host1 to host4. Results go out as lines
+# inner IP packets (UDP, sent by pktgen) from host1 to host4. Results go
+# out as lines
 #   # bench MODE TEST ROUND VALUE      (TCP: bit/s, UDP: received packet/s)
 # which run.sh turns into the table and the JSON.
 #   guest.sh KO_DIR [ROUNDS [SECONDS [MODES...]]]
@@ -186,7 +187,7 @@ pktgen_rate() {
 # measure TEST: prints the value, or fails. TCP: the receiver's bit/s.
 # UDP: the packets per second that reached host4 (its eth0) from pktgen.
 measure() {
-	local out before after
+	local out
 	case $1 in
 	tcp | tcp4)
 		out=$($H1 timeout $((SECS + 15)) iperf3 -c $HOST4_V4 -t "$SECS" -O 1 -J \
