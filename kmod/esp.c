@@ -94,12 +94,14 @@ struct padata_shell *rvti_esp_parallel_alloc(void)
 {
 	return rvti_padata ? padata_alloc_shell(rvti_padata) : NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(rvti_esp_parallel_alloc);
 
 void rvti_esp_parallel_free(struct padata_shell *ps)
 {
 	if (ps)
 		padata_free_shell(ps);
 }
+EXPORT_SYMBOL_IF_KUNIT(rvti_esp_parallel_free);
 
 static int __init rvti_esp_parallel_init(void)
 {
@@ -292,8 +294,11 @@ static void rvti_esp_serial(struct padata_priv *padata)
 {
 	struct rvti_esp_par *par = container_of(padata, struct rvti_esp_par,
 						padata);
+	struct sk_buff *skb = par->req->base.data;
 
-	rvti_esp_finish(par->req->base.data, par->err);
+	/* The packet holds the SA (rvti_sa_async()) until @done has run. */
+	atomic_dec(&rvti_esp_cb(skb)->sa->par_inflight);
+	rvti_esp_finish(skb, par->err);
 }
 
 /* padata's parallel step, on any CPU, bottom halves disabled. */
@@ -313,30 +318,49 @@ static void rvti_esp_parallel(struct padata_priv *padata)
 }
 
 /*
- * Hands the request to padata; false if padata does not take it (it is
- * being reconfigured for CPU hotplug), and the caller does it inline.
+ * Hands the request to padata: 0 when it took it; -ENOBUFS when the SA
+ * has RVTI_ESP_PAR_MAX requests there already, and the packet is to be
+ * dropped; another error when padata does not take it (it is being
+ * reconfigured for CPU hotplug), and the caller does it inline.
+ *
+ * The bound is what keeps an overloaded tunnel working. padata runs at
+ * most a few parallel steps in its workers and the rest inline, in the
+ * submitting softirq, but every request waits for the serial step, in a
+ * worker on the submitting CPU, which the receive softirq of a flood
+ * outruns: without a bound the requests (each holding its packet) pile
+ * up without limit, and the tunnel's rate collapses to what the starved
+ * serial worker gets of the CPU. With it, the packets beyond the bound
+ * are dropped before any crypto is spent on them, as a full NIC ring or
+ * WireGuard's bounded queues drop, and the workers get the CPU.
  */
-static bool rvti_esp_submit_parallel(struct rvti_sa *sa, struct sk_buff *skb,
-				     struct aead_request *req, bool encrypt)
+static int rvti_esp_submit_parallel(struct rvti_sa *sa, struct sk_buff *skb,
+				    struct aead_request *req, bool encrypt)
 {
 	struct rvti_esp_par *par = rvti_esp_par(rvti_esp_cb(skb)->tmp);
 	int cb_cpu = smp_processor_id();
+	int err;
 
+	if (atomic_inc_return(&sa->par_inflight) > RVTI_ESP_PAR_MAX) {
+		atomic_dec(&sa->par_inflight);
+		return -ENOBUFS;
+	}
 	par->req = req;
 	par->encrypt = encrypt;
 	par->padata.parallel = rvti_esp_parallel;
 	par->padata.serial = rvti_esp_serial;
 	rvti_esp_cb(skb)->parallel = 1;
-	if (!padata_do_parallel(sa->pshell, &par->padata, &cb_cpu))
-		return true;
+	err = padata_do_parallel(sa->pshell, &par->padata, &cb_cpu);
+	if (!err)
+		return 0;
 	rvti_esp_cb(skb)->parallel = 0;
-	return false;
+	atomic_dec(&sa->par_inflight);
+	return err;
 }
 #else
-static bool rvti_esp_submit_parallel(struct rvti_sa *sa, struct sk_buff *skb,
-				     struct aead_request *req, bool encrypt)
+static int rvti_esp_submit_parallel(struct rvti_sa *sa, struct sk_buff *skb,
+				    struct aead_request *req, bool encrypt)
 {
-	return false;
+	return -EOPNOTSUPP;
 }
 #endif
 
@@ -433,8 +457,15 @@ static int rvti_esp_crypt(struct rvti_sa *sa, struct sk_buff *skb,
 		aead_request_set_crypt(req, sg, sg,
 				       sa->iv_len + crypt_len + sa->icv_len, iv);
 	}
-	if (sa->pshell && rvti_esp_submit_parallel(sa, skb, req, encrypt))
-		return -EINPROGRESS;
+	if (sa->pshell) {
+		err = rvti_esp_submit_parallel(sa, skb, req, encrypt);
+		if (!err)
+			return -EINPROGRESS;
+		if (err == -ENOBUFS) {
+			rvti_esp_finish(skb, err);
+			return 0;
+		}
+	}
 	err = encrypt ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
 	if (err == -EINPROGRESS)
 		return err;

@@ -52,6 +52,12 @@ struct padata_shell;
 struct padata_shell *rvti_esp_parallel_alloc(void);
 void rvti_esp_parallel_free(struct padata_shell *ps);
 
+/*
+ * The requests one SA may have in padata at once; a packet beyond them is
+ * dropped (-ENOBUFS to @done), as a full NIC ring drops (see esp.c).
+ */
+#define RVTI_ESP_PAR_MAX 1024
+
 void rvti_esp_fill_trailer(u8 *tail, unsigned int pad_len, u8 next_hdr);
 bool rvti_esp_pad_ok(const u8 *pad, unsigned int pad_len);
 

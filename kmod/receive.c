@@ -104,6 +104,16 @@ static void rvti_rx_done(struct sk_buff *skb, int err)
 	unsigned int len;
 	__be16 proto;
 
+	if (unlikely(err == -ENOBUFS)) {
+		/*
+		 * The SA's parallel requests at their bound (esp.c): the
+		 * receiver is overloaded; the packet was not decrypted, so
+		 * nothing is known about it, and the window stays put.
+		 */
+		DEV_STATS_INC(dev, rx_dropped);
+		rvti_rx_drop(skb, NULL, SKB_DROP_REASON_FULL_RING);
+		goto out;
+	}
 	if (unlikely(err)) {
 		DEV_STATS_INC(dev, rx_errors);
 		rvti_rx_drop(skb, err == -EBADMSG ? &sa->icv_fail : &sa->malformed,

@@ -57,6 +57,7 @@ struct rvti_sa {
 	struct crypto_aead *aead;
 	/* Parallel crypto (esp.c): this SA's padata shell, or NULL. */
 	struct padata_shell *pshell;
+	atomic_t par_inflight;		/* its requests in padata */
 
 	atomic64_t tx_seq;		/* outbound: last sequence number used */
 	spinlock_t replay_lock;		/* inbound: protects replay */

@@ -102,6 +102,12 @@ static void rvti_tx_done(struct sk_buff *skb, int err)
 	unsigned int len;
 	int ret;
 
+	if (unlikely(err == -ENOBUFS)) {
+		/* The SA's parallel requests at their bound (esp.c). */
+		DEV_STATS_INC(dev, tx_dropped);
+		kfree_skb_reason(skb, SKB_DROP_REASON_FULL_RING);
+		goto out;
+	}
 	if (unlikely(err)) {
 		DEV_STATS_INC(dev, tx_errors);
 		kfree_skb_reason(skb, err == -ENOMEM ? SKB_DROP_REASON_NOMEM :

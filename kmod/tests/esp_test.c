@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit: ESP trailer construction and validation (RFC 4303 section 2.4);
- * decryption in place of a packet in pages, and of a shared one.
+ * decryption in place of a packet in pages, and of a shared one; the bound
+ * on an SA's parallel requests.
  */
 
 #include <kunit/test.h>
+#include <linux/completion.h>
 #include <linux/ip.h>
 #include <linux/random.h>
 #include <linux/skbuff.h>
@@ -171,11 +173,11 @@ static void rvti_esp_test_open(struct kunit *test, struct rvti_sa *sa,
 	KUNIT_EXPECT_EQ(test, i, len);
 }
 
-static void rvti_esp_test_decrypt_paged(struct kunit *test)
+/* An AES-GCM-128 SA with a random key, synchronous crypto. */
+static struct rvti_sa *rvti_esp_test_sa(struct kunit *test)
 {
 	struct rvti_sa *sa = kunit_kzalloc(test, sizeof(*sa), GFP_KERNEL);
-	struct sk_buff *esp, *skb, *clone;
-	u8 key[20], wire[64];
+	u8 key[20];
 
 	KUNIT_ASSERT_NOT_NULL(test, sa);
 	sa->aead = crypto_alloc_aead("seqiv(rfc4106(gcm(aes)))", 0,
@@ -188,6 +190,15 @@ static void rvti_esp_test_decrypt_paged(struct kunit *test)
 	sa->icv_len = 16;
 	sa->iv_len = crypto_aead_ivsize(sa->aead);
 	sa->block_len = 4;
+	return sa;
+}
+
+static void rvti_esp_test_decrypt_paged(struct kunit *test)
+{
+	struct rvti_sa *sa = rvti_esp_test_sa(test);
+	struct sk_buff *esp, *skb, *clone;
+	u8 wire[64];
+
 	esp = rvti_esp_test_packet(test, sa, 1000);
 
 	/* Linear, paged: decrypted where they are, no copy. */
@@ -228,12 +239,77 @@ static void rvti_esp_test_decrypt_paged(struct kunit *test)
 	crypto_free_aead(sa->aead);
 }
 
+static DECLARE_COMPLETION(rvti_esp_test_completion);
+
+static void rvti_esp_test_done_async(struct sk_buff *skb, int err)
+{
+	rvti_esp_test_err = err;
+	complete(&rvti_esp_test_completion);
+}
+
+/*
+ * Parallel crypto (kernels with padata, i.e. SMP): an SA has at most
+ * RVTI_ESP_PAR_MAX requests in padata. The next packet is dropped at once
+ * (-ENOBUFS), before any crypto touched it; with one place free it goes
+ * through padata, and its completion frees the place again.
+ */
+static void rvti_esp_test_parallel_bound(struct kunit *test)
+{
+	struct sk_buff *esp, *skb;
+	struct rvti_sa *sa;
+	int ret;
+
+	if (!IS_ENABLED(CONFIG_PADATA))
+		kunit_skip(test, "no padata in this kernel (no SMP)");
+	sa = rvti_esp_test_sa(test);
+	esp = rvti_esp_test_packet(test, sa, 300);
+	sa->pshell = rvti_esp_parallel_alloc();
+	KUNIT_ASSERT_NOT_NULL(test, sa->pshell);
+
+	skb = skb_copy(esp, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	atomic_set(&sa->par_inflight, RVTI_ESP_PAR_MAX);
+	rvti_esp_test_err = 1;
+	/* As from the receive softirq: padata wants the submitting CPU. */
+	local_bh_disable();
+	ret = rvti_esp_decrypt(sa, skb, 7, rvti_esp_test_done);
+	local_bh_enable();
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, rvti_esp_test_err, -ENOBUFS);
+	KUNIT_EXPECT_EQ(test, atomic_read(&sa->par_inflight), RVTI_ESP_PAR_MAX);
+	KUNIT_EXPECT_EQ(test, skb->len, esp->len);
+	KUNIT_EXPECT_EQ(test, memcmp(skb->data, esp->data, esp->len), 0);
+	kfree_skb(skb);
+
+	skb = skb_copy(esp, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	atomic_set(&sa->par_inflight, RVTI_ESP_PAR_MAX - 1);
+	reinit_completion(&rvti_esp_test_completion);
+	rvti_esp_test_err = 1;
+	local_bh_disable();
+	ret = rvti_esp_decrypt(sa, skb, 7, rvti_esp_test_done_async);
+	local_bh_enable();
+	KUNIT_EXPECT_EQ(test, ret, -EINPROGRESS);
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&rvti_esp_test_completion,
+							  10 * HZ), 0UL);
+	KUNIT_EXPECT_EQ(test, rvti_esp_test_err, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&sa->par_inflight),
+			RVTI_ESP_PAR_MAX - 1);
+	KUNIT_EXPECT_EQ(test, rvti_rx_strip_trailer(sa, skb), IPPROTO_IPIP);
+	kfree_skb(skb);
+
+	rvti_esp_parallel_free(sa->pshell);
+	kfree_skb(esp);
+	crypto_free_aead(sa->aead);
+}
+
 static struct kunit_case rvti_esp_test_cases[] = {
 	KUNIT_CASE(rvti_esp_test_pad_len),
 	KUNIT_CASE(rvti_esp_test_trailer),
 	KUNIT_CASE(rvti_esp_test_pad_check),
 	KUNIT_CASE(rvti_esp_test_seq_exhausted),
 	KUNIT_CASE(rvti_esp_test_decrypt_paged),
+	KUNIT_CASE(rvti_esp_test_parallel_bound),
 	{}
 };
 

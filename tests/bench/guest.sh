@@ -25,13 +25,16 @@ shift 3 2>/dev/null || shift $#
 MODES=${*:-plain xfrm-gcm128 rvti-gcm128 wg xfrm-chacha rvti-chacha xfrm-null rvti-null}
 # Words among the modes that are options: tests=T1+T2 (the measurements,
 # default tcp+udp1400+udp64; tcp4 is TCP with 4 parallel flows), nomicro
-# (no in-kernel microbenchmark).
+# (no in-kernel microbenchmark), napi (every veth receives through its own
+# NAPI ring, as a NIC does, instead of the CPU's shared backlog: see
+# veth_napi below).
 TESTS="tcp udp1400 udp64"
 _modes=""
 for _m in $MODES; do
 	case $_m in
 	tests=*) TESTS=${_m#tests=} TESTS=${TESTS//+/ } ;;
 	nomicro) BENCH_NO_MICRO=1 ;;
+	napi) BENCH_NAPI=1 ;;
 	*) _modes+="$_m " ;;
 	esac
 done
@@ -79,11 +82,19 @@ use_module() {
 	_loaded=$1
 }
 
+# Modes: plain, wg, KIND-SUITE with KIND xfrm, rvti, base (rvti of another
+# revision) or rvtiserial (rvti with parallel_crypto=0: each SA's crypto on
+# the CPU that sends or receives, as XFRM; the same as rvti with one CPU).
 mode_up() {
 	local kind=${1%%-*} suite=${1#*-}
 	[ "$suite" = chacha ] && suite=chacha20poly1305
 	case $kind in
 	rvti) use_module "$KO_DIR" || return ;;
+	rvtiserial)
+		use_module "$KO_DIR" || return
+		echo 0 >/sys/module/rvti/parameters/parallel_crypto || return
+		kind=rvti
+		;;
 	# "base": rvti as built from the revision run.sh was given to compare
 	base) use_module "$KO_DIR/base" || return; kind=rvti ;;
 	esac
@@ -115,6 +126,10 @@ mode_down() {
 		ip -n gw4 route del $SITE1_V4 2>/dev/null
 		;;
 	xfrm | rvti | base) tunnel_down ;;
+	rvtiserial)
+		tunnel_down
+		echo -1 >/sys/module/rvti/parameters/parallel_crypto
+		;;
 	wg)
 		ip -n gw1 link del wg0 2>/dev/null
 		ip -n gw4 link del wg0 2>/dev/null
@@ -136,6 +151,21 @@ wg_up() {
 	local rc=$?
 	rm -f "$f"
 	return $rc
+}
+
+# veth_napi: every veth of the topology receives through its own NAPI ring
+# (GRO on at the receiver, TSO off at the sender, which makes forwarded and
+# pktgen's packets eligible), as a NIC's receive queue: when the path is
+# slower than pktgen, packets are dropped at the ring before any work was
+# spent on them. Without it a veth hands packets to the CPU's one backlog
+# queue, which pktgen keeps full; a packet coming back from another CPU
+# (parallel crypto, WireGuard's workers) then finds it full and is dropped
+# after its crypto was done, which no NIC-fed router would see.
+veth_napi() {
+	local nd
+	for nd in host1:eth0 gw1:lan0 gw1:wan0 gw4:wan0 gw4:lan0 host4:eth0; do
+		ip netns exec "${nd%%:*}" ethtool -K "${nd#*:}" tso off gro on || return
+	done
 }
 
 # ---- measurements ---------------------------------------------------------
@@ -214,6 +244,7 @@ rmmod rvti
 use_module "$KO_DIR" || { fail "insmod rvti.ko bench_null_cipher=1"; finish; }
 
 check "topology host1 - gw1 = gw4 - host4" topo_up || { topo_down; finish; }
+[ -n "${BENCH_NAPI:-}" ] && check "veths receive through NAPI rings" veth_napi
 WG1_KEY=$(wg genkey) WG4_KEY=$(wg genkey)
 WG1_PUB=$(wg pubkey <<<"$WG1_KEY") WG4_PUB=$(wg pubkey <<<"$WG4_KEY")
 

@@ -1,44 +1,54 @@
 #!/usr/bin/env bash
 # `make bench-smp`: the benchmark of tests/bench/guest.sh with 1 and then 2
-# CPUs, in the only multi-CPU test kernel there is: the x86_64 KASAN kernel
-# under qemu (TCG), tests/kernel/build-kasan.sh. One tunnel, TCP with 1 and
-# with 4 flows (iperf3 -P 4), each mode ROUNDS times:
+# CPUs, in an x86_64 SMP kernel under qemu (TCG: every vCPU is a thread of
+# the host, so 2 vCPUs need the machine's 2 cores and nothing else running).
+# The kernel is the non-debug benchmark variant of the x86_64 test kernel
+# (tests/kernel/build-kasan.sh bench: kasan.config without its debug
+# section, plus x86-bench.config and pktgen); RVTI_X86_VARIANT=kasan runs the
+# KASAN kernel instead. One tunnel; TCP with 1 and with 4 flows (iperf3
+# -P 4) and the packet rates of pktgen (one kernel thread on CPU 0, as one
+# receive queue would be), every veth receiving through a NAPI ring as a
+# NIC (guest.sh's napi option), each mode ROUNDS times:
 #   tests/bench/run-smp.sh [ROUNDS [SECONDS [MODES...]]]
-# Defaults: 3 rounds of 5 s of xfrm-gcm128, rvti-gcm128 and wg. Prints
-# medians per CPU count, the scaling (2 CPUs / 1 CPU) and rvti/XFRM, and
-# writes them as JSON ($RVTI_BENCH_JSON or a dated file under /var/tmp).
-# That kernel is a debug kernel (KASAN, lockdep, kmemleak...): its absolute
-# figures are low and only the ratios mean something. Nothing asserts a
-# time.
+# Defaults: 3 rounds of 3 s of xfrm-gcm128, rvti-gcm128, rvtiserial-gcm128
+# (rvti with parallel_crypto=0), xfrm-chacha, rvti-chacha and wg;
+# RVTI_BENCH_SMP_TESTS (tcp+tcp4+udp1400+udp64) chooses the measurements.
+# Prints medians per CPU count, the scaling (2 CPUs / 1 CPU), rvti/XFRM,
+# rvti/WireGuard and parallel/serial rvti, and writes them as JSON
+# ($RVTI_BENCH_JSON or a dated file under /var/tmp). Under TCG the absolute
+# figures are an emulator's: only the ratios mean something. Nothing
+# asserts a time.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 . "$repo/tests/kernel/lib.sh"
 
 rounds=${1:-3}
-secs=${2:-5}
+secs=${2:-3}
 shift 2 2>/dev/null || shift $#
-[ $# -gt 0 ] || set -- xfrm-gcm128 rvti-gcm128 wg
+[ $# -gt 0 ] || set -- xfrm-gcm128 rvti-gcm128 rvtiserial-gcm128 xfrm-chacha rvti-chacha wg
+tests=${RVTI_BENCH_SMP_TESTS:-tcp+tcp4+udp1400+udp64}
+export RVTI_X86_VARIANT=${RVTI_X86_VARIANT:-bench}
 
 rvti_need_pkgs make gcc pkg-config libmnl-dev libjson-c-dev python3 jq iproute2 \
-	iputils-ping iperf3 wireguard-tools kmod qemu-system-x86
-tree=$("$repo/tests/kernel/build-kasan.sh" | tail -1) ||
-	{ echo "not ok - build the KASAN kernel" >&2; exit 1; }
+	iputils-ping iperf3 wireguard-tools ethtool kmod qemu-system-x86
+tree=$("$repo/tests/kernel/build-kasan.sh" "$RVTI_X86_VARIANT" | tail -1) ||
+	{ echo "not ok - build the x86_64 $RVTI_X86_VARIANT kernel" >&2; exit 1; }
 kmod=$(mktemp -d /tmp/rvti-bench-smp-ko.XXXXXX)
 raw=$(mktemp -d /tmp/rvti-bench-smp.XXXXXX)
 trap 'rm -rf "$kmod" "$raw"' EXIT
 rvti_build_module "$tree" "$kmod" ||
-	{ tail -30 "$kmod/build.log" >&2; echo "not ok - build rvti.ko for the KASAN kernel" >&2; exit 1; }
+	{ tail -30 "$kmod/build.log" >&2; echo "not ok - build rvti.ko for the x86_64 $RVTI_X86_VARIANT kernel" >&2; exit 1; }
 make -C "$repo/userspace" >/dev/null || { echo "not ok - build the rvti tool" >&2; exit 1; }
 
 json=${RVTI_BENCH_JSON:-/var/tmp/rvti-bench-smp-$(date -u +%Y%m%dT%H%M%SZ).json}
 start=$(date +%s)
 rc=0
 for cpus in 1 2; do
-	log "bench with $cpus CPU(s): $*"
+	log "bench with $cpus CPU(s): $* ($tests)"
 	RVTI_KASAN_CPUS=$cpus RVTI_KASAN_KMOD=$kmod \
 		"$repo/tests/kernel/run-kasan.sh" "$here/guest.sh" \
-		"$(IFS=,; echo "/run/results/kmod,$rounds,$secs,tests=tcp+tcp4,nomicro,$*")" |
+		"$(IFS=,; echo "/run/results/kmod,$rounds,$secs,tests=$tests,nomicro,napi,$*")" |
 		tee "$raw/$cpus" | grep -E '^(not )?ok - ' >&2
 	[ "${PIPESTATUS[0]}" = 0 ] || rc=1
 done
@@ -57,10 +67,13 @@ for cpus in ("1", "2"):
                 s.setdefault((w[2], w[3]), []).append(int(w[5]))
     med[cpus] = {k: statistics.median(v) for k, v in s.items()}
 keys = sorted(set(med["1"]) | set(med["2"]))
+tests = sorted({t for _, t in keys})
+# TCP in Mbit/s (receiver), packet rates in thousands of packets/s.
+unit = lambda t: (1e6, "Mbit/s") if t.startswith("tcp") else (1e3, "kpps")
 print()
-print(f"Medians of {rounds} rounds, {secs} s each, TCP host1 -> host4 through one tunnel, "
-      "Mbit/s (x86_64 KASAN kernel under qemu TCG: ratios only)")
-print(f"{'mode':<14}{'test':<8}{'1 CPU':>10}{'2 CPUs':>10}{'2/1':>8}")
+print(f"Medians of {rounds} rounds, {secs} s each, host1 -> host4 through one tunnel "
+      f"(x86_64 kernel under qemu TCG: ratios only); kernel {kernel}")
+print(f"{'mode':<19}{'test':<9}{'1 CPU':>10}{'2 CPUs':>10}{'2/1':>8}  unit")
 out = {"kernel": kernel, "rounds": int(rounds), "seconds": int(secs),
        "elapsed_seconds": int(elapsed), "medians": {}, "scaling": {}, "ratios": {}}
 for m, t in keys:
@@ -68,21 +81,20 @@ for m, t in keys:
     sc = round(b / a, 3) if a and b else None
     out["medians"].setdefault(m, {})[t] = {"1": a, "2": b}
     out["scaling"].setdefault(m, {})[t] = sc
-    f = lambda v: f"{v / 1e6:>10.1f}" if v else f"{'-':>10}"
-    print(f"{m:<14}{t:<8}{f(a)}{f(b)}{sc if sc else '-':>8}")
+    d, u = unit(t)
+    f = lambda v: f"{v / d:>10.1f}" if v else f"{'-':>10}"
+    print(f"{m:<19}{t:<9}{f(a)}{f(b)}{sc if sc else '-':>8}  {u}")
 print()
+pairs = [(f"rvti-{s}", f"xfrm-{s}") for s in ("gcm128", "chacha", "null")]
+pairs += [("rvti-chacha", "wg"), ("rvti-gcm128", "rvtiserial-gcm128")]
 for c in ("1", "2"):
-    for t in ("tcp", "tcp4"):
-        for s in ("gcm128", "chacha"):
-            x, r = med[c].get((f"xfrm-{s}", t)), med[c].get((f"rvti-{s}", t))
-            if x and r:
-                v = round(r / x, 3)
-                out["ratios"][f"rvti-{s}/xfrm-{s} {t} {c}cpu"] = v
-                print(f"rvti-{s}/xfrm-{s} {t}, {c} CPU(s): {v}")
-        w, r = med[c].get(("wg", t)), med[c].get(("rvti-chacha", t))
-        if w and r:
-            out["ratios"][f"rvti-chacha/wg {t} {c}cpu"] = round(r / w, 3)
-            print(f"rvti-chacha/wg {t}, {c} CPU(s): {round(r / w, 3)}")
+    for t in tests:
+        for r, x in pairs:
+            a, b = med[c].get((r, t)), med[c].get((x, t))
+            if a and b:
+                v = round(a / b, 3)
+                out["ratios"][f"{r}/{x} {t} {c}cpu"] = v
+                print(f"{r}/{x} {t}, {c} CPU(s): {v}")
 with open(path, "w") as f:
     json.dump(out, f, indent=1)
 print(f"\nwhole run: {elapsed} s")

@@ -49,14 +49,34 @@ rvti_uml_tree() {
 	echo "$(rvti_cache_dir)/$prefix$srcver-$hash"
 }
 
-# Path of the cached x86_64 KASAN tree (tests/kernel/build-kasan.sh) for the
-# source version, kasan.config and kasan-patches/.
+# The configuration fragment of an x86_64 kernel variant on stdout: "kasan"
+# (the default, the SMP debug kernel of `make check-kasan`) is kasan.config;
+# "bench" (`make bench-smp`) is kasan.config without its debug section, plus
+# x86-bench.config.
+rvti_kasan_fragment() {
+	local here variant=${1:-${RVTI_X86_VARIANT:-kasan}}
+	here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+	case $variant in
+	kasan) cat "$here/kasan.config" ;;
+	bench)
+		sed '/^# Debug kernel/,$d' "$here/kasan.config"
+		cat "$here/x86-bench.config"
+		;;
+	*) echo "unknown x86_64 kernel variant: $variant" >&2; return 1 ;;
+	esac
+}
+
+# Path of the cached x86_64 tree (tests/kernel/build-kasan.sh) for the
+# source version, the variant's fragment and kasan-patches/: kasan-VERSION-HASH
+# for the KASAN kernel, x86-VARIANT-VERSION-HASH for the others.
 rvti_kasan_tree() {
-	local here srcver hash
+	local here srcver hash variant=${1:-${RVTI_X86_VARIANT:-kasan}} prefix=kasan-
 	here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 	srcver=$(dpkg-query -W -f '${Version}' linux-source-6.1)
-	hash=$(cat "$here/kasan.config" "$here"/kasan-patches/*.patch 2>/dev/null | sha256sum | cut -c1-12)
-	echo "$(rvti_cache_dir)/kasan-$srcver-$hash"
+	hash=$({ rvti_kasan_fragment "$variant"; cat "$here"/kasan-patches/*.patch 2>/dev/null; } |
+		sha256sum | cut -c1-12)
+	[ "$variant" = kasan ] || prefix=x86-$variant-
+	echo "$(rvti_cache_dir)/$prefix$srcver-$hash"
 }
 
 # Fail (listing them) when lines of the config fragment $1 did not stick in

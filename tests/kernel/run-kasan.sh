@@ -12,6 +12,8 @@
 # or when the kernel did not power off. Prints the boot time to stderr.
 # RVTI_KASAN_TIMEOUT (seconds, default 3600), RVTI_KASAN_CPUS (2) and
 # RVTI_KASAN_MEM (2G) tune the guest; RVTI_KEEP_RESULTS=1 keeps its logs.
+# RVTI_X86_VARIANT=bench boots the non-debug SMP kernel of `make bench-smp`
+# (build-kasan.sh bench) the same way.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -19,9 +21,12 @@ repo=$(cd "$here/../.." && pwd)
 
 payload=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 shift
-tree=$(rvti_kasan_tree)
+variant=${RVTI_X86_VARIANT:-kasan}
+what="KASAN kernel"
+[ "$variant" = kasan ] || what="x86_64 $variant kernel"
+tree=$(rvti_kasan_tree "$variant")
 [ -f "$tree/.rvti-built" ] ||
-	{ echo "KASAN test kernel missing: run tests/kernel/build-kasan.sh" >&2; exit 1; }
+	{ echo "$what missing: run tests/kernel/build-kasan.sh $variant" >&2; exit 1; }
 rvti_need_pkgs qemu-system-x86
 
 res=$(mktemp -d /tmp/rvti-kasan.XXXXXX)
@@ -29,7 +34,7 @@ chmod 755 "$res"
 if [ -n "${RVTI_KASAN_KMOD:-}" ] && [ -f "$RVTI_KASAN_KMOD/rvti.ko" ]; then
 	mkdir -p "$res/kmod" && cp "$RVTI_KASAN_KMOD"/*.ko "$res/kmod/"
 elif ! rvti_build_module "$tree" "$res/kmod" W=1; then
-	echo "not ok - build rvti.ko against the KASAN kernel"
+	echo "not ok - build rvti.ko against the $what"
 	tail -30 "$res/kmod/build.log" | sed 's/^/#   /'
 	rm -rf "$res"
 	exit 1
@@ -54,10 +59,10 @@ rvti_payload=$payload rvti_args=\"$*\"" \
 boot_rc=$?
 end=$(date +%s)
 if [ -f "$res/booted" ]; then
-	log "KASAN kernel: booted to the payload in $(( $(stat -c %Y "$res/booted") - start )) s (guest uptime $(cut -d' ' -f1 "$res/booted") s), whole run $((end - start)) s"
+	log "$what: booted to the payload in $(( $(stat -c %Y "$res/booted") - start )) s (guest uptime $(cut -d' ' -f1 "$res/booted") s), whole run $((end - start)) s"
 fi
 
-rvti_guest_verdict "$res" "$payload" "$boot_rc" "KASAN kernel"
+rvti_guest_verdict "$res" "$payload" "$boot_rc" "$what"
 rc=$?
 
 if [ -n "${RVTI_KEEP_RESULTS:-}" ]; then
