@@ -4,7 +4,7 @@
 # the test kernel, `make demo-ike` the same keyed by strongSwan over IKEv2;
 # `make bench` measures rvti against XFRM and WireGuard in the non-debug
 # test kernel (tests/bench/run.sh; BENCH_ARGS="ROUNDS SECONDS"), `make
-# bench-smp` with 1 and 2 CPUs in the x86_64 KASAN kernel (ratios only).
+# bench-smp` with 1 and 2 CPUs in a non-debug x86_64 kernel under qemu.
 # ARCH=um (and any other ARCH) passes through to Kbuild.
 KDIR ?= /lib/modules/$(shell uname -r)/build
 

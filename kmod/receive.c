@@ -111,7 +111,7 @@ static void rvti_rx_done(struct sk_buff *skb, int err)
 		 * nothing is known about it, and the window stays put.
 		 */
 		DEV_STATS_INC(dev, rx_dropped);
-		rvti_rx_drop(skb, NULL, SKB_DROP_REASON_FULL_RING);
+		rvti_rx_drop(skb, &sa->overload, SKB_DROP_REASON_FULL_RING);
 		goto out;
 	}
 	if (unlikely(err)) {

@@ -802,7 +802,9 @@ static int rvti_sa_nla_put_stats(struct sk_buff *skb, struct rvti_sa *sa)
 			      atomic64_read(&sa->malformed), RVTI_SA_STAT_PAD) ||
 	    nla_put_u64_64bit(skb, RVTI_SA_STAT_SEQ_EXHAUSTED,
 			      atomic64_read(&sa->seq_exhausted), RVTI_SA_STAT_PAD) ||
-	    nla_put_u64_64bit(skb, RVTI_SA_STAT_SEQ, seq, RVTI_SA_STAT_PAD)) {
+	    nla_put_u64_64bit(skb, RVTI_SA_STAT_SEQ, seq, RVTI_SA_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, RVTI_SA_STAT_OVERLOAD,
+			      atomic64_read(&sa->overload), RVTI_SA_STAT_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}

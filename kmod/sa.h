@@ -69,6 +69,7 @@ struct rvti_sa {
 	atomic64_t icv_fail;
 	atomic64_t malformed;
 	atomic64_t seq_exhausted;
+	atomic64_t overload;		/* parallel requests at their bound */
 
 	/* Lifetime (lifetime.c). Limits are set once, before the SA is seen. */
 	struct rvti_sa_lifetime lft;

@@ -104,6 +104,7 @@ static void rvti_tx_done(struct sk_buff *skb, int err)
 
 	if (unlikely(err == -ENOBUFS)) {
 		/* The SA's parallel requests at their bound (esp.c). */
+		atomic64_inc(&sa->overload);
 		DEV_STATS_INC(dev, tx_dropped);
 		kfree_skb_reason(skb, SKB_DROP_REASON_FULL_RING);
 		goto out;

@@ -711,6 +711,7 @@ static const struct u64_field sa_stat_fields[] = {
 	SA_STAT(RVTI_SA_STAT_MALFORMED, malformed),
 	SA_STAT(RVTI_SA_STAT_SEQ_EXHAUSTED, seq_exhausted),
 	SA_STAT(RVTI_SA_STAT_SEQ, seq),
+	SA_STAT(RVTI_SA_STAT_OVERLOAD, overload),
 };
 
 #define SA_LIMIT(type) { type, (type) * sizeof(uint64_t) }
@@ -992,9 +993,10 @@ void sa_print_text(FILE *fp, const char *lead, const char *indent,
 	fprintf(fp, "%s" OUT_INDENT "packets %" PRIu64 " bytes %" PRIu64
 		" replayed %" PRIu64 " outside-window %" PRIu64
 		" icv-fail %" PRIu64 " malformed %" PRIu64
-		" seq-exhausted %" PRIu64 " seq %" PRIu64 "\n", indent,
-		s->packets, s->bytes, s->replayed, s->outside_window,
-		s->icv_fail, s->malformed, s->seq_exhausted, s->seq);
+		" seq-exhausted %" PRIu64 " seq %" PRIu64 " overload %" PRIu64
+		"\n", indent, s->packets, s->bytes, s->replayed,
+		s->outside_window, s->icv_fail, s->malformed, s->seq_exhausted,
+		s->seq, s->overload);
 }
 
 static json_object *sa_stats_json(const struct rvti_sa_stats *s)
@@ -1010,7 +1012,8 @@ static json_object *sa_stats_json(const struct rvti_sa_stats *s)
 	    json_put_u64(obj, "icv_fail", s->icv_fail) ||
 	    json_put_u64(obj, "malformed", s->malformed) ||
 	    json_put_u64(obj, "seq_exhausted", s->seq_exhausted) ||
-	    json_put_u64(obj, "seq", s->seq)) {
+	    json_put_u64(obj, "seq", s->seq) ||
+	    json_put_u64(obj, "overload", s->overload)) {
 		json_object_put(obj);
 		return NULL;
 	}

@@ -37,6 +37,7 @@ struct rvti_sa_stats {
 	uint64_t malformed;
 	uint64_t seq_exhausted;
 	uint64_t seq;
+	uint64_t overload;
 };
 
 /*

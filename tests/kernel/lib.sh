@@ -20,20 +20,26 @@ rvti_need_pkgs() {
 
 rvti_cache_dir() { echo "${RVTI_CACHE:-/var/cache/rvti}"; }
 
-# The configuration fragment of a kernel variant on stdout: "debug" (the
-# default, the test kernel) is uml.config; "bench" is uml.config without its
-# debug section, plus bench.config.
-rvti_uml_fragment() {
-	local here variant=${1:-${RVTI_UML_VARIANT:-debug}}
+# _rvti_fragment DEBUG_NAME BASE BENCH VARIANT: the configuration fragment
+# of a kernel variant on stdout: BASE for the debug variant (DEBUG_NAME),
+# and for "bench" BASE without its "# Debug kernel" section, plus BENCH.
+_rvti_fragment() {
+	local here
 	here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-	case $variant in
-	debug) cat "$here/uml.config" ;;
+	case $4 in
+	"$1") cat "$here/$2" ;;
 	bench)
-		sed '/^# Debug kernel/,$d' "$here/uml.config"
-		cat "$here/bench.config"
+		sed '/^# Debug kernel/,$d' "$here/$2"
+		cat "$here/$3"
 		;;
-	*) echo "unknown UML kernel variant: $variant" >&2; return 1 ;;
+	*) echo "unknown kernel variant: $4" >&2; return 1 ;;
 	esac
+}
+
+# The UML kernel's: "debug" (the default, the test kernel) is uml.config;
+# "bench" adds bench.config to uml.config's part before its debug section.
+rvti_uml_fragment() {
+	_rvti_fragment debug uml.config bench.config "${1:-${RVTI_UML_VARIANT:-debug}}"
 }
 
 # Path of the cached UML tree for the source version, fragment and patches.
@@ -49,21 +55,11 @@ rvti_uml_tree() {
 	echo "$(rvti_cache_dir)/$prefix$srcver-$hash"
 }
 
-# The configuration fragment of an x86_64 kernel variant on stdout: "kasan"
-# (the default, the SMP debug kernel of `make check-kasan`) is kasan.config;
-# "bench" (`make bench-smp`) is kasan.config without its debug section, plus
-# x86-bench.config.
+# The x86_64 kernel's: "kasan" (the default, the SMP debug kernel of `make
+# check-kasan`) is kasan.config; "bench" (`make bench-smp`) adds
+# x86-bench.config to kasan.config's part before its debug section.
 rvti_kasan_fragment() {
-	local here variant=${1:-${RVTI_X86_VARIANT:-kasan}}
-	here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-	case $variant in
-	kasan) cat "$here/kasan.config" ;;
-	bench)
-		sed '/^# Debug kernel/,$d' "$here/kasan.config"
-		cat "$here/x86-bench.config"
-		;;
-	*) echo "unknown x86_64 kernel variant: $variant" >&2; return 1 ;;
-	esac
+	_rvti_fragment kasan kasan.config x86-bench.config "${1:-${RVTI_X86_VARIANT:-kasan}}"
 }
 
 # Path of the cached x86_64 tree (tests/kernel/build-kasan.sh) for the

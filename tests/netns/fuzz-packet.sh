@@ -80,7 +80,8 @@ counters() {
 		(.sas[] | select(.dir == "in") | "\(.spi)" as $s | .stats |
 		 "\($s).packets \(.packets)", "\($s).replayed \(.replayed)",
 		 "\($s).outside_window \(.outside_window)",
-		 "\($s).icv_fail \(.icv_fail)", "\($s).malformed \(.malformed)", "\($s).seq \(.seq)")'
+		 "\($s).icv_fail \(.icv_fail)", "\($s).malformed \(.malformed)",
+		 "\($s).overload \(.overload)", "\($s).seq \(.seq)")'
 	local k v
 	while read -r k v; do echo "xfrm.$k $v"; done <"$(ns_net "$1" xfrm_stat)"
 	for k in ReasmReqds ReasmOKs ReasmFails ReasmTimeout; do
@@ -180,7 +181,7 @@ sum_of() {
 	join -a1 -a2 -e 0 -o 0,1.2,2.2 <(sort "$TOPO_TMP/before") <(sort "$TOPO_TMP/after") |
 		awk -v re="$1" '$1 ~ re { s += $3 - $2 } END { print s + 0 }'
 }
-rvti_n=$(sum_of '\.(packets|replayed|outside_window|icv_fail|malformed|selector_in)$')
+rvti_n=$(sum_of '\.(packets|replayed|outside_window|icv_fail|malformed|overload|selector_in)$')
 xfrm_n=$(sum_of '^xfrm\.(XfrmInNoStates|XfrmInHdrError)$')
 reasm_n=$(sum_of '^ip\.ReasmTimeout$')
 gw1_n=$(awk '{ s += $2 } END { print s + 0 }' "$TOPO_TMP/gw1_sent")

@@ -448,6 +448,13 @@ enum rvti_sa_stat {
 	/* Outbound: last sequence number sent; inbound: highest accepted. */
 	RVTI_SA_STAT_SEQ,
 	RVTI_SA_STAT_PAD,
+	/*
+	 * Drops in either direction before any crypto: the SA's parallel
+	 * crypto (RVTI_SA_A_PARALLEL) already had as many packets queued as
+	 * it takes (1024), i.e. the host's CPUs are overloaded. Also in the
+	 * device's tx_dropped or rx_dropped.
+	 */
+	RVTI_SA_STAT_OVERLOAD,
 	__RVTI_SA_STAT_MAX
 };
 

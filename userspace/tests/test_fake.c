@@ -1052,10 +1052,10 @@ static struct fake *fake_new_sas(void)
 	"sa out spi 0x00002000 enc cbc(aes) auth hmac(sha256) icv 128\n"
 #define SA_IN_STATS \
 	"packets 10 bytes 840 replayed 0 outside-window 0 icv-fail 0 " \
-	"malformed 0 seq-exhausted 0 seq 10\n"
+	"malformed 0 seq-exhausted 0 seq 10 overload 0\n"
 #define SA_OUT_STATS \
 	"packets 12 bytes 1008 replayed 1 outside-window 2 icv-fail 3 " \
-	"malformed 4 seq-exhausted 5 seq 12\n"
+	"malformed 4 seq-exhausted 5 seq 12 overload 0\n"
 
 #define SHOW_TEXT \
 	"rvti0: local 192.0.2.1 remote 192.0.2.2\n" \
@@ -1082,12 +1082,12 @@ static struct fake *fake_new_sas(void)
 	"\"icv\":128,\"esn\":true,\"replay_window\":1024," \
 	"\"stats\":{\"packets\":10,\"bytes\":840,\"replayed\":0," \
 	"\"outside_window\":0,\"icv_fail\":0,\"malformed\":0," \
-	"\"seq_exhausted\":0,\"seq\":10}}," \
+	"\"seq_exhausted\":0,\"seq\":10,\"overload\":0}}," \
 	"{\"dir\":\"out\",\"spi\":8192,\"enc\":\"cbc(aes)\"," \
 	"\"auth\":\"hmac(sha256)\",\"icv\":128,\"esn\":false," \
 	"\"stats\":{\"packets\":12,\"bytes\":1008,\"replayed\":1," \
 	"\"outside_window\":2,\"icv_fail\":3,\"malformed\":4," \
-	"\"seq_exhausted\":5,\"seq\":12}}]}," \
+	"\"seq_exhausted\":5,\"seq\":12,\"overload\":0}}]}," \
 	"{\"ifname\":\"rvti1\",\"ifindex\":6,\"local\":null,\"remote\":null," \
 	"\"stats\":{\"no_tx_sa\":0,\"no_endpoint\":0,\"wrong_source\":0}," \
 	"\"sas\":[]}]\n"
@@ -1811,7 +1811,8 @@ static void fake_show_lifetime(void)
 		       "\"aead\":\"rfc4106(gcm(aes))\",\"icv\":128,"
 		       "\"esn\":false,\"stats\":{\"packets\":0,\"bytes\":0,"
 		       "\"replayed\":0,\"outside_window\":0,\"icv_fail\":0,"
-		       "\"malformed\":0,\"seq_exhausted\":0,\"seq\":0},"
+		       "\"malformed\":0,\"seq_exhausted\":0,\"seq\":0,"
+		       "\"overload\":0},"
 		       "\"lifetime\":{\"soft_bytes\":1048576,"
 		       "\"hard_bytes\":2097152,\"hard_time\":3600},"
 		       "\"state\":\"soft-expired\",\"active\":false,"
@@ -1862,7 +1863,8 @@ static void fake_sa_get(void)
 	fake_expect(f, "-s sa get dev rvti0 dir in spi 4101", 0,
 		    "rvti0: " REKEY_IN
 		    "    packets 0 bytes 0 replayed 0 outside-window 0 "
-		    "icv-fail 0 malformed 0 seq-exhausted 0 seq 0\n", "");
+		    "icv-fail 0 malformed 0 seq-exhausted 0 seq 0 overload 0\n",
+		    "");
 
 	/* JSON: the path of "sa list -j" */
 	fake_run(f, "-j sa get dev rvti0 dir out spi 0x2004", &r);

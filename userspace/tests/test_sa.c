@@ -649,6 +649,7 @@ static void put_sa_in(struct nlmsghdr *nlh, bool junk)
 	st = mnl_attr_nest_start(nlh, RVTI_SA_A_STATS);
 	for (i = RVTI_SA_STAT_PACKETS; i <= RVTI_SA_STAT_SEQ; i++)
 		put_u64_pad(nlh, (uint16_t)i, 100 * i, RVTI_SA_STAT_PAD);
+	put_u64_pad(nlh, RVTI_SA_STAT_OVERLOAD, 1000, RVTI_SA_STAT_PAD);
 	if (junk)
 		mnl_attr_put_u64(nlh, RVTI_SA_STAT_MAX + 1, 5);
 	mnl_attr_nest_end(nlh, st);
@@ -715,6 +716,7 @@ static void sa_reply_decode(void)
 		CHECK_INT(t.sas[0].stats.malformed, 600);
 		CHECK_INT(t.sas[0].stats.seq_exhausted, 700);
 		CHECK_INT(t.sas[0].stats.seq, 800);
+		CHECK_INT(t.sas[0].stats.overload, 1000);
 		CHECK_INT(t.sas[1].dir, RVTI_SA_DIR_OUT);
 		CHECK_INT(t.sas[1].spi, 0xfffffffe);
 		CHECK_STR(t.sas[1].aead, "");
@@ -826,6 +828,7 @@ static void sa_fill(struct rvti_sa_info *in, struct rvti_sa_info *out)
 	out->has_stats = true;
 	out->stats.packets = 18446744073709551615ull;
 	out->stats.seq_exhausted = 3;
+	out->stats.overload = 4;
 }
 
 static char *sa_text(const struct rvti_sa_info *sa, const char *lead,
@@ -860,14 +863,14 @@ static void sa_output_text(void)
 	CHECK_STR(s, "    sa in spi 0x00001000 aead rfc4106(gcm(aes)) icv 128 "
 		  "esn replay-window 1024\n"
 		  "        packets 10 bytes 840 replayed 0 outside-window 0 "
-		  "icv-fail 0 malformed 0 seq-exhausted 0 seq 10\n");
+		  "icv-fail 0 malformed 0 seq-exhausted 0 seq 10 overload 0\n");
 	free(s);
 	s = sa_text(&out, "rvti0: ", "", true);
 	CHECK_STR(s, "rvti0: sa out spi 0x00002000 enc cbc(aes) auth "
 		  "hmac(sha256) icv 128\n"
 		  "    packets 18446744073709551615 bytes 0 replayed 0 "
 		  "outside-window 0 icv-fail 0 malformed 0 seq-exhausted 3 "
-		  "seq 0\n");
+		  "seq 0 overload 4\n");
 	free(s);
 
 	/* no counters from the kernel: no counter line even with -s */
@@ -893,7 +896,7 @@ static void sa_output_json(void)
 		  "\"icv\":128,\"esn\":true,\"replay_window\":1024,"
 		  "\"stats\":{\"packets\":10,\"bytes\":840,\"replayed\":0,"
 		  "\"outside_window\":0,\"icv_fail\":0,\"malformed\":0,"
-		  "\"seq_exhausted\":0,\"seq\":10}}");
+		  "\"seq_exhausted\":0,\"seq\":10,\"overload\":0}}");
 	json_object_put(obj);
 
 	out.spi = 0xffffffff;
@@ -905,7 +908,8 @@ static void sa_output_json(void)
 		  "\"auth\":\"hmac(sha256)\",\"icv\":128,\"esn\":false,"
 		  "\"stats\":{\"packets\":18446744073709551615,\"bytes\":0,"
 		  "\"replayed\":0,\"outside_window\":0,\"icv_fail\":0,"
-		  "\"malformed\":0,\"seq_exhausted\":3,\"seq\":0}}");
+		  "\"malformed\":0,\"seq_exhausted\":3,\"seq\":0,"
+		  "\"overload\":4}}");
 	json_object_put(obj);
 }
 
