@@ -323,15 +323,16 @@ static void rvti_esp_parallel(struct padata_priv *padata)
  * dropped; another error when padata does not take it (it is being
  * reconfigured for CPU hotplug), and the caller does it inline.
  *
- * The bound is what keeps an overloaded tunnel working. padata runs at
- * most a few parallel steps in its workers and the rest inline, in the
- * submitting softirq, but every request waits for the serial step, in a
- * worker on the submitting CPU, which the receive softirq of a flood
- * outruns: without a bound the requests (each holding its packet) pile
- * up without limit, and the tunnel's rate collapses to what the starved
- * serial worker gets of the CPU. With it, the packets beyond the bound
- * are dropped before any crypto is spent on them, as a full NIC ring or
- * WireGuard's bounded queues drop, and the workers get the CPU.
+ * The bound keeps an overloaded SA's memory finite. padata runs at most
+ * a few parallel steps in its workers and the rest inline, in the
+ * submitting softirq, but every request then waits for the serial step,
+ * a worker on the submitting CPU, which the receive softirq of a flood
+ * can outrun (and which waits whenever its CPU is descheduled, as a
+ * virtual machine's vCPU is): without a bound the waiting requests, each
+ * holding its packet, would pile up without limit, memory that a remote
+ * sender could make grow. With it, the packets beyond the bound are
+ * dropped before any crypto is spent on them, as a full NIC ring or
+ * WireGuard's bounded queues drop.
  */
 static int rvti_esp_submit_parallel(struct rvti_sa *sa, struct sk_buff *skb,
 				    struct aead_request *req, bool encrypt)
