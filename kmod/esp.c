@@ -11,13 +11,13 @@
 
 #include <crypto/aead.h>
 #include <kunit/visibility.h>
-#include <linux/padata.h>
 #include <linux/percpu.h>
 #include <linux/scatterlist.h>
 #include <linux/skbuff.h>
 #include <net/esp.h>
 
 #include "esp.h"
+#include "parallel.h"
 #include "sa.h"
 
 void rvti_esp_fill_trailer(u8 *tail, unsigned int pad_len, u8 next_hdr)
@@ -68,78 +68,17 @@ struct rvti_esp_scratch {
 static struct rvti_esp_scratch __percpu *rvti_esp_scratch;
 
 /*
- * Parallel crypto. XFRM, and rvti without this, processes one SA's packets
- * on the CPU that sends or receives them, and one tunnel's packets mostly
- * arrive on one CPU. padata (the kernel's facility for exactly this, made
- * for IPsec) runs the requests of one SA on every CPU and hands them back
- * in the order they were made, so that a tunnel's crypto scales with the
- * cores and its packets keep their order (inside any peer's replay window)
- * and inner flows stay in order. Each SA has its own padata
- * shell (its own order); the instance and its workqueues are rvti's, so
- * nothing changes for XFRM or anyone else (the pcrypt template would
- * register a faster implementation of the algorithm for every user).
+ * A parallel request (parallel.c) keeps what its crypto needs in its
+ * block, after the saved bytes: a CPU's worker runs it later.
  */
-#if IS_ENABLED(CONFIG_PADATA)
-static struct padata_instance *rvti_padata;
-
-/* A parallel request's padata state, in its block after the saved bytes. */
 struct rvti_esp_par {
-	struct padata_priv padata;
 	struct aead_request *req;	/* its data is the skb */
-	int err;
 	bool encrypt;
 };
 
-struct padata_shell *rvti_esp_parallel_alloc(void)
-{
-	return rvti_padata ? padata_alloc_shell(rvti_padata) : NULL;
-}
-EXPORT_SYMBOL_IF_KUNIT(rvti_esp_parallel_alloc);
-
-void rvti_esp_parallel_free(struct padata_shell *ps)
-{
-	if (ps)
-		padata_free_shell(ps);
-}
-EXPORT_SYMBOL_IF_KUNIT(rvti_esp_parallel_free);
-
-static int __init rvti_esp_parallel_init(void)
-{
-	rvti_padata = padata_alloc("rvti");
-	return rvti_padata ? 0 : -ENOMEM;
-}
-
-static void rvti_esp_parallel_uninit(void)
-{
-	if (rvti_padata)
-		padata_free(rvti_padata);
-}
-#else
-struct rvti_esp_par {
-};
-
-struct padata_shell *rvti_esp_parallel_alloc(void)
-{
-	return NULL;
-}
-
-void rvti_esp_parallel_free(struct padata_shell *ps)
-{
-}
-
-static int __init rvti_esp_parallel_init(void)
-{
-	return 0;
-}
-
-static void rvti_esp_parallel_uninit(void)
-{
-}
-#endif
-
 #define RVTI_ESP_PAR_OFF ALIGN(sizeof(__be32), __alignof__(struct rvti_esp_par))
 
-static __maybe_unused struct rvti_esp_par *rvti_esp_par(void *tmp)
+static struct rvti_esp_par *rvti_esp_par(void *tmp)
 {
 	return tmp + RVTI_ESP_PAR_OFF;
 }
@@ -151,7 +90,7 @@ int __init rvti_esp_init(void)
 	rvti_esp_scratch = alloc_percpu(struct rvti_esp_scratch);
 	if (!rvti_esp_scratch)
 		return -ENOMEM;
-	ret = rvti_esp_parallel_init();
+	ret = rvti_parallel_init();
 	if (ret)
 		free_percpu(rvti_esp_scratch);
 	return ret;
@@ -159,7 +98,7 @@ int __init rvti_esp_init(void)
 
 void rvti_esp_uninit(void)
 {
-	rvti_esp_parallel_uninit();
+	rvti_parallel_uninit();
 	free_percpu(rvti_esp_scratch);
 }
 
@@ -198,8 +137,8 @@ static void *rvti_esp_alloc_tmp(struct rvti_sa *sa, int nfrags,
 				struct scatterlist **sg, u8 *scratch)
 {
 	struct crypto_aead *aead = sa->aead;
-	/* After the saved bytes, for a parallel request: its padata state. */
-	unsigned int pre = sa->pshell ? RVTI_ESP_PAR_OFF +
+	/* After the saved bytes, for a parallel request: its state. */
+	unsigned int pre = sa->parallel ? RVTI_ESP_PAR_OFF +
 					sizeof(struct rvti_esp_par) :
 					sizeof(__be32);
 	unsigned int len = pre + crypto_aead_ivsize(aead);
@@ -273,7 +212,7 @@ static void rvti_esp_esn_unshift(struct sk_buff *skb)
 	aad->spi = *(__be32 *)cb->tmp;
 }
 
-static void rvti_esp_finish(struct sk_buff *skb, int err)
+void rvti_esp_finish(struct sk_buff *skb, int err)
 {
 	struct rvti_esp_cb *cb = rvti_esp_cb(skb);
 
@@ -288,97 +227,27 @@ static void rvti_esp_finish(struct sk_buff *skb, int err)
 	cb->done(skb, err);
 }
 
-#if IS_ENABLED(CONFIG_PADATA)
-/* padata's serial step: in submission order, on the submitting CPU. */
-static void rvti_esp_serial(struct padata_priv *padata)
+/* A CPU's crypto worker runs a parallel request (parallel.c). */
+void rvti_esp_crypt_queued(struct sk_buff *skb)
 {
-	struct rvti_esp_par *par = container_of(padata, struct rvti_esp_par,
-						padata);
-	struct sk_buff *skb = par->req->base.data;
-
-	/* The packet holds the SA (rvti_sa_async()) until @done has run. */
-	atomic_dec(&rvti_esp_cb(skb)->sa->par_inflight);
-	rvti_esp_finish(skb, par->err);
-}
-
-/* padata's parallel step, on any CPU, bottom halves disabled. */
-static void rvti_esp_parallel(struct padata_priv *padata)
-{
-	struct rvti_esp_par *par = container_of(padata, struct rvti_esp_par,
-						padata);
+	struct rvti_esp_par *par = rvti_esp_par(rvti_esp_cb(skb)->tmp);
 	int err;
 
 	err = par->encrypt ? crypto_aead_encrypt(par->req) :
 			     crypto_aead_decrypt(par->req);
-	/* An asynchronous transform's completion serialises it. */
-	if (err == -EINPROGRESS)
-		return;
-	par->err = err;
-	padata_do_serial(padata);
+	/* An asynchronous transform's completion reports it. */
+	if (err != -EINPROGRESS)
+		rvti_parallel_complete(skb, err);
 }
-
-/*
- * Hands the request to padata: 0 when it took it; -ENOBUFS when the SA
- * has RVTI_ESP_PAR_MAX requests there already, and the packet is to be
- * dropped; another error when padata does not take it (it is being
- * reconfigured for CPU hotplug), and the caller does it inline.
- *
- * The bound keeps an overloaded SA's memory finite. padata runs at most
- * a few parallel steps in its workers and the rest inline, in the
- * submitting softirq, but every request then waits for the serial step,
- * a worker on the submitting CPU, which the receive softirq of a flood
- * can outrun (and which waits whenever its CPU is descheduled, as a
- * virtual machine's vCPU is): without a bound the waiting requests, each
- * holding its packet, would pile up without limit, memory that a remote
- * sender could make grow. With it, the packets beyond the bound are
- * dropped before any crypto is spent on them, as a full NIC ring or
- * WireGuard's bounded queues drop.
- */
-static int rvti_esp_submit_parallel(struct rvti_sa *sa, struct sk_buff *skb,
-				    struct aead_request *req, bool encrypt)
-{
-	struct rvti_esp_par *par = rvti_esp_par(rvti_esp_cb(skb)->tmp);
-	int cb_cpu = smp_processor_id();
-	int err;
-
-	if (atomic_inc_return(&sa->par_inflight) > RVTI_ESP_PAR_MAX) {
-		atomic_dec(&sa->par_inflight);
-		return -ENOBUFS;
-	}
-	par->req = req;
-	par->encrypt = encrypt;
-	par->padata.parallel = rvti_esp_parallel;
-	par->padata.serial = rvti_esp_serial;
-	rvti_esp_cb(skb)->parallel = 1;
-	err = padata_do_parallel(sa->pshell, &par->padata, &cb_cpu);
-	if (!err)
-		return 0;
-	rvti_esp_cb(skb)->parallel = 0;
-	atomic_dec(&sa->par_inflight);
-	return err;
-}
-#else
-static int rvti_esp_submit_parallel(struct rvti_sa *sa, struct sk_buff *skb,
-				    struct aead_request *req, bool encrypt)
-{
-	return -EOPNOTSUPP;
-}
-#endif
 
 static void rvti_esp_crypto_done(struct crypto_async_request *req, int err)
 {
 	struct sk_buff *skb = req->data;
 
-#if IS_ENABLED(CONFIG_PADATA)
-	if (rvti_esp_cb(skb)->parallel) {
-		struct rvti_esp_par *par = rvti_esp_par(rvti_esp_cb(skb)->tmp);
-
-		par->err = err;
-		padata_do_serial(&par->padata);
-		return;
-	}
-#endif
-	rvti_esp_finish(skb, err);
+	if (rvti_esp_cb(skb)->parallel)
+		rvti_parallel_complete(skb, err);
+	else
+		rvti_esp_finish(skb, err);
 }
 
 static void rvti_esp_cb_init(struct sk_buff *skb, struct rvti_sa *sa, u64 seq,
@@ -392,7 +261,7 @@ static void rvti_esp_cb_init(struct sk_buff *skb, struct rvti_sa *sa, u64 seq,
 	cb->seq = seq;
 	cb->pushed = 0;
 	cb->scratch = 0;
-	cb->parallel = 0;
+	cb->parallel = RVTI_PAR_NONE;
 }
 
 /* Runs after rvti_esp_cb_init(): the sequence number and @done are in cb. */
@@ -458,14 +327,17 @@ static int rvti_esp_crypt(struct rvti_sa *sa, struct sk_buff *skb,
 		aead_request_set_crypt(req, sg, sg,
 				       sa->iv_len + crypt_len + sa->icv_len, iv);
 	}
-	if (sa->pshell) {
-		err = rvti_esp_submit_parallel(sa, skb, req, encrypt);
+	if (sa->parallel) {
+		struct rvti_esp_par *par = rvti_esp_par(cb->tmp);
+
+		par->req = req;
+		par->encrypt = encrypt;
+		err = rvti_parallel_submit(sa->parallel, skb);
 		if (!err)
 			return -EINPROGRESS;
-		if (err == -ENOBUFS) {
-			rvti_esp_finish(skb, err);
-			return 0;
-		}
+		/* -ENOBUFS: the SA's queue is full; the packet is dropped. */
+		rvti_esp_finish(skb, err);
+		return 0;
 	}
 	err = encrypt ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
 	if (err == -EINPROGRESS)

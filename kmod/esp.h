@@ -44,19 +44,13 @@ static inline unsigned int rvti_esp_pad_len(unsigned int len,
 int rvti_esp_init(void);
 void rvti_esp_uninit(void);
 
-struct padata_shell;
 /*
- * A padata shell for one SA's parallel requests (see esp.c), or NULL when
- * the kernel has no padata (no SMP) or on failure.
+ * The end of a packet's crypto: puts back the bytes the AAD borrowed,
+ * frees the request and runs the packet's @done.
  */
-struct padata_shell *rvti_esp_parallel_alloc(void);
-void rvti_esp_parallel_free(struct padata_shell *ps);
-
-/*
- * The requests one SA may have in padata at once; a packet beyond them is
- * dropped (-ENOBUFS to @done), as a full NIC ring drops (see esp.c).
- */
-#define RVTI_ESP_PAR_MAX 1024
+void rvti_esp_finish(struct sk_buff *skb, int err);
+/* Runs the request of a packet queued for parallel crypto (parallel.c). */
+void rvti_esp_crypt_queued(struct sk_buff *skb);
 
 void rvti_esp_fill_trailer(u8 *tail, unsigned int pad_len, u8 next_hdr);
 bool rvti_esp_pad_ok(const u8 *pad, unsigned int pad_len);
@@ -104,8 +98,9 @@ struct rvti_esp_cb {
 	u8 pushed;		/* ESN AAD went in front of skb->data */
 	u8 held;		/* SA and device references taken for @done */
 	u8 scratch;		/* @tmp is this CPU's buffer, not allocated */
-	u8 parallel;		/* the request went through padata */
+	u8 parallel;		/* RVTI_PAR_*: queued for parallel crypto */
 	u32 len;		/* transmit: the inner length, for counters */
+	int par_err;		/* parallel crypto's result, for the serial step */
 };
 
 /*

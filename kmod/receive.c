@@ -106,7 +106,7 @@ static void rvti_rx_done(struct sk_buff *skb, int err)
 
 	if (unlikely(err == -ENOBUFS)) {
 		/*
-		 * The SA's parallel requests at their bound (esp.c): the
+		 * The SA's parallel queue is full (parallel.c): the
 		 * receiver is overloaded; the packet was not decrypted, so
 		 * nothing is known about it, and the window stays put.
 		 */

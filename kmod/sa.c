@@ -32,7 +32,7 @@ MODULE_PARM_DESC(force_async_crypto,
 static int parallel_crypto = -1;
 module_param(parallel_crypto, int, 0644);
 MODULE_PARM_DESC(parallel_crypto,
-		 "Spread each SA's crypto over the CPUs (padata), packets kept in order (-1: when more than one CPU is online, 0: never, 1: always)");
+		 "Spread each SA's crypto over the CPUs, packets kept in order (-1: when more than one CPU is online, 0: never, 1: always)");
 
 static unsigned int spi_reserve_seconds = 30;
 module_param(spi_reserve_seconds, uint, 0644);
@@ -189,10 +189,10 @@ static int rvti_sa_async_name(char *name, size_t len)
 }
 
 /*
- * Parallel crypto (esp.c): a padata shell of the SA's own, so that its
- * requests run on every CPU and complete in order. Without padata (a
- * kernel without SMP) the SA stays on one CPU, unless parallel_crypto=1
- * asked for it, which is then refused.
+ * Parallel crypto (parallel.c): an SA's packets are encrypted or decrypted
+ * on every CPU and finished in order. By default only where there is more
+ * than one CPU to spread them over; parallel_crypto=1 asks for it anyway
+ * (to test it on one CPU), 0 never.
  */
 static int rvti_sa_init_parallel(struct rvti_sa *sa,
 				 struct netlink_ext_ack *extack)
@@ -201,17 +201,12 @@ static int rvti_sa_init_parallel(struct rvti_sa *sa,
 
 	if (force_async_crypto || !mode || (mode < 0 && num_online_cpus() < 2))
 		return 0;
-	sa->pshell = rvti_esp_parallel_alloc();
-	if (sa->pshell || mode < 0)
+	sa->parallel = rvti_parallel_alloc();
+	if (sa->parallel || mode < 0)
 		return 0;
-	if (IS_ENABLED(CONFIG_PADATA)) {
-		NL_SET_ERR_MSG(extack,
-			       "no memory for parallel crypto (parallel_crypto=1)");
-		return -ENOMEM;
-	}
 	NL_SET_ERR_MSG(extack,
-		       "parallel_crypto=1 but this kernel has no padata (CONFIG_PADATA, SMP)");
-	return -EOPNOTSUPP;
+		       "no memory for parallel crypto (parallel_crypto=1)");
+	return -ENOMEM;
 }
 
 static int rvti_sa_init_crypto(struct rvti_sa *sa, struct nlattr **tb,
@@ -374,11 +369,11 @@ bool rvti_sa_queue_expire(struct rvti_sa *sa, unsigned long delay)
 
 /*
  * Frees an SA that never made it into a device, or the last reference's
- * (process context: padata and the crypto API may sleep).
+ * (process context: parallel crypto and the crypto API may sleep).
  */
 void rvti_sa_destroy(struct rvti_sa *sa)
 {
-	rvti_esp_parallel_free(sa->pshell);
+	rvti_parallel_free(sa->parallel);
 	/* crypto_free_aead() zeroes the transform, and the key in it. */
 	crypto_free_aead(sa->aead);
 	free_percpu(sa->stats);
@@ -833,7 +828,7 @@ int rvti_sa_nla_put(struct sk_buff *skb, struct rvti_sa *sa)
 	    (sa->dir == RVTI_SA_DIR_OUT &&
 	     nla_put_u8(skb, RVTI_SA_A_ACTIVE,
 			rcu_access_pointer(sa->rvti->tx_sa) == sa)) ||
-	    nla_put_u8(skb, RVTI_SA_A_PARALLEL, !!sa->pshell) ||
+	    nla_put_u8(skb, RVTI_SA_A_PARALLEL, !!sa->parallel) ||
 	    rvti_sa_lifetime_nla_put(skb, sa) ||
 	    rvti_sa_nla_put_stats(skb, sa)) {
 		nla_nest_cancel(skb, nest);

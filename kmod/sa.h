@@ -14,6 +14,7 @@
 #include "addr.h"
 #include "alg.h"
 #include "esp.h"
+#include "parallel.h"
 #include "replay.h"
 
 struct rvti_device;
@@ -55,9 +56,8 @@ struct rvti_sa {
 	u8 block_len;			/* padding alignment, at least 4 */
 	const struct rvti_alg *aead_alg, *enc_alg, *auth_alg;
 	struct crypto_aead *aead;
-	/* Parallel crypto (esp.c): this SA's padata shell, or NULL. */
-	struct padata_shell *pshell;
-	atomic_t par_inflight;		/* its requests in padata */
+	/* Parallel crypto (parallel.c), or NULL: on the caller's CPU. */
+	struct rvti_parallel *parallel;
 
 	atomic64_t tx_seq;		/* outbound: last sequence number used */
 	spinlock_t replay_lock;		/* inbound: protects replay */
@@ -222,12 +222,12 @@ static inline void rvti_sa_use(struct rvti_sa *sa, unsigned int len)
 
 /*
  * Whether a packet's crypto may complete after rvti_esp_encrypt() or
- * _decrypt() returned (an asynchronous transform, or padata): only then
+ * _decrypt() returned (an asynchronous transform, or parallel): only then
  * does the packet hold references to the SA and the device (esp.h).
  */
 static inline bool rvti_sa_async(const struct rvti_sa *sa)
 {
-	return sa->pshell || rvti_esp_async(sa->aead);
+	return sa->parallel || rvti_esp_async(sa->aead);
 }
 
 #endif /* _RVTI_SA_H */

@@ -103,7 +103,7 @@ static void rvti_tx_done(struct sk_buff *skb, int err)
 	int ret;
 
 	if (unlikely(err == -ENOBUFS)) {
-		/* The SA's parallel requests at their bound (esp.c). */
+		/* The SA's parallel queue is full (parallel.c). */
 		atomic64_inc(&sa->overload);
 		DEV_STATS_INC(dev, tx_dropped);
 		kfree_skb_reason(skb, SKB_DROP_REASON_FULL_RING);

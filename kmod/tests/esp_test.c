@@ -2,16 +2,18 @@
 /*
  * KUnit: ESP trailer construction and validation (RFC 4303 section 2.4);
  * decryption in place of a packet in pages, and of a shared one; the bound
- * on an SA's parallel requests.
+ * on an SA's parallel queue and the order it keeps.
  */
 
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/ip.h>
 #include <linux/random.h>
 #include <linux/skbuff.h>
 
 #include "../esp.h"
+#include "../parallel.h"
 #include "../receive.h"
 #include "../sa.h"
 #include "kunit.h"
@@ -247,58 +249,110 @@ static void rvti_esp_test_done_async(struct sk_buff *skb, int err)
 	complete(&rvti_esp_test_completion);
 }
 
-/*
- * Parallel crypto (kernels with padata, i.e. SMP): an SA has at most
- * RVTI_ESP_PAR_MAX requests in padata. The next packet is dropped at once
- * (-ENOBUFS), before any crypto touched it; with one place free it goes
- * through padata, and its completion frees the place again.
- */
-static void rvti_esp_test_parallel_bound(struct kunit *test)
-{
-	struct sk_buff *esp, *skb;
-	struct rvti_sa *sa;
-	int ret;
+/* Dummies of the parallel test: finished in the order they were queued. */
+static unsigned int rvti_esp_test_next, rvti_esp_test_misorder;
 
-	if (!IS_ENABLED(CONFIG_PADATA))
-		kunit_skip(test, "no padata in this kernel (no SMP)");
+static void rvti_esp_test_dummy_done(struct sk_buff *skb, int err)
+{
+	if (err || skb->priority != rvti_esp_test_next)
+		rvti_esp_test_misorder++;
+	rvti_esp_test_next++;
+	kfree_skb(skb);
+}
+
+/* Waits until a worker has done @skb's crypto; false after 10 s. */
+static bool rvti_esp_test_wait_done(struct sk_buff *skb)
+{
+	unsigned long end = jiffies + 10 * HZ;
+
+	/* As the serial work reads it. */
+	while (smp_load_acquire(&rvti_esp_cb(skb)->parallel) != RVTI_PAR_DONE)
+		if (time_after(jiffies, end) || msleep_interruptible(10))
+			return false;
+	return true;
+}
+
+/*
+ * Parallel crypto (parallel.c). An SA queues at most RVTI_PAR_MAX packets:
+ * with its queue full the next packet is dropped at once (-ENOBUFS),
+ * before any crypto touched it. With one place free a packet goes through
+ * a CPU's worker, but is finished only after every packet queued before
+ * it, whatever order their crypto completes in: here the packets ahead
+ * (dummies standing for requests in other workers) complete last to
+ * first, and all are finished first to last, the real one last.
+ */
+static void rvti_esp_test_parallel_order(struct kunit *test)
+{
+	struct sk_buff **dummies, *esp, *skb;
+	struct rvti_parallel *par;
+	struct rvti_sa *sa;
+	int i, ret;
+
 	sa = rvti_esp_test_sa(test);
 	esp = rvti_esp_test_packet(test, sa, 300);
-	sa->pshell = rvti_esp_parallel_alloc();
-	KUNIT_ASSERT_NOT_NULL(test, sa->pshell);
+	par = rvti_parallel_alloc();
+	KUNIT_ASSERT_NOT_NULL(test, par);
+	sa->parallel = par;
+	dummies = kunit_kcalloc(test, RVTI_PAR_MAX, sizeof(*dummies),
+				GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, dummies);
+	for (i = 0; i < RVTI_PAR_MAX; i++) {
+		dummies[i] = alloc_skb(0, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, dummies[i]);
+		dummies[i]->priority = i;
+		memset(dummies[i]->cb, 0, sizeof(dummies[i]->cb));
+		rvti_esp_cb(dummies[i])->sa = sa;
+		rvti_esp_cb(dummies[i])->done = rvti_esp_test_dummy_done;
+		rvti_esp_cb(dummies[i])->parallel = RVTI_PAR_QUEUED;
+		skb_queue_tail(&par->queue, dummies[i]);
+	}
 
 	skb = skb_copy(esp, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, skb);
-	atomic_set(&sa->par_inflight, RVTI_ESP_PAR_MAX);
 	rvti_esp_test_err = 1;
-	/* As from the receive softirq: padata wants the submitting CPU. */
 	local_bh_disable();
 	ret = rvti_esp_decrypt(sa, skb, 7, rvti_esp_test_done);
 	local_bh_enable();
 	KUNIT_EXPECT_EQ(test, ret, 0);
 	KUNIT_EXPECT_EQ(test, rvti_esp_test_err, -ENOBUFS);
-	KUNIT_EXPECT_EQ(test, atomic_read(&sa->par_inflight), RVTI_ESP_PAR_MAX);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&par->queue), RVTI_PAR_MAX);
 	KUNIT_EXPECT_EQ(test, skb->len, esp->len);
 	KUNIT_EXPECT_EQ(test, memcmp(skb->data, esp->data, esp->len), 0);
 	kfree_skb(skb);
 
+	/* The first dummy leaves: one place. */
+	KUNIT_ASSERT_PTR_EQ(test, skb_dequeue(&par->queue), dummies[0]);
+	rvti_esp_test_next = 1;
+	rvti_esp_test_misorder = 0;
+	kfree_skb(dummies[0]);
 	skb = skb_copy(esp, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, skb);
-	atomic_set(&sa->par_inflight, RVTI_ESP_PAR_MAX - 1);
 	reinit_completion(&rvti_esp_test_completion);
 	rvti_esp_test_err = 1;
 	local_bh_disable();
 	ret = rvti_esp_decrypt(sa, skb, 7, rvti_esp_test_done_async);
 	local_bh_enable();
 	KUNIT_EXPECT_EQ(test, ret, -EINPROGRESS);
+	KUNIT_ASSERT_TRUE(test, rvti_esp_test_wait_done(skb));
+	/* Decrypted, but held behind the packets queued before it. */
+	flush_work(&par->serial);
+	KUNIT_EXPECT_FALSE(test, completion_done(&rvti_esp_test_completion));
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&par->queue), RVTI_PAR_MAX);
+
+	for (i = RVTI_PAR_MAX - 1; i > 0; i--)
+		rvti_parallel_complete(dummies[i], 0);
 	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&rvti_esp_test_completion,
 							  10 * HZ), 0UL);
+	KUNIT_EXPECT_EQ(test, rvti_esp_test_next, RVTI_PAR_MAX);
+	KUNIT_EXPECT_EQ(test, rvti_esp_test_misorder, 0);
 	KUNIT_EXPECT_EQ(test, rvti_esp_test_err, 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&sa->par_inflight),
-			RVTI_ESP_PAR_MAX - 1);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&par->queue), 0);
 	KUNIT_EXPECT_EQ(test, rvti_rx_strip_trailer(sa, skb), IPPROTO_IPIP);
 	kfree_skb(skb);
 
-	rvti_esp_parallel_free(sa->pshell);
+	/* rvti_parallel_complete() holds RCU while it may touch @par. */
+	synchronize_rcu();
+	rvti_parallel_free(par);
 	kfree_skb(esp);
 	crypto_free_aead(sa->aead);
 }
@@ -309,7 +363,7 @@ static struct kunit_case rvti_esp_test_cases[] = {
 	KUNIT_CASE(rvti_esp_test_pad_check),
 	KUNIT_CASE(rvti_esp_test_seq_exhausted),
 	KUNIT_CASE(rvti_esp_test_decrypt_paged),
-	KUNIT_CASE(rvti_esp_test_parallel_bound),
+	KUNIT_CASE(rvti_esp_test_parallel_order),
 	{}
 };
 

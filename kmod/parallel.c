@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Parallel crypto for one SA, on every CPU, packets kept in order.
+ *
+ * XFRM, and rvti without this, encrypts and decrypts an SA's packets on
+ * the CPU that sends or receives them, and one tunnel's packets mostly
+ * arrive on one CPU. This spreads them as WireGuard spreads a peer's: a
+ * packet goes into its SA's queue (the order) and into one ring that
+ * every CPU's crypto worker takes from (the work); when its crypto is
+ * done, the SA's serial work finishes the packets at the head of the SA's
+ * queue whose crypto is done, in the order they came, so that a tunnel
+ * keeps its order on the wire (inside every peer's replay window) and its
+ * inner flows theirs.
+ *
+ * Why not padata, the kernel's facility for this: it hands each packet
+ * to a worker and back to the submitting CPU, two wake-ups and often two
+ * IPIs per packet and direction; here a worker that is running takes the
+ * next packet from the ring without being woken, and one run of the
+ * serial work finishes every packet that is ready, so a busy tunnel pays
+ * for a wake-up per batch rather than per packet. And a packet whose
+ * crypto is done never waits for one CPU in particular: a descheduled
+ * vCPU holds only the packet it is working on.
+ *
+ * Memory is bounded twice: an SA queues at most RVTI_PAR_MAX packets
+ * (the next is dropped before any crypto is spent on it) and the ring
+ * holds RVTI_PAR_RING; a packet the ring has no room for is dropped in
+ * its turn. Both count as the SA's `overload`.
+ */
+
+#include <kunit/visibility.h>
+#include <linux/cpumask.h>
+#include <linux/percpu.h>
+#include <linux/ptr_ring.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+
+#include "esp.h"
+#include "parallel.h"
+#include "sa.h"
+
+/* Crypto requests of every parallel SA waiting for a CPU. */
+#define RVTI_PAR_RING 4096
+
+/* Packets a serial work finishes with bottom halves disabled at once. */
+#define RVTI_PAR_BATCH 64
+
+static struct workqueue_struct *rvti_parallel_wq;
+static struct ptr_ring rvti_parallel_ring;
+static struct work_struct __percpu *rvti_parallel_workers;
+/* The CPU that got this CPU's last packet: round robin from each CPU. */
+static DEFINE_PER_CPU(int, rvti_parallel_last_cpu);
+
+/*
+ * A CPU's crypto worker: takes packets from the ring until it is empty,
+ * so that it is woken once per burst, not once per packet.
+ */
+static void rvti_parallel_crypt_work(struct work_struct *work)
+{
+	struct sk_buff *skb;
+
+	while ((skb = ptr_ring_consume_bh(&rvti_parallel_ring))) {
+		rvti_esp_crypt_queued(skb);
+		cond_resched();
+	}
+}
+
+void rvti_parallel_complete(struct sk_buff *skb, int err)
+{
+	struct rvti_esp_cb *cb = rvti_esp_cb(skb);
+	/* Read now: once the packet is marked done it may be gone. */
+	struct rvti_parallel *par = cb->sa->parallel;
+
+	/*
+	 * The packet holds its SA until it is finished, which may happen on
+	 * another CPU right after the release below; the SA, and @par, are
+	 * freed only after an RCU grace period from then (rvti_sa_put()),
+	 * which this read-side section holds off until the work is queued.
+	 */
+	rcu_read_lock();
+	cb->par_err = err;
+	/* Pairs with the serial work's acquire: the result, and the bytes. */
+	smp_store_release(&cb->parallel, RVTI_PAR_DONE);
+	queue_work(rvti_parallel_wq, &par->serial);
+	rcu_read_unlock();
+}
+EXPORT_SYMBOL_IF_KUNIT(rvti_parallel_complete);
+
+/*
+ * Finishes the packets at the head of the SA's queue whose crypto is
+ * done, in their order, a batch at a time; stops at the first that is
+ * not done: its completion queues this work again.
+ */
+static void rvti_parallel_serial_work(struct work_struct *work)
+{
+	struct rvti_parallel *par = container_of(work, struct rvti_parallel,
+						 serial);
+	struct sk_buff_head ready;
+	struct sk_buff *skb;
+	unsigned int n;
+
+	__skb_queue_head_init(&ready);
+	do {
+		n = 0;
+		spin_lock_bh(&par->queue.lock);
+		/* Acquire: sees the packet as its crypto left it. */
+		while (n < RVTI_PAR_BATCH && (skb = skb_peek(&par->queue)) &&
+		       smp_load_acquire(&rvti_esp_cb(skb)->parallel) ==
+		       RVTI_PAR_DONE) {
+			__skb_unlink(skb, &par->queue);
+			__skb_queue_tail(&ready, skb);
+			n++;
+		}
+		spin_unlock_bh(&par->queue.lock);
+
+		/*
+		 * As the softirq would run them. The last may drop the SA's
+		 * last reference; @par stays until this work has returned
+		 * (rvti_parallel_free() waits for it), and is not touched
+		 * again once the queue is empty.
+		 */
+		local_bh_disable();
+		while ((skb = __skb_dequeue(&ready)))
+			rvti_esp_finish(skb, rvti_esp_cb(skb)->par_err);
+		local_bh_enable();
+		if (n == RVTI_PAR_BATCH)
+			cond_resched();
+	} while (n == RVTI_PAR_BATCH);
+}
+
+/* The next online CPU after the one this CPU chose last. */
+static int rvti_parallel_next_cpu(void)
+{
+	int cpu = cpumask_next(__this_cpu_read(rvti_parallel_last_cpu),
+			       cpu_online_mask);
+
+	if (cpu >= nr_cpu_ids)
+		cpu = cpumask_first(cpu_online_mask);
+	__this_cpu_write(rvti_parallel_last_cpu, cpu);
+	return cpu;
+}
+
+int rvti_parallel_submit(struct rvti_parallel *par, struct sk_buff *skb)
+{
+	int cpu;
+
+	spin_lock_bh(&par->queue.lock);
+	if (skb_queue_len(&par->queue) >= RVTI_PAR_MAX) {
+		spin_unlock_bh(&par->queue.lock);
+		return -ENOBUFS;
+	}
+	/* In the SA's order before a worker can see it. */
+	rvti_esp_cb(skb)->parallel = RVTI_PAR_QUEUED;
+	__skb_queue_tail(&par->queue, skb);
+	spin_unlock_bh(&par->queue.lock);
+
+	if (unlikely(ptr_ring_produce_bh(&rvti_parallel_ring, skb))) {
+		/* Every CPU is behind: dropped in its turn. */
+		rvti_parallel_complete(skb, -ENOBUFS);
+		return 0;
+	}
+	/*
+	 * Round robin: a worker already queued or running takes it anyway,
+	 * and queueing an already queued work is a test of one bit.
+	 */
+	local_bh_disable();
+	cpu = rvti_parallel_next_cpu();
+	local_bh_enable();
+	queue_work_on(cpu, rvti_parallel_wq,
+		      per_cpu_ptr(rvti_parallel_workers, cpu));
+	return 0;
+}
+
+struct rvti_parallel *rvti_parallel_alloc(void)
+{
+	struct rvti_parallel *par = kzalloc(sizeof(*par), GFP_KERNEL_ACCOUNT);
+
+	if (!par)
+		return NULL;
+	skb_queue_head_init(&par->queue);
+	INIT_WORK(&par->serial, rvti_parallel_serial_work);
+	return par;
+}
+EXPORT_SYMBOL_IF_KUNIT(rvti_parallel_alloc);
+
+void rvti_parallel_free(struct rvti_parallel *par)
+{
+	if (!par)
+		return;
+	/* Its last run may still be returning from finishing a packet. */
+	cancel_work_sync(&par->serial);
+	WARN_ON_ONCE(!skb_queue_empty(&par->queue));
+	kfree(par);
+}
+EXPORT_SYMBOL_IF_KUNIT(rvti_parallel_free);
+
+int __init rvti_parallel_init(void)
+{
+	int cpu, ret;
+
+	/*
+	 * Per CPU, so that a worker runs where it was queued; CPU intensive,
+	 * so that a long burst of crypto does not hold up other work items
+	 * of the CPU's pool; with a rescuer, as packets free memory.
+	 */
+	rvti_parallel_wq = alloc_workqueue("rvti-crypt",
+					   WQ_CPU_INTENSIVE | WQ_MEM_RECLAIM, 0);
+	if (!rvti_parallel_wq)
+		return -ENOMEM;
+	ret = ptr_ring_init(&rvti_parallel_ring, RVTI_PAR_RING, GFP_KERNEL);
+	if (ret)
+		goto err_wq;
+	rvti_parallel_workers = alloc_percpu(struct work_struct);
+	if (!rvti_parallel_workers) {
+		ret = -ENOMEM;
+		goto err_ring;
+	}
+	for_each_possible_cpu(cpu)
+		INIT_WORK(per_cpu_ptr(rvti_parallel_workers, cpu),
+			  rvti_parallel_crypt_work);
+	return 0;
+
+err_ring:
+	ptr_ring_cleanup(&rvti_parallel_ring, NULL);
+err_wq:
+	destroy_workqueue(rvti_parallel_wq);
+	return ret;
+}
+
+/* Every SA is gone: every packet was finished, the ring is empty. */
+void rvti_parallel_uninit(void)
+{
+	destroy_workqueue(rvti_parallel_wq);
+	WARN_ON_ONCE(!__ptr_ring_empty(&rvti_parallel_ring));
+	ptr_ring_cleanup(&rvti_parallel_ring, NULL);
+	free_percpu(rvti_parallel_workers);
+}
