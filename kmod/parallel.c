@@ -85,6 +85,12 @@ void rvti_parallel_complete(struct sk_buff *skb, int err)
 }
 EXPORT_SYMBOL_IF_KUNIT(rvti_parallel_complete);
 
+static bool rvti_parallel_ready(struct sk_buff *skb)
+{
+	/* Pairs with the release above: the packet as its crypto left it. */
+	return smp_load_acquire(&rvti_esp_cb(skb)->parallel) == RVTI_PAR_DONE;
+}
+
 /*
  * Finishes the packets at the head of the SA's queue whose crypto is
  * done, in their order, a batch at a time; stops at the first that is
@@ -102,10 +108,8 @@ static void rvti_parallel_serial_work(struct work_struct *work)
 	do {
 		n = 0;
 		spin_lock_bh(&par->queue.lock);
-		/* Acquire: sees the packet as its crypto left it. */
 		while (n < RVTI_PAR_BATCH && (skb = skb_peek(&par->queue)) &&
-		       smp_load_acquire(&rvti_esp_cb(skb)->parallel) ==
-		       RVTI_PAR_DONE) {
+		       rvti_parallel_ready(skb)) {
 			__skb_unlink(skb, &par->queue);
 			__skb_queue_tail(&ready, skb);
 			n++;
