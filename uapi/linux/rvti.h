@@ -251,7 +251,7 @@
  *    RVTI_SA_A_FIRST_USE: NLA_U64, first packet through the SA, 0: none
  *    RVTI_SA_A_LAST_USE: NLA_U64, last packet through the SA, 0: none
  *    RVTI_SA_A_PARALLEL: NLA_U8, 1 when the SA's crypto is spread over
- *                        the CPUs (padata, packets kept in order; module
+ *                        the CPUs (packets kept in order; module
  *                        parameter parallel_crypto), else 0
  *
  * and to the tunnel replies (GET_TUNNEL):
