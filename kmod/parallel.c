@@ -119,8 +119,8 @@ static void rvti_parallel_serial_work(struct work_struct *work)
 		/*
 		 * As the softirq would run them. The last may drop the SA's
 		 * last reference; @par stays until this work has returned
-		 * (rvti_parallel_free() waits for it), and is not touched
-		 * again once the queue is empty.
+		 * (rvti_parallel_free() waits for it), so a full batch may
+		 * still look at the queue once more.
 		 */
 		local_bh_disable();
 		while ((skb = __skb_dequeue(&ready)))
