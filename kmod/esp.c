@@ -73,6 +73,7 @@ static struct rvti_esp_scratch __percpu *rvti_esp_scratch;
  */
 struct rvti_esp_par {
 	struct aead_request *req;	/* its data is the skb */
+	struct sk_buff *next;		/* the next packet of its chain */
 	bool encrypt;
 };
 
@@ -227,6 +228,11 @@ void rvti_esp_finish(struct sk_buff *skb, int err)
 	cb->done(skb, err);
 }
 
+struct sk_buff **rvti_esp_par_next(struct sk_buff *skb)
+{
+	return &rvti_esp_par(rvti_esp_cb(skb)->tmp)->next;
+}
+
 /* A CPU's crypto worker runs a parallel request (parallel.c). */
 void rvti_esp_crypt_queued(struct sk_buff *skb)
 {
@@ -331,6 +337,7 @@ static int rvti_esp_crypt(struct rvti_sa *sa, struct sk_buff *skb,
 		struct rvti_esp_par *par = rvti_esp_par(cb->tmp);
 
 		par->req = req;
+		par->next = NULL;
 		par->encrypt = encrypt;
 		err = rvti_parallel_submit(sa->parallel, skb);
 		if (!err)

@@ -51,6 +51,11 @@ void rvti_esp_uninit(void);
 void rvti_esp_finish(struct sk_buff *skb, int err);
 /* Runs the request of a packet queued for parallel crypto (parallel.c). */
 void rvti_esp_crypt_queued(struct sk_buff *skb);
+/*
+ * Where a packet queued for parallel crypto keeps the next packet of the
+ * chain it is handed to a worker in (parallel.c): in its request block.
+ */
+struct sk_buff **rvti_esp_par_next(struct sk_buff *skb);
 
 void rvti_esp_fill_trailer(u8 *tail, unsigned int pad_len, u8 next_hdr);
 bool rvti_esp_pad_ok(const u8 *pad, unsigned int pad_len);

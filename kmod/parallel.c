@@ -21,6 +21,12 @@
  * crypto is done never waits for one CPU in particular: a descheduled
  * vCPU holds only the packet it is working on.
  *
+ * A transmitted GSO packet becomes tens of ESP packets at once; they go
+ * to the ring as one chain (rvti_parallel_plug()), as WireGuard hands a
+ * peer's staged packets to its workers, so that one worker encrypts them
+ * all for one ring operation and one kick: the per-packet cost of the
+ * hand-off is what one TCP flow's throughput on two CPUs is limited by.
+ *
  * Memory is bounded twice: an SA queues at most RVTI_PAR_MAX packets
  * (the next is dropped before any crypto is spent on it) and the ring
  * holds RVTI_PAR_RING; a packet the ring has no room for is dropped in
@@ -44,6 +50,9 @@
 /* Packets a serial work finishes with bottom halves disabled at once. */
 #define RVTI_PAR_BATCH 64
 
+/* Packets a plug hands to one worker at most: a 64 KB GSO packet's. */
+#define RVTI_PAR_CHAIN 64
+
 static struct workqueue_struct *rvti_parallel_wq;
 static struct ptr_ring rvti_parallel_ring;
 static struct work_struct __percpu *rvti_parallel_workers;
@@ -51,15 +60,35 @@ static struct work_struct __percpu *rvti_parallel_workers;
 static DEFINE_PER_CPU(int, rvti_parallel_last_cpu);
 
 /*
- * A CPU's crypto worker: takes packets from the ring until it is empty,
+ * The chain a CPU is collecting while it is plugged (bottom halves
+ * disabled from rvti_parallel_plug() to rvti_parallel_unplug()).
+ */
+struct rvti_parallel_plug {
+	struct sk_buff *head;
+	struct sk_buff **tail;
+	unsigned int len;
+	bool on;
+};
+
+static DEFINE_PER_CPU(struct rvti_parallel_plug, rvti_parallel_plugs);
+
+/*
+ * A CPU's crypto worker: takes chains from the ring until it is empty,
  * so that it is woken once per burst, not once per packet.
  */
 static void rvti_parallel_crypt_work(struct work_struct *work)
 {
-	struct sk_buff *skb;
+	struct sk_buff *skb, *next;
 
 	while ((skb = ptr_ring_consume_bh(&rvti_parallel_ring))) {
-		rvti_esp_crypt_queued(skb);
+		do {
+			/*
+			 * Read first: once its crypto is done the packet
+			 * may be finished, and freed, on another CPU.
+			 */
+			next = *rvti_esp_par_next(skb);
+			rvti_esp_crypt_queued(skb);
+		} while ((skb = next));
 		cond_resched();
 	}
 }
@@ -143,9 +172,35 @@ static int rvti_parallel_next_cpu(void)
 	return cpu;
 }
 
+/* Hands a chain of queued packets to a CPU's crypto worker. */
+static void rvti_parallel_push(struct sk_buff *chain)
+{
+	struct sk_buff *skb, *next;
+	int cpu;
+
+	if (unlikely(ptr_ring_produce_bh(&rvti_parallel_ring, chain))) {
+		/* Every CPU is behind: each is dropped in its turn. */
+		for (skb = chain; skb; skb = next) {
+			next = *rvti_esp_par_next(skb);
+			rvti_parallel_complete(skb, -ENOBUFS);
+		}
+		return;
+	}
+	/*
+	 * Round robin: a worker already queued or running takes it anyway,
+	 * and queueing an already queued work is a test of one bit.
+	 */
+	local_bh_disable();
+	cpu = rvti_parallel_next_cpu();
+	local_bh_enable();
+	queue_work_on(cpu, rvti_parallel_wq,
+		      per_cpu_ptr(rvti_parallel_workers, cpu));
+}
+
 int rvti_parallel_submit(struct rvti_parallel *par, struct sk_buff *skb)
 {
-	int cpu;
+	struct rvti_parallel_plug *plug;
+	struct sk_buff *chain = NULL;
 
 	spin_lock_bh(&par->queue.lock);
 	if (skb_queue_len(&par->queue) >= RVTI_PAR_MAX) {
@@ -157,22 +212,52 @@ int rvti_parallel_submit(struct rvti_parallel *par, struct sk_buff *skb)
 	__skb_queue_tail(&par->queue, skb);
 	spin_unlock_bh(&par->queue.lock);
 
-	if (unlikely(ptr_ring_produce_bh(&rvti_parallel_ring, skb))) {
-		/* Every CPU is behind: dropped in its turn. */
-		rvti_parallel_complete(skb, -ENOBUFS);
-		return 0;
-	}
-	/*
-	 * Round robin: a worker already queued or running takes it anyway,
-	 * and queueing an already queued work is a test of one bit.
-	 */
 	local_bh_disable();
-	cpu = rvti_parallel_next_cpu();
+	plug = this_cpu_ptr(&rvti_parallel_plugs);
+	if (!plug->on) {
+		chain = skb;
+	} else {
+		*plug->tail = skb;
+		plug->tail = rvti_esp_par_next(skb);
+		if (++plug->len == RVTI_PAR_CHAIN) {
+			chain = plug->head;
+			plug->head = NULL;
+			plug->tail = &plug->head;
+			plug->len = 0;
+		}
+	}
 	local_bh_enable();
-	queue_work_on(cpu, rvti_parallel_wq,
-		      per_cpu_ptr(rvti_parallel_workers, cpu));
+	if (chain)
+		rvti_parallel_push(chain);
 	return 0;
 }
+
+bool rvti_parallel_plug(void)
+{
+	struct rvti_parallel_plug *plug = this_cpu_ptr(&rvti_parallel_plugs);
+
+	lockdep_assert_in_softirq();
+	/* A packet sent from inside a plugged send joins the outer chain. */
+	if (plug->on)
+		return false;
+	plug->on = true;
+	plug->head = NULL;
+	plug->tail = &plug->head;
+	plug->len = 0;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(rvti_parallel_plug);
+
+void rvti_parallel_unplug(void)
+{
+	struct rvti_parallel_plug *plug = this_cpu_ptr(&rvti_parallel_plugs);
+
+	lockdep_assert_in_softirq();
+	plug->on = false;
+	if (plug->head)
+		rvti_parallel_push(plug->head);
+}
+EXPORT_SYMBOL_IF_KUNIT(rvti_parallel_unplug);
 
 struct rvti_parallel *rvti_parallel_alloc(void)
 {

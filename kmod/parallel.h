@@ -49,6 +49,17 @@ void rvti_parallel_free(struct rvti_parallel *par);
  */
 int rvti_parallel_submit(struct rvti_parallel *par, struct sk_buff *skb);
 
+/*
+ * Between the two, with bottom halves disabled, the packets this CPU
+ * submits (to any SA) go to the crypto workers as chains of up to 64, a
+ * chain to one worker, when the plug is removed or the chain is full:
+ * for the segments of one GSO packet. rvti_parallel_plug() returns false,
+ * and the caller must not unplug, when this CPU is plugged already (a
+ * packet sent from inside a plugged send): its packets join that chain.
+ */
+bool rvti_parallel_plug(void);
+void rvti_parallel_unplug(void);
+
 /* The crypto of a queued @skb completed with @err (any context). */
 void rvti_parallel_complete(struct sk_buff *skb, int err);
 

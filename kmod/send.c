@@ -27,6 +27,7 @@
 #include "device.h"
 #include "event.h"
 #include "esp.h"
+#include "parallel.h"
 #include "policy.h"
 #include "sa.h"
 #include "send.h"
@@ -424,6 +425,7 @@ static int rvti_xmit_fragment(struct net *net, struct sock *sk,
 netdev_tx_t rvti_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct sk_buff *segs, *next;
+	bool plugged;
 
 	if (!skb_is_gso(skb)) {
 		rvti_xmit_one(skb, true);
@@ -437,9 +439,16 @@ netdev_tx_t rvti_xmit(struct sk_buff *skb, struct net_device *dev)
 		return NETDEV_TX_OK;
 	}
 	consume_skb(skb);
+	/*
+	 * With parallel crypto the segments go to one worker as a chain
+	 * (parallel.c); each is in its SA's queue, in order, already.
+	 */
+	plugged = rvti_parallel_plug();
 	skb_list_walk_safe(segs, skb, next) {
 		skb_mark_not_on_list(skb);
 		rvti_xmit_one(skb, true);
 	}
+	if (plugged)
+		rvti_parallel_unplug();
 	return NETDEV_TX_OK;
 }

@@ -2,7 +2,7 @@
 /*
  * KUnit: ESP trailer construction and validation (RFC 4303 section 2.4);
  * decryption in place of a packet in pages, and of a shared one; the bound
- * on an SA's parallel queue and the order it keeps.
+ * on an SA's parallel queue and the order it keeps, also for a chain.
  */
 
 #include <kunit/test.h>
@@ -357,6 +357,79 @@ static void rvti_esp_test_parallel_order(struct kunit *test)
 	crypto_free_aead(sa->aead);
 }
 
+/* Packets of the chain test: finished in order, the last completes. */
+#define RVTI_ESP_TEST_CHAIN 5
+
+static void rvti_esp_test_chain_done(struct sk_buff *skb, int err)
+{
+	if (err || skb->priority != rvti_esp_test_next)
+		rvti_esp_test_misorder++;
+	/* Decrypted: the trailer names the inner IPv4 packet. */
+	else if (rvti_rx_strip_trailer(rvti_esp_cb(skb)->sa, skb) != IPPROTO_IPIP)
+		rvti_esp_test_misorder++;
+	if (++rvti_esp_test_next == RVTI_ESP_TEST_CHAIN)
+		complete(&rvti_esp_test_completion);
+	kfree_skb(skb);
+}
+
+/*
+ * The packets a plugged CPU submits (a GSO packet's segments) go to a
+ * worker as one chain, only when the plug is removed: until then none
+ * has been decrypted (on two CPUs the other's worker would have had the
+ * time). Then all are finished, in the order they were submitted. A
+ * nested plug is refused and its packets join the outer chain.
+ */
+static void rvti_esp_test_parallel_chain(struct kunit *test)
+{
+	struct sk_buff *esp, *skbs[RVTI_ESP_TEST_CHAIN];
+	struct rvti_parallel *par;
+	struct rvti_sa *sa;
+	bool plugged, nested;
+	int i, ret;
+
+	sa = rvti_esp_test_sa(test);
+	esp = rvti_esp_test_packet(test, sa, 1000);
+	par = rvti_parallel_alloc();
+	KUNIT_ASSERT_NOT_NULL(test, par);
+	sa->parallel = par;
+	for (i = 0; i < RVTI_ESP_TEST_CHAIN; i++) {
+		skbs[i] = skb_copy(esp, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, skbs[i]);
+		skbs[i]->priority = i;
+	}
+	rvti_esp_test_next = 0;
+	rvti_esp_test_misorder = 0;
+	reinit_completion(&rvti_esp_test_completion);
+
+	local_bh_disable();
+	plugged = rvti_parallel_plug();
+	nested = rvti_parallel_plug();
+	for (i = 0; i < RVTI_ESP_TEST_CHAIN; i++) {
+		ret = rvti_esp_decrypt(sa, skbs[i], 7, rvti_esp_test_chain_done);
+		KUNIT_EXPECT_EQ(test, ret, -EINPROGRESS);
+	}
+	mdelay(50);
+	for (i = 0; i < RVTI_ESP_TEST_CHAIN; i++)
+		KUNIT_EXPECT_EQ(test, rvti_esp_cb(skbs[i])->parallel,
+				RVTI_PAR_QUEUED);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&par->queue), RVTI_ESP_TEST_CHAIN);
+	if (plugged)
+		rvti_parallel_unplug();
+	local_bh_enable();
+	KUNIT_EXPECT_TRUE(test, plugged);
+	KUNIT_EXPECT_FALSE(test, nested);
+
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&rvti_esp_test_completion,
+							  10 * HZ), 0UL);
+	KUNIT_EXPECT_EQ(test, rvti_esp_test_misorder, 0);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&par->queue), 0);
+
+	synchronize_rcu();
+	rvti_parallel_free(par);
+	kfree_skb(esp);
+	crypto_free_aead(sa->aead);
+}
+
 static struct kunit_case rvti_esp_test_cases[] = {
 	KUNIT_CASE(rvti_esp_test_pad_len),
 	KUNIT_CASE(rvti_esp_test_trailer),
@@ -364,6 +437,7 @@ static struct kunit_case rvti_esp_test_cases[] = {
 	KUNIT_CASE(rvti_esp_test_seq_exhausted),
 	KUNIT_CASE(rvti_esp_test_decrypt_paged),
 	KUNIT_CASE(rvti_esp_test_parallel_order),
+	KUNIT_CASE(rvti_esp_test_parallel_chain),
 	{}
 };
 
