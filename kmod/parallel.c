@@ -44,7 +44,7 @@
 #include "parallel.h"
 #include "sa.h"
 
-/* Crypto requests of every parallel SA waiting for a CPU. */
+/* Packets, and chains of them, of every parallel SA waiting for a CPU. */
 #define RVTI_PAR_RING 4096
 
 /* Packets a serial work finishes with bottom halves disabled at once. */
