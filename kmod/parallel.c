@@ -24,8 +24,8 @@
  * A transmitted GSO packet becomes tens of ESP packets at once; they go
  * to the ring as one chain (rvti_parallel_plug()), as WireGuard hands a
  * peer's staged packets to its workers, so that one worker encrypts them
- * all for one ring operation and one kick: the per-packet cost of the
- * hand-off is what one TCP flow's throughput on two CPUs is limited by.
+ * all for one ring operation and one kick rather than one per packet
+ * (measured: one TCP flow's 2-CPU scaling 1.44 -> 1.60, ChaCha20).
  *
  * Memory is bounded twice: an SA queues at most RVTI_PAR_MAX packets
  * (the next is dropped before any crypto is spent on it) and the ring
@@ -71,6 +71,17 @@ struct rvti_parallel_plug {
 };
 
 static DEFINE_PER_CPU(struct rvti_parallel_plug, rvti_parallel_plugs);
+
+/* Empties @plug and returns the chain it held. */
+static struct sk_buff *rvti_parallel_plug_take(struct rvti_parallel_plug *plug)
+{
+	struct sk_buff *chain = plug->head;
+
+	plug->head = NULL;
+	plug->tail = &plug->head;
+	plug->len = 0;
+	return chain;
+}
 
 /*
  * A CPU's crypto worker: takes chains from the ring until it is empty,
@@ -172,13 +183,17 @@ static int rvti_parallel_next_cpu(void)
 	return cpu;
 }
 
-/* Hands a chain of queued packets to a CPU's crypto worker. */
+/*
+ * Hands a chain of queued packets to a CPU's crypto worker; bottom halves
+ * are disabled (the ring's producer lock, this CPU's round robin).
+ */
 static void rvti_parallel_push(struct sk_buff *chain)
 {
 	struct sk_buff *skb, *next;
 	int cpu;
 
-	if (unlikely(ptr_ring_produce_bh(&rvti_parallel_ring, chain))) {
+	lockdep_assert_in_softirq();
+	if (unlikely(ptr_ring_produce(&rvti_parallel_ring, chain))) {
 		/* Every CPU is behind: each is dropped in its turn. */
 		for (skb = chain; skb; skb = next) {
 			next = *rvti_esp_par_next(skb);
@@ -190,9 +205,7 @@ static void rvti_parallel_push(struct sk_buff *chain)
 	 * Round robin: a worker already queued or running takes it anyway,
 	 * and queueing an already queued work is a test of one bit.
 	 */
-	local_bh_disable();
 	cpu = rvti_parallel_next_cpu();
-	local_bh_enable();
 	queue_work_on(cpu, rvti_parallel_wq,
 		      per_cpu_ptr(rvti_parallel_workers, cpu));
 }
@@ -200,7 +213,6 @@ static void rvti_parallel_push(struct sk_buff *chain)
 int rvti_parallel_submit(struct rvti_parallel *par, struct sk_buff *skb)
 {
 	struct rvti_parallel_plug *plug;
-	struct sk_buff *chain = NULL;
 
 	spin_lock_bh(&par->queue.lock);
 	if (skb_queue_len(&par->queue) >= RVTI_PAR_MAX) {
@@ -215,20 +227,14 @@ int rvti_parallel_submit(struct rvti_parallel *par, struct sk_buff *skb)
 	local_bh_disable();
 	plug = this_cpu_ptr(&rvti_parallel_plugs);
 	if (!plug->on) {
-		chain = skb;
+		rvti_parallel_push(skb);
 	} else {
 		*plug->tail = skb;
 		plug->tail = rvti_esp_par_next(skb);
-		if (++plug->len == RVTI_PAR_CHAIN) {
-			chain = plug->head;
-			plug->head = NULL;
-			plug->tail = &plug->head;
-			plug->len = 0;
-		}
+		if (++plug->len == RVTI_PAR_CHAIN)
+			rvti_parallel_push(rvti_parallel_plug_take(plug));
 	}
 	local_bh_enable();
-	if (chain)
-		rvti_parallel_push(chain);
 	return 0;
 }
 
@@ -241,9 +247,7 @@ bool rvti_parallel_plug(void)
 	if (plug->on)
 		return false;
 	plug->on = true;
-	plug->head = NULL;
-	plug->tail = &plug->head;
-	plug->len = 0;
+	rvti_parallel_plug_take(plug);
 	return true;
 }
 EXPORT_SYMBOL_IF_KUNIT(rvti_parallel_plug);
@@ -251,11 +255,13 @@ EXPORT_SYMBOL_IF_KUNIT(rvti_parallel_plug);
 void rvti_parallel_unplug(void)
 {
 	struct rvti_parallel_plug *plug = this_cpu_ptr(&rvti_parallel_plugs);
+	struct sk_buff *chain;
 
 	lockdep_assert_in_softirq();
 	plug->on = false;
-	if (plug->head)
-		rvti_parallel_push(plug->head);
+	chain = rvti_parallel_plug_take(plug);
+	if (chain)
+		rvti_parallel_push(chain);
 }
 EXPORT_SYMBOL_IF_KUNIT(rvti_parallel_unplug);
 
