@@ -43,13 +43,18 @@ static int rvti_stop(struct net_device *dev)
 static int rvti_dev_init(struct net_device *dev)
 {
 	struct rvti_device *rvti = netdev_priv(dev);
+	int ret;
 
 	rvti->dev = dev;
 	mutex_init(&rvti->conf_lock);
 	INIT_LIST_HEAD(&rvti->list);
 	INIT_LIST_HEAD(&rvti->sas);
 	rvti_prefix_table_init(&rvti->prefixes, &rvti->conf_lock);
-	return gro_cells_init(&rvti->gro_cells, dev);
+	rvti_parallel_rx_init(&rvti->rx, dev);
+	ret = gro_cells_init(&rvti->gro_cells, dev);
+	if (ret)
+		rvti_parallel_rx_uninit(&rvti->rx);
+	return ret;
 }
 
 static void rvti_dev_uninit(struct net_device *dev)
@@ -113,10 +118,15 @@ void rvti_endpoints_free_rcu(struct rvti_endpoints *ep)
 }
 EXPORT_SYMBOL_IF_KUNIT(rvti_endpoints_free_rcu);
 
+/*
+ * After the last reference: the last packet of a parallel SA, which held
+ * the device, has been finished, and with it its NAPI's work.
+ */
 static void rvti_dev_free(struct net_device *dev)
 {
 	struct rvti_device *rvti = netdev_priv(dev);
 
+	rvti_parallel_rx_uninit(&rvti->rx);
 	mutex_destroy(&rvti->conf_lock);
 }
 

@@ -234,16 +234,12 @@ struct sk_buff **rvti_esp_par_next(struct sk_buff *skb)
 }
 
 /* A CPU's crypto worker runs a parallel request (parallel.c). */
-void rvti_esp_crypt_queued(struct sk_buff *skb)
+int rvti_esp_crypt_queued(struct sk_buff *skb)
 {
 	struct rvti_esp_par *par = rvti_esp_par(rvti_esp_cb(skb)->tmp);
-	int err;
 
-	err = par->encrypt ? crypto_aead_encrypt(par->req) :
-			     crypto_aead_decrypt(par->req);
-	/* An asynchronous transform's completion reports it. */
-	if (err != -EINPROGRESS)
-		rvti_parallel_complete(skb, err);
+	return par->encrypt ? crypto_aead_encrypt(par->req) :
+			      crypto_aead_decrypt(par->req);
 }
 
 static void rvti_esp_crypto_done(struct crypto_async_request *req, int err)

@@ -49,8 +49,11 @@ void rvti_esp_uninit(void);
  * frees the request and runs the packet's @done.
  */
 void rvti_esp_finish(struct sk_buff *skb, int err);
-/* Runs the request of a packet queued for parallel crypto (parallel.c). */
-void rvti_esp_crypt_queued(struct sk_buff *skb);
+/*
+ * Runs the request of a packet queued for parallel crypto (parallel.c):
+ * its result, or -EINPROGRESS if rvti_parallel_complete() will report it.
+ */
+int rvti_esp_crypt_queued(struct sk_buff *skb);
 /*
  * Where a packet queued for parallel crypto keeps the next packet of the
  * chain it is handed to a worker in (parallel.c): in its request block.

@@ -53,6 +53,13 @@
 /* Packets a plug hands to one worker at most: a 64 KB GSO packet's. */
 #define RVTI_PAR_CHAIN 64
 
+/*
+ * Packets of one inbound SA a worker marks done before it kicks the
+ * device's NAPI: the batch a poll finishes and GRO merges, as a NIC
+ * interrupts once for several packets.
+ */
+#define RVTI_PAR_KICK 32
+
 static struct workqueue_struct *rvti_parallel_wq;
 static struct ptr_ring rvti_parallel_ring;
 static struct work_struct __percpu *rvti_parallel_workers;
@@ -83,13 +90,100 @@ static struct sk_buff *rvti_parallel_plug_take(struct rvti_parallel_plug *plug)
 	return chain;
 }
 
+static void rvti_parallel_mark_done(struct rvti_esp_cb *cb, int err)
+{
+	cb->par_err = err;
+	/* Pairs with rvti_parallel_ready(): the result, and the bytes. */
+	smp_store_release(&cb->parallel, RVTI_PAR_DONE);
+}
+
+/*
+ * What a listing of an inbound SA on its device's NAPI holds: the SA
+ * (and with it @par) and the device (and with it the NAPI), from before
+ * the packet that lists it is marked done, after which it may be finished
+ * and gone, until the poll has finished what is ready.
+ */
+static void rvti_parallel_rx_hold(struct rvti_parallel *par)
+{
+	rvti_sa_hold(par->sa);
+	dev_hold(par->rx->napi.dev);
+}
+
+static void rvti_parallel_rx_put(struct rvti_parallel *par)
+{
+	struct net_device *dev = par->rx->napi.dev;
+
+	/* @par goes with the SA, an RCU grace period after this at least. */
+	rvti_sa_put(par->sa);
+	dev_put(dev);
+}
+
+/*
+ * Lists @par, with the references the caller took, on its device's NAPI
+ * and schedules it; with bottom halves disabled, so that the poll runs
+ * when they are enabled again, here, unless another CPU runs it already
+ * (and then takes these packets too). Scheduled under the list's lock:
+ * a poll cannot finish @par, drop the references, and let the device go
+ * before the NAPI is scheduled.
+ */
+static void rvti_parallel_rx_kick(struct rvti_parallel *par)
+{
+	struct rvti_parallel_rx *rx = par->rx;
+	bool listed;
+
+	local_bh_disable();
+	spin_lock(&rx->lock);
+	listed = par->listed;
+	if (!listed) {
+		list_add_tail(&par->rx_node, &rx->ready);
+		par->listed = true;
+		napi_schedule(&rx->napi);
+	}
+	spin_unlock(&rx->lock);
+	local_bh_enable();
+	/*
+	 * Listed already, and so scheduled: the poll that takes it off the
+	 * list sees these packets done (they were marked before the lock).
+	 */
+	if (listed)
+		rvti_parallel_rx_put(par);
+}
+
+/*
+ * A worker's packet whose crypto is done. An inbound SA's are marked
+ * done at once but its NAPI is kicked once for the packets of that SA the
+ * worker did in a row (@kick holds the SA and its device meanwhile), so
+ * that the poll finishes them as one batch, which GRO can merge.
+ */
+static void rvti_parallel_worker_done(struct sk_buff *skb, int err,
+				      struct rvti_parallel **kick)
+{
+	struct rvti_esp_cb *cb = rvti_esp_cb(skb);
+	struct rvti_parallel *par = cb->sa->parallel;
+
+	if (!par->rx) {
+		rvti_parallel_complete(skb, err);
+		return;
+	}
+	if (*kick != par) {
+		if (*kick)
+			rvti_parallel_rx_kick(*kick);
+		rvti_parallel_rx_hold(par);
+		*kick = par;
+	}
+	rvti_parallel_mark_done(cb, err);
+}
+
 /*
  * A CPU's crypto worker: takes chains from the ring until it is empty,
  * so that it is woken once per burst, not once per packet.
  */
 static void rvti_parallel_crypt_work(struct work_struct *work)
 {
+	struct rvti_parallel *kick = NULL;
 	struct sk_buff *skb, *next;
+	unsigned int n = 0;
+	int err;
 
 	while ((skb = ptr_ring_consume_bh(&rvti_parallel_ring))) {
 		do {
@@ -98,10 +192,22 @@ static void rvti_parallel_crypt_work(struct work_struct *work)
 			 * may be finished, and freed, on another CPU.
 			 */
 			next = *rvti_esp_par_next(skb);
-			rvti_esp_crypt_queued(skb);
+			err = rvti_esp_crypt_queued(skb);
+			/* An asynchronous transform's completion reports it. */
+			if (err != -EINPROGRESS) {
+				rvti_parallel_worker_done(skb, err, &kick);
+				n++;
+			}
 		} while ((skb = next));
+		if (kick && (n >= RVTI_PAR_KICK || need_resched())) {
+			rvti_parallel_rx_kick(kick);
+			kick = NULL;
+			n = 0;
+		}
 		cond_resched();
 	}
+	if (kick)
+		rvti_parallel_rx_kick(kick);
 }
 
 void rvti_parallel_complete(struct sk_buff *skb, int err)
@@ -110,6 +216,12 @@ void rvti_parallel_complete(struct sk_buff *skb, int err)
 	/* Read now: once the packet is marked done it may be gone. */
 	struct rvti_parallel *par = cb->sa->parallel;
 
+	if (par->rx) {
+		rvti_parallel_rx_hold(par);
+		rvti_parallel_mark_done(cb, err);
+		rvti_parallel_rx_kick(par);
+		return;
+	}
 	/*
 	 * The packet holds its SA until it is finished, which may happen on
 	 * another CPU right after the release below; the SA, and @par, are
@@ -117,9 +229,7 @@ void rvti_parallel_complete(struct sk_buff *skb, int err)
 	 * which this read-side section holds off until the work is queued.
 	 */
 	rcu_read_lock();
-	cb->par_err = err;
-	/* Pairs with the serial work's acquire: the result, and the bytes. */
-	smp_store_release(&cb->parallel, RVTI_PAR_DONE);
+	rvti_parallel_mark_done(cb, err);
 	queue_work(rvti_parallel_wq, &par->serial);
 	rcu_read_unlock();
 }
@@ -129,6 +239,28 @@ static bool rvti_parallel_ready(struct sk_buff *skb)
 {
 	/* Pairs with the release above: the packet as its crypto left it. */
 	return smp_load_acquire(&rvti_esp_cb(skb)->parallel) == RVTI_PAR_DONE;
+}
+
+/*
+ * Takes up to @limit packets at the head of @par's queue whose crypto is
+ * done, in their order, into @ready; returns how many.
+ */
+static unsigned int rvti_parallel_take(struct rvti_parallel *par,
+				       struct sk_buff_head *ready,
+				       unsigned int limit)
+{
+	struct sk_buff *skb;
+	unsigned int n = 0;
+
+	spin_lock_bh(&par->queue.lock);
+	while (n < limit && (skb = skb_peek(&par->queue)) &&
+	       rvti_parallel_ready(skb)) {
+		__skb_unlink(skb, &par->queue);
+		__skb_queue_tail(ready, skb);
+		n++;
+	}
+	spin_unlock_bh(&par->queue.lock);
+	return n;
 }
 
 /*
@@ -146,16 +278,7 @@ static void rvti_parallel_serial_work(struct work_struct *work)
 
 	__skb_queue_head_init(&ready);
 	do {
-		n = 0;
-		spin_lock_bh(&par->queue.lock);
-		while (n < RVTI_PAR_BATCH && (skb = skb_peek(&par->queue)) &&
-		       rvti_parallel_ready(skb)) {
-			__skb_unlink(skb, &par->queue);
-			__skb_queue_tail(&ready, skb);
-			n++;
-		}
-		spin_unlock_bh(&par->queue.lock);
-
+		n = rvti_parallel_take(par, &ready, RVTI_PAR_BATCH);
 		/*
 		 * As the softirq would run them. The last may drop the SA's
 		 * last reference; @par stays until this work has returned
@@ -169,6 +292,61 @@ static void rvti_parallel_serial_work(struct work_struct *work)
 		if (n == RVTI_PAR_BATCH)
 			cond_resched();
 	} while (n == RVTI_PAR_BATCH);
+}
+
+/*
+ * A device's NAPI poll: finishes, in order, the ready packets of the
+ * inbound SAs listed, up to @budget, and hands them to GRO here
+ * (rvti_rx_done() sees RVTI_PAR_NAPI) rather than through the device's
+ * gro_cells, which would schedule a NAPI once more. An SA still listed
+ * when the budget is spent goes back to the end of the list.
+ */
+static int rvti_parallel_rx_poll(struct napi_struct *napi, int budget)
+{
+	struct rvti_parallel_rx *rx = container_of(napi, struct rvti_parallel_rx,
+						   napi);
+	struct rvti_parallel *par;
+	struct sk_buff_head ready;
+	struct sk_buff *skb;
+	bool relisted;
+	int done = 0;
+
+	__skb_queue_head_init(&ready);
+	while (done < budget) {
+		spin_lock(&rx->lock);
+		par = list_first_entry_or_null(&rx->ready, struct rvti_parallel,
+					       rx_node);
+		if (par) {
+			list_del(&par->rx_node);
+			par->listed = false;
+		}
+		spin_unlock(&rx->lock);
+		if (!par)
+			break;
+
+		done += rvti_parallel_take(par, &ready, budget - done);
+		while ((skb = __skb_dequeue(&ready))) {
+			rvti_esp_cb(skb)->parallel = RVTI_PAR_NAPI;
+			rvti_esp_finish(skb, rvti_esp_cb(skb)->par_err);
+		}
+
+		/* Maybe more are ready: for the next poll, with the refs. */
+		relisted = false;
+		if (done == budget) {
+			spin_lock(&rx->lock);
+			if (!par->listed) {
+				list_add_tail(&par->rx_node, &rx->ready);
+				par->listed = true;
+				relisted = true;
+			}
+			spin_unlock(&rx->lock);
+		}
+		if (!relisted)
+			rvti_parallel_rx_put(par);
+	}
+	if (done < budget)
+		napi_complete_done(napi, done);
+	return done;
 }
 
 /* The next online CPU after the one this CPU chose last. */
@@ -284,9 +462,37 @@ void rvti_parallel_free(struct rvti_parallel *par)
 	/* Its last run may still be returning from finishing a packet. */
 	cancel_work_sync(&par->serial);
 	WARN_ON_ONCE(!skb_queue_empty(&par->queue));
+	/* A listing holds the SA. */
+	WARN_ON_ONCE(par->listed);
 	kfree(par);
 }
 EXPORT_SYMBOL_IF_KUNIT(rvti_parallel_free);
+
+void rvti_parallel_set_rx(struct rvti_parallel *par,
+			  struct rvti_parallel_rx *rx, struct rvti_sa *sa)
+{
+	par->sa = sa;
+	par->rx = rx;
+}
+EXPORT_SYMBOL_IF_KUNIT(rvti_parallel_set_rx);
+
+void rvti_parallel_rx_init(struct rvti_parallel_rx *rx, struct net_device *dev)
+{
+	spin_lock_init(&rx->lock);
+	INIT_LIST_HEAD(&rx->ready);
+	netif_napi_add(dev, &rx->napi, rvti_parallel_rx_poll);
+	napi_enable(&rx->napi);
+}
+EXPORT_SYMBOL_IF_KUNIT(rvti_parallel_rx_init);
+
+void rvti_parallel_rx_uninit(struct rvti_parallel_rx *rx)
+{
+	/* Waits for a poll; every listing held the device: none is left. */
+	napi_disable(&rx->napi);
+	WARN_ON_ONCE(!list_empty(&rx->ready));
+	netif_napi_del(&rx->napi);
+}
+EXPORT_SYMBOL_IF_KUNIT(rvti_parallel_rx_uninit);
 
 int __init rvti_parallel_init(void)
 {

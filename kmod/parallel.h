@@ -2,8 +2,25 @@
 #ifndef _RVTI_PARALLEL_H
 #define _RVTI_PARALLEL_H
 
+#include <linux/list.h>
+#include <linux/netdevice.h>
 #include <linux/skbuff.h>
+#include <linux/spinlock.h>
 #include <linux/workqueue.h>
+
+struct rvti_sa;
+
+/*
+ * Where a device's inbound parallel SAs finish their packets: the
+ * device's NAPI context, as WireGuard finishes a peer's (parallel.c).
+ */
+struct rvti_parallel_rx {
+	struct napi_struct napi;
+	/* Protects @ready and each listed rvti_parallel's listing. */
+	spinlock_t lock;
+	/* rvti_parallel with packets whose crypto is done. */
+	struct list_head ready;
+};
 
 /*
  * One SA's parallel crypto (parallel.c): its packets in the order they
@@ -15,6 +32,18 @@ struct rvti_parallel {
 	struct sk_buff_head queue;
 	/* Finishes the packets at the head whose crypto is done. */
 	struct work_struct serial;
+	/*
+	 * An inbound SA's device NAPI, which finishes its packets instead
+	 * of @serial; set before the SA can receive, never changed.
+	 */
+	struct rvti_parallel_rx *rx;
+	struct rvti_sa *sa;		/* whose packets @rx finishes */
+	/*
+	 * On @rx's list, under its lock; the listing holds a reference to
+	 * @sa and to @rx's device.
+	 */
+	struct list_head rx_node;
+	bool listed;
 };
 
 /* rvti_esp_cb.parallel */
@@ -22,6 +51,7 @@ enum {
 	RVTI_PAR_NONE,		/* crypto on the caller's CPU */
 	RVTI_PAR_QUEUED,	/* in its SA's queue, crypto pending */
 	RVTI_PAR_DONE,		/* crypto done, par_err is its result */
+	RVTI_PAR_NAPI,		/* being finished in its device's NAPI poll */
 };
 
 /*
@@ -60,7 +90,25 @@ int rvti_parallel_submit(struct rvti_parallel *par, struct sk_buff *skb);
 bool rvti_parallel_plug(void);
 void rvti_parallel_unplug(void);
 
-/* The crypto of a queued @skb completed with @err (any context). */
+/*
+ * The crypto of a queued @skb completed with @err (process or softirq
+ * context, as the crypto API's callbacks run).
+ */
 void rvti_parallel_complete(struct sk_buff *skb, int err);
+
+/*
+ * A device's receive NAPI (ndo_init) and its end (the device's destructor:
+ * after the last packet, which held the device, was finished).
+ */
+void rvti_parallel_rx_init(struct rvti_parallel_rx *rx, struct net_device *dev);
+void rvti_parallel_rx_uninit(struct rvti_parallel_rx *rx);
+/*
+ * From now on the packets of @par, the parallel crypto of the inbound SA
+ * @sa, are finished in @rx's NAPI poll, where rvti_esp_finish() runs with
+ * the packet's rvti_esp_cb.parallel at RVTI_PAR_NAPI. Before @sa can
+ * receive a packet.
+ */
+void rvti_parallel_set_rx(struct rvti_parallel *par,
+			  struct rvti_parallel_rx *rx, struct rvti_sa *sa);
 
 #endif /* _RVTI_PARALLEL_H */

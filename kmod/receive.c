@@ -99,6 +99,7 @@ static void rvti_rx_done(struct sk_buff *skb, int err)
 	struct net_device *dev = rvti->dev;
 	enum rvti_replay_verdict verdict;
 	u8 outer_dsfield = cb->outer_dsfield;
+	bool napi = cb->parallel == RVTI_PAR_NAPI;
 	bool held = cb->held;
 	unsigned long now;
 	unsigned int len;
@@ -192,7 +193,11 @@ static void rvti_rx_done(struct sk_buff *skb, int err)
 	len = skb->len;
 	rvti_sa_use(sa, len);
 	dev_sw_netstats_rx_add(dev, len);
-	gro_cells_receive(&rvti->gro_cells, skb);
+	/* In the NAPI poll of parallel crypto (parallel.c): GRO is here. */
+	if (napi)
+		napi_gro_receive(&rvti->rx.napi, skb);
+	else
+		gro_cells_receive(&rvti->gro_cells, skb);
 	goto out;
 
 malformed:

@@ -2,13 +2,16 @@
 /*
  * KUnit: ESP trailer construction and validation (RFC 4303 section 2.4);
  * decryption in place of a packet in pages, and of a shared one; the bound
- * on an SA's parallel queue and the order it keeps, also for a chain.
+ * on an SA's parallel queue and the order it keeps, also for a chain and
+ * in a device's NAPI.
  */
 
 #include <kunit/test.h>
 #include <linux/completion.h>
 #include <linux/delay.h>
+#include <linux/etherdevice.h>
 #include <linux/ip.h>
+#include <linux/netdevice.h>
 #include <linux/random.h>
 #include <linux/skbuff.h>
 
@@ -260,6 +263,34 @@ static void rvti_esp_test_dummy_done(struct sk_buff *skb, int err)
 	kfree_skb(skb);
 }
 
+/*
+ * @n dummy packets of @sa queued on @par as if their crypto were pending,
+ * each with its index as priority, finished by @done.
+ */
+static struct sk_buff **rvti_esp_test_dummies(struct kunit *test,
+					      struct rvti_sa *sa,
+					      struct rvti_parallel *par,
+					      unsigned int n,
+					      void (*done)(struct sk_buff *, int))
+{
+	struct sk_buff **dummies;
+	unsigned int i;
+
+	dummies = kunit_kcalloc(test, n, sizeof(*dummies), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, dummies);
+	for (i = 0; i < n; i++) {
+		dummies[i] = alloc_skb(0, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, dummies[i]);
+		dummies[i]->priority = i;
+		memset(dummies[i]->cb, 0, sizeof(dummies[i]->cb));
+		rvti_esp_cb(dummies[i])->sa = sa;
+		rvti_esp_cb(dummies[i])->done = done;
+		rvti_esp_cb(dummies[i])->parallel = RVTI_PAR_QUEUED;
+		skb_queue_tail(&par->queue, dummies[i]);
+	}
+	return dummies;
+}
+
 /* Waits until a worker has done @skb's crypto; false after 10 s. */
 static bool rvti_esp_test_wait_done(struct sk_buff *skb)
 {
@@ -293,19 +324,8 @@ static void rvti_esp_test_parallel_order(struct kunit *test)
 	par = rvti_parallel_alloc();
 	KUNIT_ASSERT_NOT_NULL(test, par);
 	sa->parallel = par;
-	dummies = kunit_kcalloc(test, RVTI_PAR_MAX, sizeof(*dummies),
-				GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, dummies);
-	for (i = 0; i < RVTI_PAR_MAX; i++) {
-		dummies[i] = alloc_skb(0, GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, dummies[i]);
-		dummies[i]->priority = i;
-		memset(dummies[i]->cb, 0, sizeof(dummies[i]->cb));
-		rvti_esp_cb(dummies[i])->sa = sa;
-		rvti_esp_cb(dummies[i])->done = rvti_esp_test_dummy_done;
-		rvti_esp_cb(dummies[i])->parallel = RVTI_PAR_QUEUED;
-		skb_queue_tail(&par->queue, dummies[i]);
-	}
+	dummies = rvti_esp_test_dummies(test, sa, par, RVTI_PAR_MAX,
+					rvti_esp_test_dummy_done);
 
 	skb = skb_copy(esp, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, skb);
@@ -440,6 +460,94 @@ static void rvti_esp_test_parallel_chain(struct kunit *test)
 	crypto_free_aead(sa->aead);
 }
 
+/* Packets of the NAPI test: more than two polls' budget. */
+#define RVTI_ESP_TEST_NAPI 150
+
+static unsigned int rvti_esp_test_napi_outside;
+
+/* Each finished in order, in the NAPI poll; the real one, last, completes. */
+static void rvti_esp_test_napi_done(struct sk_buff *skb, int err)
+{
+	if (rvti_esp_cb(skb)->parallel != RVTI_PAR_NAPI || !in_softirq())
+		rvti_esp_test_napi_outside++;
+	if (skb->priority != rvti_esp_test_next)
+		rvti_esp_test_misorder++;
+	if (++rvti_esp_test_next == RVTI_ESP_TEST_NAPI + 1) {
+		rvti_esp_test_err = err;
+		if (!err && rvti_rx_strip_trailer(rvti_esp_cb(skb)->sa, skb) !=
+			    IPPROTO_IPIP)
+			rvti_esp_test_err = -EBADMSG;
+		complete(&rvti_esp_test_completion);
+	}
+	kfree_skb(skb);
+}
+
+/*
+ * An inbound SA of a device (rvti_parallel_set_rx()) has its packets
+ * finished in the device's NAPI poll, in the order they were queued,
+ * whatever order their crypto completes in: dummies completed last to
+ * first, more than a poll's budget of them, then a real packet through a
+ * worker. The listing's references are dropped when the poll is done.
+ */
+static void rvti_esp_test_parallel_napi(struct kunit *test)
+{
+	struct sk_buff **dummies, *esp, *skb;
+	struct rvti_parallel_rx *rx;
+	struct rvti_parallel *par;
+	struct net_device *dev;
+	struct rvti_sa *sa;
+	int i, ret;
+
+	sa = rvti_esp_test_sa(test);
+	refcount_set(&sa->refcnt, 1);
+	esp = rvti_esp_test_packet(test, sa, 500);
+	dev = alloc_netdev(sizeof(*rx), "rvtitest%d", NET_NAME_UNKNOWN,
+			   ether_setup);
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	rx = netdev_priv(dev);
+	rvti_parallel_rx_init(rx, dev);
+	par = rvti_parallel_alloc();
+	KUNIT_ASSERT_NOT_NULL(test, par);
+	sa->parallel = par;
+	rvti_parallel_set_rx(par, rx, sa);
+
+	dummies = rvti_esp_test_dummies(test, sa, par, RVTI_ESP_TEST_NAPI,
+					rvti_esp_test_napi_done);
+	skb = skb_copy(esp, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb->priority = RVTI_ESP_TEST_NAPI;
+	rvti_esp_test_next = 0;
+	rvti_esp_test_misorder = 0;
+	rvti_esp_test_napi_outside = 0;
+	rvti_esp_test_err = 1;
+	reinit_completion(&rvti_esp_test_completion);
+
+	/* Each completion kicks the NAPI, which waits for the first. */
+	for (i = RVTI_ESP_TEST_NAPI - 1; i >= 0; i--)
+		rvti_parallel_complete(dummies[i], 0);
+	local_bh_disable();
+	ret = rvti_esp_decrypt(sa, skb, 7, rvti_esp_test_napi_done);
+	local_bh_enable();
+	KUNIT_EXPECT_EQ(test, ret, -EINPROGRESS);
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&rvti_esp_test_completion,
+							  10 * HZ), 0UL);
+	/* Waits for the poll to return. */
+	rvti_parallel_rx_uninit(rx);
+	KUNIT_EXPECT_EQ(test, rvti_esp_test_next, RVTI_ESP_TEST_NAPI + 1);
+	KUNIT_EXPECT_EQ(test, rvti_esp_test_misorder, 0);
+	KUNIT_EXPECT_EQ(test, rvti_esp_test_napi_outside, 0);
+	KUNIT_EXPECT_EQ(test, rvti_esp_test_err, 0);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&par->queue), 0);
+	KUNIT_EXPECT_FALSE(test, par->listed);
+	KUNIT_EXPECT_EQ(test, refcount_read(&sa->refcnt), 1);
+
+	free_netdev(dev);
+	synchronize_rcu();
+	rvti_parallel_free(par);
+	kfree_skb(esp);
+	crypto_free_aead(sa->aead);
+}
+
 static struct kunit_case rvti_esp_test_cases[] = {
 	KUNIT_CASE(rvti_esp_test_pad_len),
 	KUNIT_CASE(rvti_esp_test_trailer),
@@ -448,6 +556,7 @@ static struct kunit_case rvti_esp_test_cases[] = {
 	KUNIT_CASE(rvti_esp_test_decrypt_paged),
 	KUNIT_CASE(rvti_esp_test_parallel_order),
 	KUNIT_CASE(rvti_esp_test_parallel_chain),
+	KUNIT_CASE(rvti_esp_test_parallel_napi),
 	{}
 };
 
