@@ -93,6 +93,17 @@ if [ $install = 1 ]; then
 	# they depend on each other's exact version.
 	pkgs="$pkgs $(dpkg-query -W -f '${db:Status-Abbrev} ${Package} ${source:Package}\n' 2>/dev/null |
 		awk '$1 == "ii" && $3 == "strongswan" { print $2 }')"
+	# Their direct dependencies built from the same source as well
+	# (strongswan-starter): left out, apt takes the newest, which wants
+	# the newest libstrongswan, and the install fails as "held broken
+	# packages" whenever a security update's source is not reachable.
+	# shellcheck disable=SC2046
+	pkgs="$pkgs $(apt-cache depends --no-recommends --no-suggests --no-conflicts \
+		--no-breaks --no-replaces --no-enhances $(for p in $pkgs; do echo "$p=$debver"; done) 2>/dev/null |
+		awk '$1 == "Depends:" && $2 !~ /^</ { print $2 }' | sort -u |
+		while read -r d; do
+			apt-cache show "$d=$debver" >/dev/null 2>&1 && echo "$d"
+		done)"
 	pkgs=$(echo $pkgs | tr ' ' '\n' | sort -u)
 	# shellcheck disable=SC2046
 	DEBIAN_FRONTEND=noninteractive apt-get install -q -y --allow-downgrades \
