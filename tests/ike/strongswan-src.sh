@@ -102,7 +102,8 @@ if [ $install = 1 ]; then
 		--no-breaks --no-replaces --no-enhances $(for p in $pkgs; do echo "$p=$debver"; done) 2>/dev/null |
 		awk '$1 == "Depends:" && $2 !~ /^</ { print $2 }' | sort -u |
 		while read -r d; do
-			apt-cache show "$d=$debver" >/dev/null 2>&1 && echo "$d"
+			apt-cache madison "$d" | awk -v v="$debver" '$3 == v { f = 1 }
+				END { exit !f }' && echo "$d"
 		done)"
 	pkgs=$(echo $pkgs | tr ' ' '\n' | sort -u)
 	# shellcheck disable=SC2046
