@@ -118,6 +118,18 @@ static void rvti_parallel_rx_put(struct rvti_parallel *par)
 	dev_put(dev);
 }
 
+/* Puts @par at the end of @rx's list; false if it is there already. */
+static bool rvti_parallel_rx_list(struct rvti_parallel_rx *rx,
+				  struct rvti_parallel *par)
+{
+	lockdep_assert_held(&rx->lock);
+	if (par->listed)
+		return false;
+	list_add_tail(&par->rx_node, &rx->ready);
+	par->listed = true;
+	return true;
+}
+
 /*
  * Lists @par, with the references the caller took, on its device's NAPI
  * and schedules it; with bottom halves disabled, so that the poll runs
@@ -133,19 +145,16 @@ static void rvti_parallel_rx_kick(struct rvti_parallel *par)
 
 	local_bh_disable();
 	spin_lock(&rx->lock);
-	listed = par->listed;
-	if (!listed) {
-		list_add_tail(&par->rx_node, &rx->ready);
-		par->listed = true;
+	listed = rvti_parallel_rx_list(rx, par);
+	if (listed)
 		napi_schedule(&rx->napi);
-	}
 	spin_unlock(&rx->lock);
 	local_bh_enable();
 	/*
 	 * Listed already, and so scheduled: the poll that takes it off the
 	 * list sees these packets done (they were marked before the lock).
 	 */
-	if (listed)
+	if (!listed)
 		rvti_parallel_rx_put(par);
 }
 
@@ -334,11 +343,7 @@ static int rvti_parallel_rx_poll(struct napi_struct *napi, int budget)
 		relisted = false;
 		if (done == budget) {
 			spin_lock(&rx->lock);
-			if (!par->listed) {
-				list_add_tail(&par->rx_node, &rx->ready);
-				par->listed = true;
-				relisted = true;
-			}
+			relisted = rvti_parallel_rx_list(rx, par);
 			spin_unlock(&rx->lock);
 		}
 		if (!relisted)
