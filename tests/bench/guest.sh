@@ -27,7 +27,12 @@ MODES=${*:-plain xfrm-gcm128 rvti-gcm128 wg xfrm-chacha rvti-chacha xfrm-null rv
 # default tcp+udp1400+udp64; tcp4 is TCP with 4 parallel flows), nomicro
 # (no in-kernel microbenchmark), napi (every veth receives through its own
 # NAPI ring, as a NIC does, instead of the CPU's shared backlog: see
-# veth_napi below).
+# veth_napi below), perf (each mode's TCP tests of the first round also
+# run under `perf record -a -g`, and the profile goes out as lines
+#   # perf MODE TEST SHARE SYMBOL     and    # perf MODE TEST SHARE comm COMM
+# of the samples of every CPU: where the time goes, as far as the guest's
+# clock sees it; under TCG an emulated AES or vector instruction costs
+# more than on hardware).
 TESTS="tcp udp1400 udp64"
 _modes=""
 for _m in $MODES; do
@@ -35,6 +40,7 @@ for _m in $MODES; do
 	tests=*) TESTS=${_m#tests=} TESTS=${TESTS//+/ } ;;
 	nomicro) BENCH_NO_MICRO=1 ;;
 	napi) BENCH_NAPI=1 ;;
+	perf) BENCH_PERF=1 ;;
 	*) _modes+="$_m " ;;
 	esac
 done
@@ -231,6 +237,29 @@ measure() {
 	esac
 }
 
+# profile MODE TEST: TEST measured under perf (sampling every CPU, call
+# graphs for `perf report`); prints the value as measure does, the profile
+# as "# perf" lines on stderr.
+profile() {
+	local data=/tmp/rvti-bench-perf.data v
+	perf record -q -a -g -F 997 -o "$data" -- sleep $((SECS + 2)) 2>/dev/null &
+	local p=$!
+	v=$(measure "$2")
+	local rc=$?
+	wait $p
+	{
+		perf report -i "$data" --stdio --no-children -g none --sort sym \
+			--percent-limit 0.7 2>/dev/null |
+			awk -v m="$1" -v t="$2" '$1 ~ /%$/ { $2 = ""; print "# perf", m, t, $0 }'
+		perf report -i "$data" --stdio --no-children -g none --sort comm \
+			--percent-limit 2 2>/dev/null |
+			awk -v m="$1" -v t="$2" '$1 ~ /%$/ { print "# perf", m, t, $1, "comm", $2 }'
+	} >&2
+	rm -f "$data"
+	echo "$v"
+	return $rc
+}
+
 # ---- the run --------------------------------------------------------------
 
 # The null cipher is refused without the module parameter, with a message
@@ -261,7 +290,16 @@ for round in $(seq "$ROUNDS"); do
 			continue
 		fi
 		for t in $TESTS; do
-			if v=$(measure $t 2>/tmp/rvti-bench-err.log); then
+			if [ -n "${BENCH_PERF:-}" ] && [ "$round" = 1 ] &&
+			   [[ $t = tcp* ]]; then
+				v=$(profile "$mode" $t 2>/tmp/rvti-bench-perf.log)
+				r=$?
+				cat /tmp/rvti-bench-perf.log
+			else
+				v=$(measure $t 2>/tmp/rvti-bench-err.log)
+				r=$?
+			fi
+			if [ $r = 0 ]; then
 				echo "# bench $mode $t $round $v"
 				pass "bench $mode $t round $round"
 			else

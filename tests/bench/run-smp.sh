@@ -12,7 +12,9 @@
 #   tests/bench/run-smp.sh [ROUNDS [SECONDS [MODES...]]]
 # Defaults: 3 rounds of 3 s of xfrm-gcm128, rvti-gcm128, rvtiserial-gcm128
 # (rvti with parallel_crypto=0), xfrm-chacha, rvti-chacha and wg;
-# RVTI_BENCH_SMP_TESTS (tcp+tcp4+udp1400+udp64) chooses the measurements.
+# RVTI_BENCH_SMP_TESTS (tcp+tcp4+udp1400+udp64) chooses the measurements;
+# the word "perf" among the modes profiles each mode's TCP tests in the
+# first round (guest.sh), into the guest output kept beside the JSON.
 # Prints medians per CPU count, the scaling (2 CPUs / 1 CPU), rvti/XFRM,
 # rvti/WireGuard and parallel/serial rvti, and writes them as JSON
 # ($RVTI_BENCH_JSON or a dated file under /var/tmp). Under TCG the absolute
@@ -51,6 +53,8 @@ for cpus in 1 2; do
 		"$(IFS=,; echo "/run/results/kmod,$rounds,$secs,tests=$tests,nomicro,napi,$*")" |
 		tee "$raw/$cpus" | grep -E '^(not )?ok - ' >&2
 	[ "${PIPESTATUS[0]}" = 0 ] || rc=1
+	# The guest's whole output, its "# perf" profiles included.
+	cp "$raw/$cpus" "${json%.json}-${cpus}cpu.log"
 done
 elapsed=$(( $(date +%s) - start ))
 
@@ -99,5 +103,5 @@ with open(path, "w") as f:
     json.dump(out, f, indent=1)
 print(f"\nwhole run: {elapsed} s")
 EOF
-echo "JSON: $json"
+echo "JSON: $json (guest output: ${json%.json}-1cpu.log, -2cpu.log)"
 exit "$rc"
