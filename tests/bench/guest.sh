@@ -229,6 +229,7 @@ measure() {
 		out=$($H1 timeout $((SECS + 15)) iperf3 -c $HOST4_V4 -t "$SECS" -O 1 -J \
 			-P "$([ "$1" = tcp4 ] && echo 4 || echo 1)" \
 			--connect-timeout 3000) || return 1
+		printf '%s\n' "$out" >/tmp/rvti-bench-iperf.json
 		jq -e '.end.sum_received.bits_per_second | floor' <<<"$out"
 		;;
 	udp*)
@@ -240,8 +241,28 @@ measure() {
 # profile MODE TEST: TEST measured under perf (sampling every CPU, call
 # graphs for `perf report`); prints the value as measure does, the profile
 # as "# perf" lines on stderr.
+# link_drops: "NS/DEV TX_DROPPED RX_DROPPED" for every link of the topology.
+link_drops() {
+	local ns
+	for ns in host1 gw1 gw4 host4; do
+		ip -n $ns -s -j link show |
+			jq -r --arg ns $ns '.[] | "\($ns)/\(.ifname) \(.stats64.tx.dropped) \(.stats64.rx.dropped)"'
+	done
+}
+
+# tcp_stats: the sender's (host1's) TCP counters that tell loss from
+# reordering.
+tcp_stats() {
+	ip netns exec host1 nstat -az TcpRetransSegs TcpExtTCPSACKReorder \
+		TcpExtTCPTSReorder TcpExtTCPFastRetrans TcpExtTCPLossProbes \
+		TcpExtTCPSpuriousRtxHostQueues TcpExtTCPDSACKRecv TcpExtTCPTimeouts |
+		awk '$1 !~ /^#/ { print $1, $2 }' | sort
+}
+
 profile() {
 	local data=/tmp/rvti-bench-perf.data v
+	link_drops >/tmp/rvti-bench-drops.0
+	tcp_stats >/tmp/rvti-bench-tcp.0
 	perf record -q -a -g -F 997 -o "$data" -- sleep $((SECS + 2)) 2>/dev/null &
 	local p=$!
 	v=$(measure "$2")
@@ -249,13 +270,21 @@ profile() {
 	wait $p
 	{
 		perf report -i "$data" --stdio --no-children -g none --sort sym \
-			--percent-limit 0.7 2>/dev/null |
+			--percent-limit 0.3 2>/dev/null |
 			awk -v m="$1" -v t="$2" '$1 ~ /%$/ { $2 = ""; print "# perf", m, t, $0 }'
 		perf report -i "$data" --stdio --no-children -g none --sort comm \
 			--percent-limit 2 2>/dev/null |
 			awk -v m="$1" -v t="$2" '$1 ~ /%$/ { print "# perf", m, t, $1, "comm", $2 }'
 	} >&2
 	rm -f "$data"
+	# What the links dropped meanwhile (a full backlog or veth ring).
+	link_drops | sort | join <(sort /tmp/rvti-bench-drops.0) - |
+		awk -v m="$1" -v t="$2" '$4 - $2 || $5 - $3 {
+			print "# perf", m, t, "dropped", $1, "tx", $4 - $2, "rx", $5 - $3 }' >&2
+	tcp_stats | join /tmp/rvti-bench-tcp.0 - |
+		awk -v m="$1" -v t="$2" '$3 - $2 { print "# perf", m, t, "host1", $1, $3 - $2 }' >&2
+	[[ $2 = tcp* ]] && echo "# perf $1 $2 retransmits" \
+		"$(jq '.end.sum_sent.retransmits' /tmp/rvti-bench-iperf.json)" >&2
 	echo "$v"
 	return $rc
 }
