@@ -50,10 +50,13 @@ static int rvti_dev_init(struct net_device *dev)
 	INIT_LIST_HEAD(&rvti->list);
 	INIT_LIST_HEAD(&rvti->sas);
 	rvti_prefix_table_init(&rvti->prefixes, &rvti->conf_lock);
-	rvti_parallel_rx_init(&rvti->rx, dev);
+	rvti_parallel_napi_init(&rvti->rx, dev, false);
+	rvti_parallel_napi_init(&rvti->tx, dev, true);
 	ret = gro_cells_init(&rvti->gro_cells, dev);
-	if (ret)
-		rvti_parallel_rx_uninit(&rvti->rx);
+	if (ret) {
+		rvti_parallel_napi_uninit(&rvti->tx);
+		rvti_parallel_napi_uninit(&rvti->rx);
+	}
 	return ret;
 }
 
@@ -126,7 +129,8 @@ static void rvti_dev_free(struct net_device *dev)
 {
 	struct rvti_device *rvti = netdev_priv(dev);
 
-	rvti_parallel_rx_uninit(&rvti->rx);
+	rvti_parallel_napi_uninit(&rvti->tx);
+	rvti_parallel_napi_uninit(&rvti->rx);
 	mutex_destroy(&rvti->conf_lock);
 }
 

@@ -56,8 +56,9 @@ struct rvti_device {
 	struct list_head sas;
 	unsigned int n_sas;	/* under conf_lock */
 	struct gro_cells gro_cells;
-	/* Finishes the packets of the inbound parallel SAs (parallel.c). */
-	struct rvti_parallel_rx rx;
+	/* Finish the packets of the parallel SAs (parallel.c). */
+	struct rvti_parallel_napi rx;
+	struct rvti_parallel_napi tx;
 	unsigned long last_rx;		/* CLOCK_REALTIME seconds, 0: never */
 	unsigned long last_acquire;	/* jiffies | 1 of the last event */
 	atomic64_t no_tx_sa;

@@ -7,17 +7,20 @@
  * arrive on one CPU. This spreads them as WireGuard spreads a peer's: a
  * packet goes into its SA's queue (the order) and into one ring that
  * every CPU's crypto worker takes from (the work); when its crypto is
- * done, the SA's serial work finishes the packets at the head of the SA's
- * queue whose crypto is done, in the order they came, so that a tunnel
- * keeps its order on the wire (inside every peer's replay window) and its
- * inner flows theirs.
+ * done, the NAPI of the SA's device and direction (WireGuard: the peer's
+ * NAPI receiving, a work item sending) finishes the packets at the head
+ * of the SA's queue whose crypto is done, in the order they came, so that
+ * a tunnel keeps its order on the wire (inside every peer's replay
+ * window) and its inner flows theirs. (Without a device, in KUnit, the
+ * SA's serial work does.)
  *
  * Why not padata, the kernel's facility for this: it hands each packet
  * to a worker and back to the submitting CPU, two wake-ups and often two
  * IPIs per packet and direction; here a worker that is running takes the
- * next packet from the ring without being woken, and one run of the
- * serial work finishes every packet that is ready, so a busy tunnel pays
- * for a wake-up per batch rather than per packet. And a packet whose
+ * next packet from the ring without being woken, and one poll finishes
+ * every packet that is ready, in the softirq of the worker that kicked
+ * it, so a busy tunnel pays for a wake-up per burst rather than per
+ * packet. And a packet whose
  * crypto is done never waits for one CPU in particular: a descheduled
  * vCPU holds only the packet it is working on.
  *
@@ -54,8 +57,8 @@
 #define RVTI_PAR_CHAIN 64
 
 /*
- * Packets of one inbound SA a worker marks done before it kicks the
- * device's NAPI: the batch a poll finishes and GRO merges, as a NIC
+ * Packets of one SA a worker marks done before it kicks the device's
+ * NAPI: the batch a poll finishes (and GRO merges, receiving), as a NIC
  * interrupts once for several packets.
  */
 #define RVTI_PAR_KICK 32
@@ -98,34 +101,34 @@ static void rvti_parallel_mark_done(struct rvti_esp_cb *cb, int err)
 }
 
 /*
- * What a listing of an inbound SA on its device's NAPI holds: the SA
+ * What a listing of an SA on its device's NAPI holds: the SA
  * (and with it @par) and the device (and with it the NAPI), from before
  * the packet that lists it is marked done, after which it may be finished
  * and gone, until the poll has finished what is ready.
  */
-static void rvti_parallel_rx_hold(struct rvti_parallel *par)
+static void rvti_parallel_napi_hold(struct rvti_parallel *par)
 {
 	rvti_sa_hold(par->sa);
-	dev_hold(par->rx->napi.dev);
+	dev_hold(par->napi->napi.dev);
 }
 
-static void rvti_parallel_rx_put(struct rvti_parallel *par)
+static void rvti_parallel_napi_put(struct rvti_parallel *par)
 {
-	struct net_device *dev = par->rx->napi.dev;
+	struct net_device *dev = par->napi->napi.dev;
 
 	/* @par goes with the SA, an RCU grace period after this at least. */
 	rvti_sa_put(par->sa);
 	dev_put(dev);
 }
 
-/* Puts @par at the end of @rx's list; false if it is there already. */
-static bool rvti_parallel_rx_list(struct rvti_parallel_rx *rx,
-				  struct rvti_parallel *par)
+/* Puts @par at the end of @pn's list; false if it is there already. */
+static bool rvti_parallel_napi_list(struct rvti_parallel_napi *pn,
+				    struct rvti_parallel *par)
 {
-	lockdep_assert_held(&rx->lock);
+	lockdep_assert_held(&pn->lock);
 	if (par->listed)
 		return false;
-	list_add_tail(&par->rx_node, &rx->ready);
+	list_add_tail(&par->node, &pn->ready);
 	par->listed = true;
 	return true;
 }
@@ -138,31 +141,31 @@ static bool rvti_parallel_rx_list(struct rvti_parallel_rx *rx,
  * a poll cannot finish @par, drop the references, and let the device go
  * before the NAPI is scheduled.
  */
-static void rvti_parallel_rx_kick(struct rvti_parallel *par)
+static void rvti_parallel_napi_kick(struct rvti_parallel *par)
 {
-	struct rvti_parallel_rx *rx = par->rx;
+	struct rvti_parallel_napi *pn = par->napi;
 	bool listed;
 
 	local_bh_disable();
-	spin_lock(&rx->lock);
-	listed = rvti_parallel_rx_list(rx, par);
+	spin_lock(&pn->lock);
+	listed = rvti_parallel_napi_list(pn, par);
 	if (listed)
-		napi_schedule(&rx->napi);
-	spin_unlock(&rx->lock);
+		napi_schedule(&pn->napi);
+	spin_unlock(&pn->lock);
 	local_bh_enable();
 	/*
 	 * Listed already, and so scheduled: the poll that takes it off the
 	 * list sees these packets done (they were marked before the lock).
 	 */
 	if (!listed)
-		rvti_parallel_rx_put(par);
+		rvti_parallel_napi_put(par);
 }
 
 /*
- * A worker's packet whose crypto is done. An inbound SA's are marked
- * done at once but its NAPI is kicked once for the packets of that SA the
- * worker did in a row (@kick holds the SA and its device meanwhile), so
- * that the poll finishes them as one batch, which GRO can merge.
+ * A worker's packet whose crypto is done. An SA's are marked done at
+ * once but its NAPI is kicked once for the packets of that SA the worker
+ * did in a row (@kick holds the SA and its device meanwhile), so that the
+ * poll finishes them as one batch (which GRO can merge, receiving).
  */
 static void rvti_parallel_worker_done(struct sk_buff *skb, int err,
 				      struct rvti_parallel **kick)
@@ -170,14 +173,14 @@ static void rvti_parallel_worker_done(struct sk_buff *skb, int err,
 	struct rvti_esp_cb *cb = rvti_esp_cb(skb);
 	struct rvti_parallel *par = cb->sa->parallel;
 
-	if (!par->rx) {
+	if (!par->napi) {
 		rvti_parallel_complete(skb, err);
 		return;
 	}
 	if (*kick != par) {
 		if (*kick)
-			rvti_parallel_rx_kick(*kick);
-		rvti_parallel_rx_hold(par);
+			rvti_parallel_napi_kick(*kick);
+		rvti_parallel_napi_hold(par);
 		*kick = par;
 	}
 	rvti_parallel_mark_done(cb, err);
@@ -209,14 +212,14 @@ static void rvti_parallel_crypt_work(struct work_struct *work)
 			}
 		} while ((skb = next));
 		if (kick && (n >= RVTI_PAR_KICK || need_resched())) {
-			rvti_parallel_rx_kick(kick);
+			rvti_parallel_napi_kick(kick);
 			kick = NULL;
 			n = 0;
 		}
 		cond_resched();
 	}
 	if (kick)
-		rvti_parallel_rx_kick(kick);
+		rvti_parallel_napi_kick(kick);
 }
 
 void rvti_parallel_complete(struct sk_buff *skb, int err)
@@ -225,10 +228,10 @@ void rvti_parallel_complete(struct sk_buff *skb, int err)
 	/* Read now: once the packet is marked done it may be gone. */
 	struct rvti_parallel *par = cb->sa->parallel;
 
-	if (par->rx) {
-		rvti_parallel_rx_hold(par);
+	if (par->napi) {
+		rvti_parallel_napi_hold(par);
 		rvti_parallel_mark_done(cb, err);
-		rvti_parallel_rx_kick(par);
+		rvti_parallel_napi_kick(par);
 		return;
 	}
 	/*
@@ -304,15 +307,16 @@ static void rvti_parallel_serial_work(struct work_struct *work)
 }
 
 /*
- * A device's NAPI poll: finishes, in order, the ready packets of the
- * inbound SAs listed, up to @budget, and hands them to GRO here
+ * A device's NAPI poll for one direction: finishes, in order, the ready
+ * packets of the SAs listed, up to @budget; received ones go to GRO here
  * (rvti_rx_done() sees RVTI_PAR_NAPI) rather than through the device's
- * gro_cells, which would schedule a NAPI once more. An SA still listed
- * when the budget is spent goes back to the end of the list.
+ * gro_cells, which would schedule a NAPI once more, sent ones to the
+ * outer route. An SA with more ready when the budget is spent goes back
+ * to the end of the list.
  */
-static int rvti_parallel_rx_poll(struct napi_struct *napi, int budget)
+static int rvti_parallel_napi_poll(struct napi_struct *napi, int budget)
 {
-	struct rvti_parallel_rx *rx = container_of(napi, struct rvti_parallel_rx,
+	struct rvti_parallel_napi *pn = container_of(napi, struct rvti_parallel_napi,
 						   napi);
 	struct rvti_parallel *par;
 	struct sk_buff_head ready;
@@ -322,14 +326,14 @@ static int rvti_parallel_rx_poll(struct napi_struct *napi, int budget)
 
 	__skb_queue_head_init(&ready);
 	while (done < budget) {
-		spin_lock(&rx->lock);
-		par = list_first_entry_or_null(&rx->ready, struct rvti_parallel,
-					       rx_node);
+		spin_lock(&pn->lock);
+		par = list_first_entry_or_null(&pn->ready, struct rvti_parallel,
+					       node);
 		if (par) {
-			list_del(&par->rx_node);
+			list_del(&par->node);
 			par->listed = false;
 		}
-		spin_unlock(&rx->lock);
+		spin_unlock(&pn->lock);
 		if (!par)
 			break;
 
@@ -342,12 +346,12 @@ static int rvti_parallel_rx_poll(struct napi_struct *napi, int budget)
 		/* Maybe more are ready: for the next poll, with the refs. */
 		relisted = false;
 		if (done == budget) {
-			spin_lock(&rx->lock);
-			relisted = rvti_parallel_rx_list(rx, par);
-			spin_unlock(&rx->lock);
+			spin_lock(&pn->lock);
+			relisted = rvti_parallel_napi_list(pn, par);
+			spin_unlock(&pn->lock);
 		}
 		if (!relisted)
-			rvti_parallel_rx_put(par);
+			rvti_parallel_napi_put(par);
 	}
 	if (done < budget)
 		napi_complete_done(napi, done);
@@ -473,31 +477,36 @@ void rvti_parallel_free(struct rvti_parallel *par)
 }
 EXPORT_SYMBOL_IF_KUNIT(rvti_parallel_free);
 
-void rvti_parallel_set_rx(struct rvti_parallel *par,
-			  struct rvti_parallel_rx *rx, struct rvti_sa *sa)
+void rvti_parallel_set_napi(struct rvti_parallel *par,
+			    struct rvti_parallel_napi *pn, struct rvti_sa *sa)
 {
 	par->sa = sa;
-	par->rx = rx;
+	par->napi = pn;
 }
-EXPORT_SYMBOL_IF_KUNIT(rvti_parallel_set_rx);
+EXPORT_SYMBOL_IF_KUNIT(rvti_parallel_set_napi);
 
-void rvti_parallel_rx_init(struct rvti_parallel_rx *rx, struct net_device *dev)
+void rvti_parallel_napi_init(struct rvti_parallel_napi *pn,
+			     struct net_device *dev, bool tx)
 {
-	spin_lock_init(&rx->lock);
-	INIT_LIST_HEAD(&rx->ready);
-	netif_napi_add(dev, &rx->napi, rvti_parallel_rx_poll);
-	napi_enable(&rx->napi);
+	spin_lock_init(&pn->lock);
+	INIT_LIST_HEAD(&pn->ready);
+	/* Transmit: no busy polling, no NAPI ID for sockets to see. */
+	if (tx)
+		netif_napi_add_tx(dev, &pn->napi, rvti_parallel_napi_poll);
+	else
+		netif_napi_add(dev, &pn->napi, rvti_parallel_napi_poll);
+	napi_enable(&pn->napi);
 }
-EXPORT_SYMBOL_IF_KUNIT(rvti_parallel_rx_init);
+EXPORT_SYMBOL_IF_KUNIT(rvti_parallel_napi_init);
 
-void rvti_parallel_rx_uninit(struct rvti_parallel_rx *rx)
+void rvti_parallel_napi_uninit(struct rvti_parallel_napi *pn)
 {
 	/* Waits for a poll; every listing held the device: none is left. */
-	napi_disable(&rx->napi);
-	WARN_ON_ONCE(!list_empty(&rx->ready));
-	netif_napi_del(&rx->napi);
+	napi_disable(&pn->napi);
+	WARN_ON_ONCE(!list_empty(&pn->ready));
+	netif_napi_del(&pn->napi);
 }
-EXPORT_SYMBOL_IF_KUNIT(rvti_parallel_rx_uninit);
+EXPORT_SYMBOL_IF_KUNIT(rvti_parallel_napi_uninit);
 
 int __init rvti_parallel_init(void)
 {

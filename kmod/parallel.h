@@ -11,10 +11,11 @@
 struct rvti_sa;
 
 /*
- * Where a device's inbound parallel SAs finish their packets: the
- * device's NAPI context, as WireGuard finishes a peer's (parallel.c).
+ * Where a device's parallel SAs of one direction finish their packets: a
+ * NAPI context of the device, as WireGuard finishes a peer's received
+ * packets (parallel.c).
  */
-struct rvti_parallel_rx {
+struct rvti_parallel_napi {
 	struct napi_struct napi;
 	/* Protects @ready and each listed rvti_parallel's listing. */
 	spinlock_t lock;
@@ -33,16 +34,17 @@ struct rvti_parallel {
 	/* Finishes the packets at the head whose crypto is done. */
 	struct work_struct serial;
 	/*
-	 * An inbound SA's device NAPI, which finishes its packets instead
-	 * of @serial; set before the SA can receive, never changed.
+	 * The NAPI of the SA's device and direction, which finishes its
+	 * packets instead of @serial (used without a device: KUnit); set
+	 * before the SA is used, never changed.
 	 */
-	struct rvti_parallel_rx *rx;
-	struct rvti_sa *sa;		/* whose packets @rx finishes */
+	struct rvti_parallel_napi *napi;
+	struct rvti_sa *sa;		/* whose packets @napi finishes */
 	/*
-	 * On @rx's list, under its lock; the listing holds a reference to
-	 * @sa and to @rx's device.
+	 * On @napi's list, under its lock; the listing holds a reference
+	 * to @sa and to @napi's device.
 	 */
-	struct list_head rx_node;
+	struct list_head node;
 	bool listed;
 };
 
@@ -97,18 +99,19 @@ void rvti_parallel_unplug(void);
 void rvti_parallel_complete(struct sk_buff *skb, int err);
 
 /*
- * A device's receive NAPI (ndo_init) and its end (the device's destructor:
- * after the last packet, which held the device, was finished).
+ * A device's NAPI for one direction (ndo_init), @tx for the transmit
+ * direction, and its end (the device's destructor: after the last packet,
+ * which held the device, was finished).
  */
-void rvti_parallel_rx_init(struct rvti_parallel_rx *rx, struct net_device *dev);
-void rvti_parallel_rx_uninit(struct rvti_parallel_rx *rx);
+void rvti_parallel_napi_init(struct rvti_parallel_napi *pn,
+			     struct net_device *dev, bool tx);
+void rvti_parallel_napi_uninit(struct rvti_parallel_napi *pn);
 /*
- * From now on the packets of @par, the parallel crypto of the inbound SA
- * @sa, are finished in @rx's NAPI poll, where rvti_esp_finish() runs with
- * the packet's rvti_esp_cb.parallel at RVTI_PAR_NAPI. Before @sa can
- * receive a packet.
+ * From now on the packets of @par, the parallel crypto of @sa, are
+ * finished in @pn's NAPI poll, where rvti_esp_finish() runs with the
+ * packet's rvti_esp_cb.parallel at RVTI_PAR_NAPI. Before @sa is used.
  */
-void rvti_parallel_set_rx(struct rvti_parallel *par,
-			  struct rvti_parallel_rx *rx, struct rvti_sa *sa);
+void rvti_parallel_set_napi(struct rvti_parallel *par,
+			    struct rvti_parallel_napi *pn, struct rvti_sa *sa);
 
 #endif /* _RVTI_PARALLEL_H */

@@ -527,8 +527,9 @@ int rvti_sa_insert(struct rvti_device *rvti, struct rvti_sa *sa,
 	}
 	/* Readers find the SA through the table and follow sa->rvti. */
 	sa->rvti = rvti;
-	if (sa->dir == RVTI_SA_DIR_IN && sa->parallel)
-		rvti_parallel_set_rx(sa->parallel, &rvti->rx, sa);
+	if (sa->parallel)
+		rvti_parallel_set_napi(sa->parallel, sa->dir == RVTI_SA_DIR_IN ?
+				       &rvti->rx : &rvti->tx, sa);
 	ret = rhltable_insert(rvti_sa_table(rvti->creating_net), &sa->node,
 			      rvti_sa_params);
 	if (ret) {

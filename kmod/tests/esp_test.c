@@ -482,17 +482,31 @@ static void rvti_esp_test_napi_done(struct sk_buff *skb, int err)
 	kfree_skb(skb);
 }
 
+/* The NAPI of either direction: receive (false) and transmit (true). */
+static const bool rvti_esp_test_napi_tx[] = { false, true };
+
+static void rvti_esp_test_napi_desc(const bool *tx, char *desc)
+{
+	strscpy(desc, *tx ? "transmit NAPI" : "receive NAPI",
+		KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(rvti_esp_test_napi, rvti_esp_test_napi_tx,
+		  rvti_esp_test_napi_desc);
+
 /*
- * An inbound SA of a device (rvti_parallel_set_rx()) has its packets
- * finished in the device's NAPI poll, in the order they were queued,
- * whatever order their crypto completes in: dummies completed last to
- * first, more than a poll's budget of them, then a real packet through a
- * worker. The listing's references are dropped when the poll is done.
+ * An SA of a device (rvti_parallel_set_napi()) has its packets finished
+ * in the device's NAPI poll of its direction, in the order they were
+ * queued, whatever order their crypto completes in: dummies completed
+ * last to first, more than a poll's budget of them, then a real packet
+ * through a worker. The listing's references are dropped when the poll
+ * is done.
  */
 static void rvti_esp_test_parallel_napi(struct kunit *test)
 {
+	const bool *tx = test->param_value;
 	struct sk_buff **dummies, *esp, *skb;
-	struct rvti_parallel_rx *rx;
+	struct rvti_parallel_napi *rx;
 	struct rvti_parallel *par;
 	struct net_device *dev;
 	struct rvti_sa *sa;
@@ -505,11 +519,11 @@ static void rvti_esp_test_parallel_napi(struct kunit *test)
 			   ether_setup);
 	KUNIT_ASSERT_NOT_NULL(test, dev);
 	rx = netdev_priv(dev);
-	rvti_parallel_rx_init(rx, dev);
+	rvti_parallel_napi_init(rx, dev, *tx);
 	par = rvti_parallel_alloc();
 	KUNIT_ASSERT_NOT_NULL(test, par);
 	sa->parallel = par;
-	rvti_parallel_set_rx(par, rx, sa);
+	rvti_parallel_set_napi(par, rx, sa);
 
 	dummies = rvti_esp_test_dummies(test, sa, par, RVTI_ESP_TEST_NAPI,
 					rvti_esp_test_napi_done);
@@ -532,7 +546,7 @@ static void rvti_esp_test_parallel_napi(struct kunit *test)
 	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&rvti_esp_test_completion,
 							  10 * HZ), 0UL);
 	/* Waits for the poll to return. */
-	rvti_parallel_rx_uninit(rx);
+	rvti_parallel_napi_uninit(rx);
 	KUNIT_EXPECT_EQ(test, rvti_esp_test_next, RVTI_ESP_TEST_NAPI + 1);
 	KUNIT_EXPECT_EQ(test, rvti_esp_test_misorder, 0);
 	KUNIT_EXPECT_EQ(test, rvti_esp_test_napi_outside, 0);
@@ -556,7 +570,8 @@ static struct kunit_case rvti_esp_test_cases[] = {
 	KUNIT_CASE(rvti_esp_test_decrypt_paged),
 	KUNIT_CASE(rvti_esp_test_parallel_order),
 	KUNIT_CASE(rvti_esp_test_parallel_chain),
-	KUNIT_CASE(rvti_esp_test_parallel_napi),
+	KUNIT_CASE_PARAM(rvti_esp_test_parallel_napi,
+			 rvti_esp_test_napi_gen_params),
 	{}
 };
 
