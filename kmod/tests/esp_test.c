@@ -506,7 +506,7 @@ static void rvti_esp_test_parallel_napi(struct kunit *test)
 {
 	const bool *tx = test->param_value;
 	struct sk_buff **dummies, *esp, *skb;
-	struct rvti_parallel_napi *rx;
+	struct rvti_parallel_napi *pn;
 	struct rvti_parallel *par;
 	struct net_device *dev;
 	struct rvti_sa *sa;
@@ -515,15 +515,15 @@ static void rvti_esp_test_parallel_napi(struct kunit *test)
 	sa = rvti_esp_test_sa(test);
 	refcount_set(&sa->refcnt, 1);
 	esp = rvti_esp_test_packet(test, sa, 500);
-	dev = alloc_netdev(sizeof(*rx), "rvtitest%d", NET_NAME_UNKNOWN,
+	dev = alloc_netdev(sizeof(*pn), "rvtitest%d", NET_NAME_UNKNOWN,
 			   ether_setup);
 	KUNIT_ASSERT_NOT_NULL(test, dev);
-	rx = netdev_priv(dev);
-	rvti_parallel_napi_init(rx, dev, *tx);
+	pn = netdev_priv(dev);
+	rvti_parallel_napi_init(pn, dev, *tx);
 	par = rvti_parallel_alloc();
 	KUNIT_ASSERT_NOT_NULL(test, par);
 	sa->parallel = par;
-	rvti_parallel_set_napi(par, rx, sa);
+	rvti_parallel_set_napi(par, pn, sa);
 
 	dummies = rvti_esp_test_dummies(test, sa, par, RVTI_ESP_TEST_NAPI,
 					rvti_esp_test_napi_done);
@@ -546,7 +546,7 @@ static void rvti_esp_test_parallel_napi(struct kunit *test)
 	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&rvti_esp_test_completion,
 							  10 * HZ), 0UL);
 	/* Waits for the poll to return. */
-	rvti_parallel_napi_uninit(rx);
+	rvti_parallel_napi_uninit(pn);
 	KUNIT_EXPECT_EQ(test, rvti_esp_test_next, RVTI_ESP_TEST_NAPI + 1);
 	KUNIT_EXPECT_EQ(test, rvti_esp_test_misorder, 0);
 	KUNIT_EXPECT_EQ(test, rvti_esp_test_napi_outside, 0);

@@ -238,9 +238,6 @@ measure() {
 	esac
 }
 
-# profile MODE TEST: TEST measured under perf (sampling every CPU, call
-# graphs for `perf report`); prints the value as measure does, the profile
-# as "# perf" lines on stderr.
 # link_drops: "NS/DEV TX_DROPPED RX_DROPPED" for every link of the topology.
 link_drops() {
 	local ns
@@ -259,6 +256,10 @@ tcp_stats() {
 		awk '$1 !~ /^#/ { print $1, $2 }' | sort
 }
 
+# profile MODE TEST: TEST measured under perf (sampling every CPU, call
+# graphs for `perf report`); prints the value as measure does, the profile
+# as "# perf" lines on stderr, with what the links dropped, host1's TCP
+# counters and iperf3's retransmissions meanwhile.
 profile() {
 	local data=/tmp/rvti-bench-perf.data v
 	link_drops >/tmp/rvti-bench-drops.0
@@ -283,7 +284,7 @@ profile() {
 			print "# perf", m, t, "dropped", $1, "tx", $4 - $2, "rx", $5 - $3 }' >&2
 	tcp_stats | join /tmp/rvti-bench-tcp.0 - |
 		awk -v m="$1" -v t="$2" '$3 - $2 { print "# perf", m, t, "host1", $1, $3 - $2 }' >&2
-	[[ $2 = tcp* ]] && echo "# perf $1 $2 retransmits" \
+	echo "# perf $1 $2 retransmits" \
 		"$(jq '.end.sum_sent.retransmits' /tmp/rvti-bench-iperf.json)" >&2
 	echo "$v"
 	return $rc
