@@ -34,6 +34,17 @@
  * (the next is dropped before any crypto is spent on it) and the ring
  * holds RVTI_PAR_RING; a packet the ring has no room for is dropped in
  * its turn. Both count as the SA's `overload`.
+ *
+ * Sending, a device with a qdisc is pushed back on before that bound, as
+ * a NIC stops its queue when its ring is nearly full: the device's queue
+ * stops while the outbound SA holds two chains per online CPU (what keeps
+ * every worker busy, and the next chain ready), and its transmit NAPI
+ * wakes it at half that. The excess waits in the qdisc, where the
+ * operator's fq_codel or cake sees it (drops or marks by flow, measures
+ * the delay), instead of being dropped behind it at the SA's bound.
+ * Without a qdisc (the default, noqueue) there is nowhere to wait: a
+ * stopped queue would make the core drop every packet, so the bound
+ * stays the only limit there.
  */
 
 #include <kunit/visibility.h>
@@ -42,6 +53,7 @@
 #include <linux/ptr_ring.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
+#include <net/sch_generic.h>
 
 #include "esp.h"
 #include "parallel.h"
@@ -307,6 +319,55 @@ static void rvti_parallel_serial_work(struct work_struct *work)
 }
 
 /*
+ * An outbound SA's queued packets that stop its device's queue (a
+ * multiple of a chain, less than the bound by a GSO packet's chain at
+ * least: the packet that stops the queue was taken whole).
+ */
+static unsigned int rvti_parallel_tx_stop(void)
+{
+	return min_t(unsigned int, 2 * RVTI_PAR_CHAIN * num_online_cpus(),
+		     RVTI_PAR_MAX - RVTI_PAR_CHAIN);
+}
+
+void rvti_parallel_tx_check(struct rvti_parallel *par, struct net_device *dev)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(dev, 0);
+	unsigned int stop = rvti_parallel_tx_stop();
+
+	if (likely(skb_queue_len_lockless(&par->queue) < stop))
+		return;
+	/* noqueue: a stopped queue would have the core drop every packet. */
+	if (!rcu_dereference_bh(txq->qdisc)->enqueue)
+		return;
+	netif_tx_stop_queue(txq);
+	/*
+	 * Pairs with the barrier in rvti_parallel_tx_wake(): either the poll
+	 * sees the queue stopped, or this sees the packets it finished.
+	 */
+	smp_mb__after_atomic();
+	if (skb_queue_len_lockless(&par->queue) <= stop / 2)
+		netif_tx_start_queue(txq);
+}
+
+/* After a transmit poll finished packets of @par. */
+static void rvti_parallel_tx_wake(struct rvti_parallel_napi *pn,
+				  struct rvti_parallel *par)
+{
+	struct net_device *dev = pn->napi.dev;
+	struct netdev_queue *txq = netdev_get_tx_queue(dev, 0);
+
+	/* Pairs with the barrier in rvti_parallel_tx_check(). */
+	smp_mb();
+	/*
+	 * Any SA's packets wake it: if it was @par's successor that stopped
+	 * it, the next packet stops it again, as long as that one is full.
+	 */
+	if (unlikely(netif_tx_queue_stopped(txq)) && netif_running(dev) &&
+	    skb_queue_len_lockless(&par->queue) <= rvti_parallel_tx_stop() / 2)
+		netif_tx_wake_queue(txq);
+}
+
+/*
  * A device's NAPI poll for one direction: finishes, in order, the ready
  * packets of the SAs listed, up to @budget; received ones go to GRO here
  * (rvti_rx_done() sees RVTI_PAR_NAPI) rather than through the device's
@@ -342,6 +403,8 @@ static int rvti_parallel_napi_poll(struct napi_struct *napi, int budget)
 			rvti_esp_cb(skb)->parallel = RVTI_PAR_NAPI;
 			rvti_esp_finish(skb, rvti_esp_cb(skb)->par_err);
 		}
+		if (pn->tx)
+			rvti_parallel_tx_wake(pn, par);
 
 		/* Maybe more are ready: for the next poll, with the refs. */
 		relisted = false;
@@ -490,6 +553,7 @@ void rvti_parallel_napi_init(struct rvti_parallel_napi *pn,
 {
 	spin_lock_init(&pn->lock);
 	INIT_LIST_HEAD(&pn->ready);
+	pn->tx = tx;
 	/* Transmit: no busy polling, no NAPI ID for sockets to see. */
 	if (tx)
 		netif_napi_add_tx(dev, &pn->napi, rvti_parallel_napi_poll);

@@ -17,6 +17,8 @@ struct rvti_sa;
  */
 struct rvti_parallel_napi {
 	struct napi_struct napi;
+	/* Transmit: the poll wakes the device's queue (backpressure). */
+	bool tx;
 	/* Protects @ready and each listed rvti_parallel's listing. */
 	spinlock_t lock;
 	/* rvti_parallel with packets whose crypto is done. */
@@ -97,6 +99,14 @@ void rvti_parallel_unplug(void);
  * context, as the crypto API's callbacks run).
  */
 void rvti_parallel_complete(struct sk_buff *skb, int err);
+
+/*
+ * Transmit backpressure, after rvti_xmit() gave packets to @par, the
+ * parallel crypto of @dev's outbound SA (bottom halves disabled): stops
+ * @dev's queue while the SA holds more than its CPUs need to keep busy,
+ * if @dev has a qdisc to hold the rest. The transmit NAPI wakes it.
+ */
+void rvti_parallel_tx_check(struct rvti_parallel *par, struct net_device *dev);
 
 /*
  * A device's NAPI for one direction (ndo_init), @tx for the transmit

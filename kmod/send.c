@@ -414,6 +414,22 @@ static int rvti_xmit_fragment(struct net *net, struct sock *sk,
 }
 
 /*
+ * With a qdisc, the device's queue stops while the outbound SA's parallel
+ * crypto holds enough (parallel.c): the excess waits in the qdisc rather
+ * than being dropped at the SA's bound.
+ */
+static void rvti_xmit_backpressure(struct rvti_device *rvti)
+{
+	struct rvti_sa *sa;
+
+	rcu_read_lock_bh();
+	sa = rcu_dereference_bh(rvti->tx_sa);
+	if (sa && sa->parallel)
+		rvti_parallel_tx_check(sa->parallel, rvti->dev);
+	rcu_read_unlock_bh();
+}
+
+/*
  * The device advertises GSO (device.c), so TCP from a local socket and
  * packets GRO merged on another interface cross the stack once per up to
  * 64 KB rather than once per segment. Segmentation happens here, before
@@ -429,7 +445,7 @@ netdev_tx_t rvti_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	if (!skb_is_gso(skb)) {
 		rvti_xmit_one(skb, true);
-		return NETDEV_TX_OK;
+		goto out;
 	}
 	segs = skb_gso_segment(skb, 0);
 	if (IS_ERR_OR_NULL(segs)) {
@@ -450,5 +466,7 @@ netdev_tx_t rvti_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 	if (plugged)
 		rvti_parallel_unplug();
+out:
+	rvti_xmit_backpressure(netdev_priv(dev));
 	return NETDEV_TX_OK;
 }

@@ -155,6 +155,14 @@ tcp_xfer() {
 	ip netns exec "$1" timeout 30 iperf3 -c "$2" -n 200K --connect-timeout 3000
 }
 
+# wire_dropped NS: what NS's wan0 could not hand to its peer (a veth's
+# tx_dropped: the receiving CPU's backlog was full, netdev_max_backlog).
+# On one CPU every namespace's veths share that backlog, and a burst of
+# a worker's packets can fill it: lost on the wire, not in rvti.
+wire_dropped() {
+	ip netns exec "$1" ip -s -j link show wan0 | jq -r '.[0].stats64.tx.dropped'
+}
+
 # ping_ok NS DST [COUNT [ARGS...]]: COUNT echo requests, all answered.
 # 20 ms apart (root may go below ping's 200 ms floor): the checks count
 # answers, and a test run waits through hundreds of these.

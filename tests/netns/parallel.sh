@@ -23,13 +23,6 @@ sa_parallel() {
 }
 
 not_in_proc_crypto() { ! grep -qF "$1" /proc/crypto; }
-# wire_dropped NS: what NS's wan0 could not hand to its peer (a veth's
-# tx_dropped: the receiving CPU's backlog was full, netdev_max_backlog).
-# On one CPU every namespace's veths share that backlog, and a burst of
-# a worker's packets can fill it: lost on the wire, not in rvti.
-wire_dropped() {
-	ip netns exec "$1" ip -s -j link show wan0 | jq -r '.[0].stats64.tx.dropped'
-}
 # seq_complete CAPTURE SRC DST SPI MIN: at least MIN ESP packets SRC > DST
 # with SPI, as many as the span of their sequence numbers (none missing,
 # none twice). Not "in order": with two CPUs transmitting at once (the
