@@ -89,13 +89,17 @@ use_module() {
 }
 
 # Modes: plain, wg, KIND-SUITE with KIND xfrm, rvti, base (rvti of another
-# revision) or rvtiserial (rvti with parallel_crypto=0: each SA's crypto on
-# the CPU that sends or receives, as XFRM; the same as rvti with one CPU).
+# revision), rvtiserial (rvti with parallel_crypto=0: each SA's crypto on
+# the CPU that sends or receives, as XFRM; the same as rvti with one CPU)
+# or rvtifq (rvti with fq_codel on both rvti0).
 mode_up() {
-	local kind=${1%%-*} suite=${1#*-}
+	local kind=${1%%-*} suite=${1#*-} qdisc=""
 	[ "$suite" = chacha ] && suite=chacha20poly1305
 	case $kind in
 	rvti) use_module "$KO_DIR" || return ;;
+	# rvti with fq_codel on each rvti0: the transmit backpressure of
+	# parallel crypto (kmod/parallel.c) queues the excess there
+	rvtifq) use_module "$KO_DIR" || return; kind=rvti qdisc=fq_codel ;;
 	rvtiserial)
 		use_module "$KO_DIR" || return
 		echo 0 >/sys/module/rvti/parameters/parallel_crypto || return
@@ -115,7 +119,11 @@ mode_up() {
 	rvti)
 		tunnel_up rvti rvti 4 "$suite" &&
 			ip -n gw1 link set rvti0 mtu $BENCH_MTU &&
-			ip -n gw4 link set rvti0 mtu $BENCH_MTU
+			ip -n gw4 link set rvti0 mtu $BENCH_MTU || return
+		if [ -n "$qdisc" ]; then
+			ip netns exec gw1 tc qdisc replace dev rvti0 root $qdisc &&
+				ip netns exec gw4 tc qdisc replace dev rvti0 root $qdisc
+		fi
 		;;
 	wg)
 		wg_up gw1 "$WG1_KEY" "$WG4_PUB" $GW4_OUT4 $SITE4_V4 &&
@@ -131,7 +139,7 @@ mode_down() {
 		ip -n gw1 route del $SITE4_V4 2>/dev/null
 		ip -n gw4 route del $SITE1_V4 2>/dev/null
 		;;
-	xfrm | rvti | base) tunnel_down ;;
+	xfrm | rvti | rvtifq | base) tunnel_down ;;
 	rvtiserial)
 		tunnel_down
 		echo -1 >/sys/module/rvti/parameters/parallel_crypto
@@ -340,6 +348,12 @@ for round in $(seq "$ROUNDS"); do
 		mode_down "$mode"
 	done
 done
+
+# The implementation each AEAD had, which the CPU model decides (generic
+# C, or x86 SIMD: run-smp.sh's RVTI_BENCH_CPU).
+awk -F': ' '/^name/ { n = $2 } /^driver/ { d = $2 }
+	/^$/ { if (n ~ /^(rfc4106\(gcm\(aes\)\)|rfc7539esp\(chacha20,poly1305\))$/)
+		print "# crypto", n, d; n = d = "" }' /proc/crypto | sort -u
 
 # The in-kernel microbenchmark (kmod/tests/bench_test.c, built where the
 # kernel has KUnit): its lines go to the kernel log.

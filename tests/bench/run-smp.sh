@@ -15,6 +15,10 @@
 # RVTI_BENCH_SMP_TESTS (tcp+tcp4+udp1400+udp64) chooses the measurements;
 # the word "perf" among the modes profiles each mode's TCP tests in the
 # first round (guest.sh), into the guest output kept beside the JSON.
+# RVTI_BENCH_CPU sets qemu's CPU model (default: qemu's own, without AES-NI
+# or AVX2, where every AEAD runs its generic C code; "max": TCG's AES-NI,
+# PCLMULQDQ and AVX2, which the x86 AEAD drivers of the kernel use, as on an
+# operator's router; the guest prints which driver each AEAD had).
 # Prints medians per CPU count, the scaling (2 CPUs / 1 CPU), rvti/XFRM,
 # rvti/WireGuard and parallel/serial rvti, and writes them as JSON
 # ($RVTI_BENCH_JSON or a dated file under /var/tmp). Under TCG the absolute
@@ -48,7 +52,7 @@ start=$(date +%s)
 rc=0
 for cpus in 1 2; do
 	log "bench with $cpus CPU(s): $* ($tests)"
-	RVTI_KASAN_CPUS=$cpus RVTI_KASAN_KMOD=$kmod \
+	RVTI_KASAN_CPUS=$cpus RVTI_KASAN_KMOD=$kmod RVTI_KASAN_CPU=${RVTI_BENCH_CPU:-} \
 		"$repo/tests/kernel/run-kasan.sh" "$here/guest.sh" \
 		"$(IFS=,; echo "/run/results/kmod,$rounds,$secs,tests=$tests,nomicro,napi,$*")" |
 		tee "$raw/$cpus" | grep -E '^(not )?ok - ' >&2
@@ -58,9 +62,9 @@ for cpus in 1 2; do
 done
 elapsed=$(( $(date +%s) - start ))
 
-python3 - "$raw" "$json" "$tree" "$rounds" "$secs" "$elapsed" <<'EOF'
+python3 - "$raw" "$json" "$tree" "$rounds" "$secs" "$elapsed" "${RVTI_BENCH_CPU:-qemu64}" <<'EOF'
 import json, statistics, sys
-raw, path, kernel, rounds, secs, elapsed = sys.argv[1:7]
+raw, path, kernel, rounds, secs, elapsed, cpu = sys.argv[1:8]
 med = {}
 for cpus in ("1", "2"):
     s = {}
@@ -76,9 +80,9 @@ tests = sorted({t for _, t in keys})
 unit = lambda t: (1e6, "Mbit/s") if t.startswith("tcp") else (1e3, "kpps")
 print()
 print(f"Medians of {rounds} rounds, {secs} s each, host1 -> host4 through one tunnel "
-      f"(x86_64 kernel under qemu TCG: ratios only); kernel {kernel}")
+      f"(x86_64 kernel under qemu TCG, CPU model {cpu}: ratios only); kernel {kernel}")
 print(f"{'mode':<19}{'test':<9}{'1 CPU':>10}{'2 CPUs':>10}{'2/1':>8}  unit")
-out = {"kernel": kernel, "rounds": int(rounds), "seconds": int(secs),
+out = {"kernel": kernel, "cpu_model": cpu, "rounds": int(rounds), "seconds": int(secs),
        "elapsed_seconds": int(elapsed), "medians": {}, "scaling": {}, "ratios": {}}
 for m, t in keys:
     a, b = med["1"].get((m, t)), med["2"].get((m, t))
@@ -91,6 +95,7 @@ for m, t in keys:
 print()
 pairs = [(f"rvti-{s}", f"xfrm-{s}") for s in ("gcm128", "chacha", "null")]
 pairs += [("rvti-chacha", "wg"), ("rvti-gcm128", "rvtiserial-gcm128")]
+pairs += [(f"rvtifq-{s}", f"rvti-{s}") for s in ("gcm128", "chacha")]
 for c in ("1", "2"):
     for t in tests:
         for r, x in pairs:

@@ -11,7 +11,9 @@
 # (KASAN, lockdep, RCU, UBSAN, kmemleak, sleeping in atomic context, ...)
 # or when the kernel did not power off. Prints the boot time to stderr.
 # RVTI_KASAN_TIMEOUT (seconds, default 3600), RVTI_KASAN_CPUS (2) and
-# RVTI_KASAN_MEM (2G) tune the guest; RVTI_KEEP_RESULTS=1 keeps its logs.
+# RVTI_KASAN_MEM (2G) tune the guest, RVTI_KASAN_CPU its CPU model (qemu's
+# default unless set: -cpu max gives TCG's AES-NI, PCLMULQDQ, AVX2);
+# RVTI_KEEP_RESULTS=1 keeps its logs.
 # RVTI_X86_VARIANT=bench boots the non-debug SMP kernel of `make bench-smp`
 # (build-kasan.sh bench) the same way.
 set -uo pipefail
@@ -45,7 +47,8 @@ start=$(date +%s)
 # console (first serial port) goes to console.log. rcu stall timeout: TCG
 # with KASAN is slow, but a real stall still shows as a hung test.
 timeout "${RVTI_KASAN_TIMEOUT:-3600}" qemu-system-x86_64 \
-	-accel tcg -smp "${RVTI_KASAN_CPUS:-2}" -m "${RVTI_KASAN_MEM:-2G}" \
+	-accel tcg ${RVTI_KASAN_CPU:+-cpu "$RVTI_KASAN_CPU"} \
+	-smp "${RVTI_KASAN_CPUS:-2}" -m "${RVTI_KASAN_MEM:-2G}" \
 	-nographic -no-reboot -nic none \
 	-kernel "$tree/arch/x86/boot/bzImage" \
 	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
