@@ -30,16 +30,20 @@
  * all for one ring operation and one kick rather than one per packet
  * (measured: one TCP flow's 2-CPU scaling 1.44 -> 1.60, ChaCha20).
  *
- * Memory is bounded twice: an SA queues at most RVTI_PAR_MAX packets
- * (the next is dropped before any crypto is spent on it) and the ring
- * holds RVTI_PAR_RING; a packet the ring has no room for is dropped in
- * its turn. Both count as the SA's `overload`.
+ * Memory and delay are bounded: an SA queues at most two chains per
+ * online CPU, at least four, at most RVTI_PAR_MAX packets (what keeps
+ * every CPU's worker busy with a chain and the next one ready: measured,
+ * 1,024 on 2 CPUs only made a saturating TCP flow's queue, and every
+ * other packet's delay, four times longer, no faster); the next is
+ * dropped before any crypto is spent on it. The ring holds RVTI_PAR_RING;
+ * a packet the ring has no room for is dropped in its turn. Both count as
+ * the SA's `overload`.
  *
  * Sending, a device with a qdisc is pushed back on before that bound, as
  * a NIC stops its queue when its ring is nearly full: the device's queue
- * stops while the outbound SA holds two chains per online CPU (what keeps
- * every worker busy, and the next chain ready), and its transmit NAPI
- * wakes it at half that. The excess waits in the qdisc, where the
+ * stops while the outbound SA has less than a chain's room left (a GSO
+ * packet's segments), and its transmit NAPI wakes it when the SA's queue
+ * is half empty. The excess waits in the qdisc, where the
  * operator's fq_codel or cake sees it (drops or marks by flow, measures
  * the delay), instead of being dropped behind it at the SA's bound.
  * Without a qdisc (the default, noqueue) there is nowhere to wait: a
@@ -318,23 +322,13 @@ static void rvti_parallel_serial_work(struct work_struct *work)
 	} while (n == RVTI_PAR_BATCH);
 }
 
-/*
- * An outbound SA's queued packets that stop its device's queue (a
- * multiple of a chain, less than the bound by a GSO packet's chain at
- * least: the packet that stops the queue was taken whole).
- */
-static unsigned int rvti_parallel_tx_stop(void)
-{
-	return min_t(unsigned int, 2 * RVTI_PAR_CHAIN * num_online_cpus(),
-		     RVTI_PAR_MAX - RVTI_PAR_CHAIN);
-}
-
 void rvti_parallel_tx_check(struct rvti_parallel *par, struct net_device *dev)
 {
 	struct netdev_queue *txq = netdev_get_tx_queue(dev, 0);
-	unsigned int stop = rvti_parallel_tx_stop();
 
-	if (likely(skb_queue_len_lockless(&par->queue) < stop))
+	/* Room for one more GSO packet's segments, or stop. */
+	if (likely(skb_queue_len_lockless(&par->queue) <=
+		   par->limit - RVTI_PAR_CHAIN))
 		return;
 	/* noqueue: a stopped queue would have the core drop every packet. */
 	if (!rcu_dereference_bh(txq->qdisc)->enqueue)
@@ -345,7 +339,7 @@ void rvti_parallel_tx_check(struct rvti_parallel *par, struct net_device *dev)
 	 * sees the queue stopped, or this sees the packets it finished.
 	 */
 	smp_mb__after_atomic();
-	if (skb_queue_len_lockless(&par->queue) <= stop / 2)
+	if (skb_queue_len_lockless(&par->queue) <= par->limit / 2)
 		netif_tx_start_queue(txq);
 }
 
@@ -363,7 +357,7 @@ static void rvti_parallel_tx_wake(struct rvti_parallel_napi *pn,
 	 * it, the next packet stops it again, as long as that one is full.
 	 */
 	if (unlikely(netif_tx_queue_stopped(txq)) && netif_running(dev) &&
-	    skb_queue_len_lockless(&par->queue) <= rvti_parallel_tx_stop() / 2)
+	    skb_queue_len_lockless(&par->queue) <= par->limit / 2)
 		netif_tx_wake_queue(txq);
 }
 
@@ -465,7 +459,7 @@ int rvti_parallel_submit(struct rvti_parallel *par, struct sk_buff *skb)
 	struct rvti_parallel_plug *plug;
 
 	spin_lock_bh(&par->queue.lock);
-	if (skb_queue_len(&par->queue) >= RVTI_PAR_MAX) {
+	if (skb_queue_len(&par->queue) >= par->limit) {
 		spin_unlock_bh(&par->queue.lock);
 		return -ENOBUFS;
 	}
@@ -523,6 +517,8 @@ struct rvti_parallel *rvti_parallel_alloc(void)
 		return NULL;
 	skb_queue_head_init(&par->queue);
 	INIT_WORK(&par->serial, rvti_parallel_serial_work);
+	par->limit = RVTI_PAR_CHAIN * clamp_t(unsigned int, 2 * num_online_cpus(), 4,
+					    RVTI_PAR_MAX / RVTI_PAR_CHAIN);
 	return par;
 }
 EXPORT_SYMBOL_IF_KUNIT(rvti_parallel_alloc);

@@ -48,6 +48,12 @@ struct rvti_parallel {
 	 */
 	struct list_head node;
 	bool listed;
+	/*
+	 * The packets the SA may have queued at once (from the CPUs online
+	 * when it was created, at most RVTI_PAR_MAX); a packet beyond them
+	 * is dropped (-ENOBUFS to its @done), as a full NIC ring drops.
+	 */
+	unsigned int limit;
 };
 
 /* rvti_esp_cb.parallel */
@@ -58,10 +64,7 @@ enum {
 	RVTI_PAR_NAPI,		/* being finished in its device's NAPI poll */
 };
 
-/*
- * The packets one SA may have queued at once; a packet beyond them is
- * dropped (-ENOBUFS to its @done), as a full NIC ring drops (parallel.c).
- */
+/* The most packets one SA may have queued at once (parallel.c). */
 #define RVTI_PAR_MAX 1024
 
 int rvti_parallel_init(void);
@@ -79,7 +82,7 @@ void rvti_parallel_free(struct rvti_parallel *par);
  * Queues @skb, whose rvti_esp_cb is set up and whose request is ready,
  * for crypto on any CPU. 0 when it was taken: rvti_esp_finish() will run
  * for it from the SA's serial work, in submission order. -ENOBUFS when
- * the SA has RVTI_PAR_MAX packets queued: nothing was done with it.
+ * the SA has @par->limit packets queued: nothing was done with it.
  */
 int rvti_parallel_submit(struct rvti_parallel *par, struct sk_buff *skb);
 
