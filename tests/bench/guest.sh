@@ -24,7 +24,8 @@ SECS=${3:-3}
 shift 3 2>/dev/null || shift $#
 MODES=${*:-plain xfrm-gcm128 rvti-gcm128 wg xfrm-chacha rvti-chacha xfrm-null rvti-null}
 # Words among the modes that are options: tests=T1+T2 (the measurements,
-# default tcp+udp1400+udp64; tcp4 is TCP with 4 parallel flows), nomicro
+# default tcp+udp1400+udp64; tcp4 is TCP with 4 parallel flows, rtt the
+# median ping time under a TCP flow, in microseconds), nomicro
 # (no in-kernel microbenchmark), napi (every veth receives through its own
 # NAPI ring, as a NIC does, instead of the CPU's shared backlog: see
 # veth_napi below), perf (each mode's TCP tests of the first round also
@@ -243,7 +244,27 @@ measure() {
 	udp*)
 		pktgen_rate "$1"
 		;;
+	rtt)
+		rtt_under_load
+		;;
 	esac
+}
+
+# rtt_under_load: the median round trip, in microseconds, of pings host1 ->
+# host4 every 10 ms while one TCP flow fills the tunnel the same way: the
+# delay the tunnel's queues add for everyone else when it is saturated
+# (what a qdisc such as fq_codel bounds if it holds the queue: rvtifq).
+rtt_under_load() {
+	local tcp pings
+	$H1 timeout $((SECS + 15)) iperf3 -c $HOST4_V4 -t $((SECS + 1)) \
+		--connect-timeout 3000 >/dev/null &
+	tcp=$!
+	sleep 1
+	pings=$($H1 ping -i 0.01 -w "$SECS" -W 1 $HOST4_V4 |
+		sed -n 's/.* time=\([0-9.]*\) ms$/\1/p' | sort -n)
+	wait $tcp || return 1
+	[ -n "$pings" ] || { echo "no echo answered under load" >&2; return 1; }
+	awk '{ v[NR] = $1 } END { printf "%d\n", v[int((NR + 1) / 2)] * 1000 }' <<<"$pings"
 }
 
 # link_drops: "NS/DEV TX_DROPPED RX_DROPPED" for every link of the topology.

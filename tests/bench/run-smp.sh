@@ -45,6 +45,17 @@ raw=$(mktemp -d /tmp/rvti-bench-smp.XXXXXX)
 trap 'rm -rf "$kmod" "$raw"' EXIT
 rvti_build_module "$tree" "$kmod" ||
 	{ tail -30 "$kmod/build.log" >&2; echo "not ok - build rvti.ko for the x86_64 $RVTI_X86_VARIANT kernel" >&2; exit 1; }
+# RVTI_BENCH_BASE=REV: also rvti as of git revision REV, as the modes
+# base-SUITE (as run.sh), to measure a change in one run.
+if [ -n "${RVTI_BENCH_BASE:-}" ]; then
+	mkdir -p "$kmod/base-src" "$kmod/base"
+	git -C "$repo" archive "$RVTI_BENCH_BASE" kmod uapi Kbuild | tar -x -C "$kmod/base-src" ||
+		{ echo "not ok - git archive $RVTI_BENCH_BASE" >&2; exit 1; }
+	make -C "$tree" M="$kmod/base-src" modules >"$kmod/base/build.log" 2>&1 ||
+		{ tail -30 "$kmod/base/build.log" >&2; echo "not ok - build rvti.ko of $RVTI_BENCH_BASE" >&2; exit 1; }
+	cp "$kmod/base-src/kmod/rvti.ko" "$kmod/base/"
+	rm -rf "$kmod/base-src"
+fi
 make -C "$repo/userspace" >/dev/null || { echo "not ok - build the rvti tool" >&2; exit 1; }
 
 json=${RVTI_BENCH_JSON:-/var/tmp/rvti-bench-smp-$(date -u +%Y%m%dT%H%M%SZ).json}
@@ -77,7 +88,9 @@ for cpus in ("1", "2"):
 keys = sorted(set(med["1"]) | set(med["2"]))
 tests = sorted({t for _, t in keys})
 # TCP in Mbit/s (receiver), packet rates in thousands of packets/s.
-unit = lambda t: (1e6, "Mbit/s") if t.startswith("tcp") else (1e3, "kpps")
+# rtt: the median ping under load, in ms (lower is better).
+unit = lambda t: ((1e6, "Mbit/s") if t.startswith("tcp") else
+                  (1e3, "ms") if t == "rtt" else (1e3, "kpps"))
 print()
 print(f"Medians of {rounds} rounds, {secs} s each, host1 -> host4 through one tunnel "
       f"(x86_64 kernel under qemu TCG, CPU model {cpu}: ratios only); kernel {kernel}")
@@ -96,6 +109,7 @@ print()
 pairs = [(f"rvti-{s}", f"xfrm-{s}") for s in ("gcm128", "chacha", "null")]
 pairs += [("rvti-chacha", "wg"), ("rvti-gcm128", "rvtiserial-gcm128")]
 pairs += [(f"rvtifq-{s}", f"rvti-{s}") for s in ("gcm128", "chacha")]
+pairs += [(f"rvti-{s}", f"base-{s}") for s in ("gcm128", "chacha")]
 for c in ("1", "2"):
     for t in tests:
         for r, x in pairs:

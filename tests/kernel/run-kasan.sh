@@ -35,6 +35,10 @@ res=$(mktemp -d /tmp/rvti-kasan.XXXXXX)
 chmod 755 "$res"
 if [ -n "${RVTI_KASAN_KMOD:-}" ] && [ -f "$RVTI_KASAN_KMOD/rvti.ko" ]; then
 	mkdir -p "$res/kmod" && cp "$RVTI_KASAN_KMOD"/*.ko "$res/kmod/"
+	# Another revision's module, for the benchmark's base modes.
+	if [ -f "$RVTI_KASAN_KMOD/base/rvti.ko" ]; then
+		mkdir -p "$res/kmod/base" && cp "$RVTI_KASAN_KMOD/base/rvti.ko" "$res/kmod/base/"
+	fi
 elif ! rvti_build_module "$tree" "$res/kmod" W=1; then
 	echo "not ok - build rvti.ko against the $what"
 	tail -30 "$res/kmod/build.log" | sed 's/^/#   /'
