@@ -31,10 +31,11 @@
  * (measured: one TCP flow's 2-CPU scaling 1.44 -> 1.60, ChaCha20).
  *
  * Memory and delay are bounded: an SA queues at most two chains per
- * online CPU, at least four, at most RVTI_PAR_MAX packets (what keeps
- * every CPU's worker busy with a chain and the next one ready: measured,
- * 1,024 on 2 CPUs only made a saturating TCP flow's queue, and every
- * other packet's delay, four times longer, no faster); the next is
+ * online CPU, at least four chains, at most RVTI_PAR_MAX packets (what
+ * keeps every CPU's worker busy with a chain and the next one ready:
+ * measured, 1,024 on 2 CPUs only made the queue a saturating TCP flow
+ * keeps full, and every other packet's delay, six times longer, and the
+ * flow no faster); the next is
  * dropped before any crypto is spent on it. The ring holds RVTI_PAR_RING;
  * a packet the ring has no room for is dropped in its turn. Both count as
  * the SA's `overload`.
