@@ -35,18 +35,17 @@
  * keeps every CPU's worker busy with a chain and the next one ready:
  * measured, 1,024 on 2 CPUs only made the queue a saturating TCP flow
  * keeps full, and every other packet's delay, six times longer, and the
- * flow no faster); the next is
- * dropped before any crypto is spent on it. The ring holds RVTI_PAR_RING;
- * a packet the ring has no room for is dropped in its turn. Both count as
- * the SA's `overload`.
+ * flow no faster); the next is dropped before any crypto is spent on it.
+ * The ring holds RVTI_PAR_RING; a packet the ring has no room for is
+ * dropped in its turn. Both count as the SA's `overload`.
  *
  * Sending, a device with a qdisc is pushed back on before that bound, as
  * a NIC stops its queue when its ring is nearly full: the device's queue
  * stops while the outbound SA has less than a chain's room left (a GSO
  * packet's segments), and its transmit NAPI wakes it when the SA's queue
- * is half empty. The excess waits in the qdisc, where the
- * operator's fq_codel or cake sees it (drops or marks by flow, measures
- * the delay), instead of being dropped behind it at the SA's bound.
+ * is half empty. The excess waits in the qdisc, where the operator's
+ * fq_codel or cake sees it (drops or marks by flow, measures the delay),
+ * instead of being dropped behind it at the SA's bound.
  * Without a qdisc (the default, noqueue) there is nowhere to wait: a
  * stopped queue would make the core drop every packet, so the bound
  * stays the only limit there.
