@@ -48,13 +48,8 @@ rvti_build_module "$tree" "$kmod" ||
 # RVTI_BENCH_BASE=REV: also rvti as of git revision REV, as the modes
 # base-SUITE (as run.sh), to measure a change in one run.
 if [ -n "${RVTI_BENCH_BASE:-}" ]; then
-	mkdir -p "$kmod/base-src" "$kmod/base"
-	git -C "$repo" archive "$RVTI_BENCH_BASE" kmod uapi Kbuild | tar -x -C "$kmod/base-src" ||
-		{ echo "not ok - git archive $RVTI_BENCH_BASE" >&2; exit 1; }
-	make -C "$tree" M="$kmod/base-src" modules >"$kmod/base/build.log" 2>&1 ||
+	RVTI_BUILD_REV=$RVTI_BENCH_BASE rvti_build_module "$tree" "$kmod/base" ||
 		{ tail -30 "$kmod/base/build.log" >&2; echo "not ok - build rvti.ko of $RVTI_BENCH_BASE" >&2; exit 1; }
-	cp "$kmod/base-src/kmod/rvti.ko" "$kmod/base/"
-	rm -rf "$kmod/base-src"
 fi
 make -C "$repo/userspace" >/dev/null || { echo "not ok - build the rvti tool" >&2; exit 1; }
 

@@ -146,13 +146,19 @@ rvti_guest_verdict() {
 # rvti_kunit.ko where KDIR has KUnit) from a copy of kmod/, uapi/ and Kbuild,
 # so that the in-tree objects (built for the UML kernel) are not
 # overwritten. The modules land in OUT, make's output in OUT/build.log.
+# With RVTI_BUILD_REV set, the sources are those of that git revision.
 rvti_build_module() {
 	local kdir=$1 out=$2 repo tmp rc=0
 	shift 2
 	repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 	tmp=$(mktemp -d /tmp/rvti-build.XXXXXX)
-	cp -r "$repo/kmod" "$repo/uapi" "$repo/Kbuild" "$tmp/"
 	mkdir -p "$out"
+	if [ -n "${RVTI_BUILD_REV:-}" ]; then
+		git -C "$repo" archive "$RVTI_BUILD_REV" kmod uapi Kbuild | tar -x -C "$tmp" ||
+			{ echo "git archive $RVTI_BUILD_REV failed" >"$out/build.log"; rm -rf "$tmp"; return 1; }
+	else
+		cp -r "$repo/kmod" "$repo/uapi" "$repo/Kbuild" "$tmp/"
+	fi
 	make -C "$kdir" M="$tmp" "$@" modules >"$out/build.log" 2>&1 || rc=$?
 	[ "$rc" = 0 ] && cp "$tmp"/kmod/*.ko "$out/"
 	rm -rf "$tmp"
