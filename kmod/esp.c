@@ -67,6 +67,23 @@ struct rvti_esp_scratch {
 
 static struct rvti_esp_scratch __percpu *rvti_esp_scratch;
 
+/*
+ * A parallel request (parallel.c) keeps what its crypto needs in its
+ * block, after the saved bytes: a CPU's worker runs it later.
+ */
+struct rvti_esp_par {
+	struct aead_request *req;	/* its data is the skb */
+	struct sk_buff *next;		/* the next packet of its chain */
+	bool encrypt;
+};
+
+#define RVTI_ESP_PAR_OFF ALIGN(sizeof(__be32), __alignof__(struct rvti_esp_par))
+
+static struct rvti_esp_par *rvti_esp_par(void *tmp)
+{
+	return tmp + RVTI_ESP_PAR_OFF;
+}
+
 int __init rvti_esp_init(void)
 {
 	int ret;
@@ -211,10 +228,15 @@ void rvti_esp_finish(struct sk_buff *skb, int err)
 	cb->done(skb, err);
 }
 
+struct sk_buff **rvti_esp_par_next(struct sk_buff *skb)
+{
+	return &rvti_esp_par(rvti_esp_cb(skb)->tmp)->next;
+}
+
 /* A CPU's crypto worker runs a parallel request (parallel.c). */
 int rvti_esp_crypt_queued(struct sk_buff *skb)
 {
-	struct rvti_esp_par *par = rvti_esp_par(skb);
+	struct rvti_esp_par *par = rvti_esp_par(rvti_esp_cb(skb)->tmp);
 
 	return par->encrypt ? crypto_aead_encrypt(par->req) :
 			      crypto_aead_decrypt(par->req);
@@ -308,7 +330,7 @@ static int rvti_esp_crypt(struct rvti_sa *sa, struct sk_buff *skb,
 				       sa->iv_len + crypt_len + sa->icv_len, iv);
 	}
 	if (sa->parallel) {
-		struct rvti_esp_par *par = rvti_esp_par(skb);
+		struct rvti_esp_par *par = rvti_esp_par(cb->tmp);
 
 		par->req = req;
 		par->next = NULL;

@@ -54,6 +54,12 @@ void rvti_esp_finish(struct sk_buff *skb, int err);
  * its result, or -EINPROGRESS if rvti_parallel_complete() will report it.
  */
 int rvti_esp_crypt_queued(struct sk_buff *skb);
+/*
+ * Where a packet queued for parallel crypto keeps the next packet of the
+ * chain it is handed to a worker in (parallel.c): in its request block.
+ */
+struct sk_buff **rvti_esp_par_next(struct sk_buff *skb);
+
 void rvti_esp_fill_trailer(u8 *tail, unsigned int pad_len, u8 next_hdr);
 bool rvti_esp_pad_ok(const u8 *pad, unsigned int pad_len);
 
@@ -122,25 +128,6 @@ static inline struct rvti_esp_cb *rvti_esp_cb(struct sk_buff *skb)
 {
 	BUILD_BUG_ON(sizeof(struct rvti_esp_cb) > sizeof(skb->cb));
 	return (struct rvti_esp_cb *)skb->cb;
-}
-
-/*
- * What a packet queued for parallel crypto (parallel.c) keeps in its
- * request block, after the saved AAD bytes: a CPU's worker runs the
- * request later, the SA's queue judges its delay.
- */
-struct rvti_esp_par {
-	struct aead_request *req;	/* its data is the skb */
-	struct sk_buff *next;		/* the next packet of its chain */
-	u32 queued;			/* codel_get_time() when queued */
-	bool encrypt;
-};
-
-#define RVTI_ESP_PAR_OFF ALIGN(sizeof(__be32), __alignof__(struct rvti_esp_par))
-
-static inline struct rvti_esp_par *rvti_esp_par(struct sk_buff *skb)
-{
-	return rvti_esp_cb(skb)->tmp + RVTI_ESP_PAR_OFF;
 }
 
 #endif /* _RVTI_ESP_H */

@@ -30,24 +30,14 @@
  * all for one ring operation and one kick rather than one per packet
  * (measured: one TCP flow's 2-CPU scaling 1.44 -> 1.60, ChaCha20).
  *
- * Memory and delay are bounded. An SA's queue holds at most RVTI_PAR_MAX
- * packets; within that, what it holds beyond its depth (two chains per
- * online CPU, at least four: what keeps every CPU's worker busy with a
- * chain and the next one ready) must not stand: when the head of the
- * queue has waited longer than CoDel's target (5 ms) for an interval
- * (100 ms), arriving packets are dropped at CoDel's rate, rising with the
- * square root of the drops, until the delay is below the target again
- * (net/codel_impl.h's rule and control law). A queue as long as its
- * crypto can take only adds delay: measured, a saturating TCP flow keeps
- * whatever is allowed full, and a length bound short enough for its
- * delay (256 on 2 CPUs: 6x less than 1024) made floods slower, as a
- * short queue runs dry while the submitting CPU is busy elsewhere. The
- * delay rule keeps the long queue for bursts and the short delay for a
- * standing load. Unlike a qdisc's CoDel, the arriving packet is dropped,
- * not the head: the crypto is the bottleneck, and the head's is spent.
+ * Memory and delay are bounded: an SA queues at most two chains per
+ * online CPU, at least four chains, at most RVTI_PAR_MAX packets (what
+ * keeps every CPU's worker busy with a chain and the next one ready:
+ * measured, 1,024 on 2 CPUs only made the queue a saturating TCP flow
+ * keeps full, and every other packet's delay, six times longer, and the
+ * flow no faster); the next is dropped before any crypto is spent on it.
  * The ring holds RVTI_PAR_RING; a packet the ring has no room for is
- * dropped in its turn. All count as the SA's `overload`, dropped before
- * any crypto is spent on them.
+ * dropped in its turn. Both count as the SA's `overload`.
  *
  * Sending, a device with a qdisc is pushed back on before that bound, as
  * a NIC stops its queue when its ring is nearly full: the device's queue
@@ -67,14 +57,7 @@
 #include <linux/ptr_ring.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
-#include <net/codel.h>
 #include <net/sch_generic.h>
-
-/* Only its drop rule and control law are used, not codel_dequeue(). */
-__diag_push();
-__diag_ignore_all("-Wunused-function", "net/codel_impl.h's codel_dequeue()");
-#include <net/codel_impl.h>
-__diag_pop();
 
 #include "esp.h"
 #include "parallel.h"
@@ -236,7 +219,7 @@ static void rvti_parallel_crypt_work(struct work_struct *work)
 			 * Read first: once its crypto is done the packet
 			 * may be finished, and freed, on another CPU.
 			 */
-			next = rvti_esp_par(skb)->next;
+			next = *rvti_esp_par_next(skb);
 			err = rvti_esp_crypt_queued(skb);
 			/* An asynchronous transform's completion reports it. */
 			if (err != -EINPROGRESS) {
@@ -345,7 +328,7 @@ void rvti_parallel_tx_check(struct rvti_parallel *par, struct net_device *dev)
 
 	/* Room for one more GSO packet's segments, or stop. */
 	if (likely(skb_queue_len_lockless(&par->queue) <=
-		   par->depth - RVTI_PAR_CHAIN))
+		   par->limit - RVTI_PAR_CHAIN))
 		return;
 	/* noqueue: a stopped queue would have the core drop every packet. */
 	if (!rcu_dereference_bh(txq->qdisc)->enqueue)
@@ -356,7 +339,7 @@ void rvti_parallel_tx_check(struct rvti_parallel *par, struct net_device *dev)
 	 * sees the queue stopped, or this sees the packets it finished.
 	 */
 	smp_mb__after_atomic();
-	if (skb_queue_len_lockless(&par->queue) <= par->depth / 2)
+	if (skb_queue_len_lockless(&par->queue) <= par->limit / 2)
 		netif_tx_start_queue(txq);
 }
 
@@ -374,7 +357,7 @@ static void rvti_parallel_tx_wake(struct rvti_parallel_napi *pn,
 	 * it, the next packet stops it again, as long as that one is full.
 	 */
 	if (unlikely(netif_tx_queue_stopped(txq)) && netif_running(dev) &&
-	    skb_queue_len_lockless(&par->queue) <= par->depth / 2)
+	    skb_queue_len_lockless(&par->queue) <= par->limit / 2)
 		netif_tx_wake_queue(txq);
 }
 
@@ -457,7 +440,7 @@ static void rvti_parallel_push(struct sk_buff *chain)
 	if (unlikely(ptr_ring_produce(&rvti_parallel_ring, chain))) {
 		/* Every CPU is behind: each is dropped in its turn. */
 		for (skb = chain; skb; skb = next) {
-			next = rvti_esp_par(skb)->next;
+			next = *rvti_esp_par_next(skb);
 			rvti_parallel_complete(skb, -ENOBUFS);
 		}
 		return;
@@ -471,82 +454,15 @@ static void rvti_parallel_push(struct sk_buff *chain)
 		      per_cpu_ptr(rvti_parallel_workers, cpu));
 }
 
-static u32 rvti_parallel_codel_len(const struct sk_buff *skb)
-{
-	return skb->len;
-}
-
-static codel_time_t rvti_parallel_codel_time(const struct sk_buff *skb)
-{
-	return rvti_esp_par((struct sk_buff *)skb)->queued;
-}
-
-/*
- * Whether a packet arriving at @now is dropped: CoDel's rule judged by
- * the queue's head, as codel_dequeue() would judge it leaving, with the
- * queue's length in packets for its backlog and @par->depth for its MTU
- * (never drop from a queue no longer than that). One arrival is dropped
- * when the rule says so, or, while it keeps saying so, one each time the
- * control law's next drop is due.
- */
-VISIBLE_IF_KUNIT bool rvti_parallel_codel_drop(struct rvti_parallel *par,
-					       codel_time_t now)
-{
-	struct codel_params *params = &par->cparams;
-	struct codel_vars *vars = &par->cvars;
-	u32 backlog = skb_queue_len(&par->queue);
-	u32 delta;
-
-	lockdep_assert_held(&par->queue.lock);
-	if (!codel_should_drop(skb_peek(&par->queue), par, vars, params,
-			       &par->cstats, rvti_parallel_codel_len,
-			       rvti_parallel_codel_time, &backlog, now)) {
-		vars->dropping = false;
-		return false;
-	}
-	if (vars->dropping) {
-		if (codel_time_before(now, vars->drop_next))
-			return false;
-		vars->count++;
-		codel_Newton_step(vars);
-		vars->drop_next = codel_control_law(vars->drop_next,
-						    params->interval,
-						    vars->rec_inv_sqrt);
-		return true;
-	}
-	/*
-	 * Entering the dropping state, as codel_dequeue() does: soon after
-	 * the last time, at the rate that controlled the queue then.
-	 */
-	vars->dropping = true;
-	delta = vars->count - vars->lastcount;
-	if (delta > 1 &&
-	    codel_time_before(now - vars->drop_next, 16 * params->interval)) {
-		vars->count = delta;
-		codel_Newton_step(vars);
-	} else {
-		vars->count = 1;
-		vars->rec_inv_sqrt = ~0U >> REC_INV_SQRT_SHIFT;
-	}
-	vars->lastcount = vars->count;
-	vars->drop_next = codel_control_law(now, params->interval,
-					    vars->rec_inv_sqrt);
-	return true;
-}
-EXPORT_SYMBOL_IF_KUNIT(rvti_parallel_codel_drop);
-
 int rvti_parallel_submit(struct rvti_parallel *par, struct sk_buff *skb)
 {
-	codel_time_t now = codel_get_time();
 	struct rvti_parallel_plug *plug;
 
 	spin_lock_bh(&par->queue.lock);
-	if (unlikely(skb_queue_len(&par->queue) >= RVTI_PAR_MAX ||
-		     rvti_parallel_codel_drop(par, now))) {
+	if (skb_queue_len(&par->queue) >= par->limit) {
 		spin_unlock_bh(&par->queue.lock);
 		return -ENOBUFS;
 	}
-	rvti_esp_par(skb)->queued = now;
 	/* In the SA's order before a worker can see it. */
 	rvti_esp_cb(skb)->parallel = RVTI_PAR_QUEUED;
 	__skb_queue_tail(&par->queue, skb);
@@ -558,7 +474,7 @@ int rvti_parallel_submit(struct rvti_parallel *par, struct sk_buff *skb)
 		rvti_parallel_push(skb);
 	} else {
 		*plug->tail = skb;
-		plug->tail = &rvti_esp_par(skb)->next;
+		plug->tail = rvti_esp_par_next(skb);
 		if (++plug->len == RVTI_PAR_CHAIN)
 			rvti_parallel_push(rvti_parallel_plug_take(plug));
 	}
@@ -601,12 +517,8 @@ struct rvti_parallel *rvti_parallel_alloc(void)
 		return NULL;
 	skb_queue_head_init(&par->queue);
 	INIT_WORK(&par->serial, rvti_parallel_serial_work);
-	par->depth = RVTI_PAR_CHAIN * clamp_t(unsigned int, 2 * num_online_cpus(), 4,
+	par->limit = RVTI_PAR_CHAIN * clamp_t(unsigned int, 2 * num_online_cpus(), 4,
 					    RVTI_PAR_MAX / RVTI_PAR_CHAIN);
-	codel_params_init(&par->cparams);
-	par->cparams.mtu = par->depth;
-	codel_vars_init(&par->cvars);
-	codel_stats_init(&par->cstats);
 	return par;
 }
 EXPORT_SYMBOL_IF_KUNIT(rvti_parallel_alloc);

@@ -7,7 +7,6 @@
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
-#include <net/codel.h>
 
 struct rvti_sa;
 
@@ -50,20 +49,11 @@ struct rvti_parallel {
 	struct list_head node;
 	bool listed;
 	/*
-	 * The packets that keep every CPU's worker busy: two chains per CPU
-	 * online when the SA was created, at least 256, at most
-	 * RVTI_PAR_MAX. A queue no longer than this is never dropped from;
-	 * a device's transmit queue stops before it (backpressure).
+	 * The packets the SA may have queued at once (from the CPUs online
+	 * when it was created, at most RVTI_PAR_MAX); a packet beyond them
+	 * is dropped (-ENOBUFS to its @done), as a full NIC ring drops.
 	 */
-	unsigned int depth;
-	/*
-	 * Beyond @depth, CoDel's rule on the delay of the queue's head
-	 * decides whether an arriving packet is dropped (-ENOBUFS to its
-	 * @done); under the queue's lock.
-	 */
-	struct codel_vars cvars;
-	struct codel_params cparams;
-	struct codel_stats cstats;
+	unsigned int limit;
 };
 
 /* rvti_esp_cb.parallel */
@@ -74,10 +64,7 @@ enum {
 	RVTI_PAR_NAPI,		/* being finished in its device's NAPI poll */
 };
 
-/*
- * The most packets one SA may have queued at once, whatever their delay:
- * the next is dropped (parallel.c).
- */
+/* The most packets one SA may have queued at once (parallel.c). */
 #define RVTI_PAR_MAX 1024
 
 int rvti_parallel_init(void);
@@ -95,13 +82,9 @@ void rvti_parallel_free(struct rvti_parallel *par);
  * Queues @skb, whose rvti_esp_cb is set up and whose request is ready,
  * for crypto on any CPU. 0 when it was taken: rvti_esp_finish() will run
  * for it from the SA's serial work, in submission order. -ENOBUFS when
- * the SA's queue drops it (RVTI_PAR_MAX packets queued, or CoDel's rule
- * on their delay): nothing was done with it.
+ * the SA has @par->limit packets queued: nothing was done with it.
  */
 int rvti_parallel_submit(struct rvti_parallel *par, struct sk_buff *skb);
-#if IS_ENABLED(CONFIG_KUNIT)
-bool rvti_parallel_codel_drop(struct rvti_parallel *par, codel_time_t now);
-#endif
 
 /*
  * Between the two, with bottom halves disabled, the packets this CPU

@@ -286,12 +286,6 @@ static struct sk_buff **rvti_esp_test_dummies(struct kunit *test,
 		rvti_esp_cb(dummies[i])->sa = sa;
 		rvti_esp_cb(dummies[i])->done = done;
 		rvti_esp_cb(dummies[i])->parallel = RVTI_PAR_QUEUED;
-		/* A request block, for its time; rvti_esp_finish() frees it. */
-		rvti_esp_cb(dummies[i])->tmp =
-			kzalloc(RVTI_ESP_PAR_OFF + sizeof(struct rvti_esp_par),
-				GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, rvti_esp_cb(dummies[i])->tmp);
-		rvti_esp_par(dummies[i])->queued = codel_get_time();
 		skb_queue_tail(&par->queue, dummies[i]);
 	}
 	return dummies;
@@ -310,7 +304,7 @@ static bool rvti_esp_test_wait_done(struct sk_buff *skb)
 }
 
 /*
- * Parallel crypto (parallel.c). An SA queues at most RVTI_PAR_MAX packets:
+ * Parallel crypto (parallel.c). An SA queues at most par->limit packets:
  * with its queue full the next packet is dropped at once (-ENOBUFS),
  * before any crypto touched it. With one place free a packet goes through
  * a CPU's worker, but is finished only after every packet queued before
@@ -332,10 +326,10 @@ static void rvti_esp_test_parallel_order(struct kunit *test)
 	sa->parallel = par;
 	/* Two chains of 64 per CPU, at least 4, at most RVTI_PAR_MAX. */
 	if (num_online_cpus() <= 2)
-		KUNIT_EXPECT_EQ(test, par->depth, 256U);
-	KUNIT_EXPECT_GE(test, par->depth, 256U);
-	KUNIT_EXPECT_LE(test, par->depth, RVTI_PAR_MAX);
-	dummies = rvti_esp_test_dummies(test, sa, par, RVTI_PAR_MAX,
+		KUNIT_EXPECT_EQ(test, par->limit, 256U);
+	KUNIT_EXPECT_GE(test, par->limit, 256U);
+	KUNIT_EXPECT_LE(test, par->limit, RVTI_PAR_MAX);
+	dummies = rvti_esp_test_dummies(test, sa, par, par->limit,
 					rvti_esp_test_dummy_done);
 
 	skb = skb_copy(esp, GFP_KERNEL);
@@ -346,7 +340,7 @@ static void rvti_esp_test_parallel_order(struct kunit *test)
 	local_bh_enable();
 	KUNIT_EXPECT_EQ(test, ret, 0);
 	KUNIT_EXPECT_EQ(test, rvti_esp_test_err, -ENOBUFS);
-	KUNIT_EXPECT_EQ(test, skb_queue_len(&par->queue), RVTI_PAR_MAX);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&par->queue), par->limit);
 	KUNIT_EXPECT_EQ(test, skb->len, esp->len);
 	KUNIT_EXPECT_EQ(test, memcmp(skb->data, esp->data, esp->len), 0);
 	kfree_skb(skb);
@@ -355,7 +349,6 @@ static void rvti_esp_test_parallel_order(struct kunit *test)
 	KUNIT_ASSERT_PTR_EQ(test, skb_dequeue(&par->queue), dummies[0]);
 	rvti_esp_test_next = 1;
 	rvti_esp_test_misorder = 0;
-	kfree(rvti_esp_cb(dummies[0])->tmp);
 	kfree_skb(dummies[0]);
 	skb = skb_copy(esp, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, skb);
@@ -369,13 +362,13 @@ static void rvti_esp_test_parallel_order(struct kunit *test)
 	/* Decrypted, but held behind the packets queued before it. */
 	flush_work(&par->serial);
 	KUNIT_EXPECT_FALSE(test, completion_done(&rvti_esp_test_completion));
-	KUNIT_EXPECT_EQ(test, skb_queue_len(&par->queue), RVTI_PAR_MAX);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&par->queue), par->limit);
 
-	for (i = RVTI_PAR_MAX - 1; i > 0; i--)
+	for (i = par->limit - 1; i > 0; i--)
 		rvti_parallel_complete(dummies[i], 0);
 	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&rvti_esp_test_completion,
 							  10 * HZ), 0UL);
-	KUNIT_EXPECT_EQ(test, rvti_esp_test_next, RVTI_PAR_MAX);
+	KUNIT_EXPECT_EQ(test, rvti_esp_test_next, par->limit);
 	KUNIT_EXPECT_EQ(test, rvti_esp_test_misorder, 0);
 	KUNIT_EXPECT_EQ(test, rvti_esp_test_err, 0);
 	KUNIT_EXPECT_EQ(test, skb_queue_len(&par->queue), 0);
@@ -386,85 +379,6 @@ static void rvti_esp_test_parallel_order(struct kunit *test)
 	synchronize_rcu();
 	rvti_parallel_free(par);
 	kfree_skb(esp);
-	crypto_free_aead(sa->aead);
-}
-
-static bool rvti_esp_test_codel(struct rvti_parallel *par, codel_time_t now)
-{
-	bool drop;
-
-	spin_lock_bh(&par->queue.lock);
-	drop = rvti_parallel_codel_drop(par, now);
-	spin_unlock_bh(&par->queue.lock);
-	return drop;
-}
-
-/*
- * The SA's queue beyond its depth: CoDel's rule on its head's delay
- * decides whether an arriving packet is dropped. Never from an empty
- * queue or one no longer than its depth, however old its head; beyond
- * it, only once the head's delay has stayed above the target (5 ms) for
- * an interval (100 ms); then again at the control law's times (100 ms,
- * then sooner), until the head's delay is below the target.
- */
-static void rvti_esp_test_parallel_codel(struct kunit *test)
-{
-	const codel_time_t interval = MS2TIME(100), t0 = 1000;
-	struct rvti_parallel *par;
-	struct codel_vars *vars;
-	struct sk_buff *skb;
-	codel_time_t now, next;
-	struct rvti_sa *sa;
-
-	sa = rvti_esp_test_sa(test);
-	par = rvti_parallel_alloc();
-	KUNIT_ASSERT_NOT_NULL(test, par);
-	sa->parallel = par;
-	vars = &par->cvars;
-
-	KUNIT_EXPECT_FALSE(test, rvti_esp_test_codel(par, t0));
-	rvti_esp_test_dummies(test, sa, par, par->depth, rvti_esp_test_dummy_done);
-	rvti_esp_par(skb_peek(&par->queue))->queued = t0;
-	now = t0 + MS2TIME(500);
-	KUNIT_EXPECT_FALSE(test, rvti_esp_test_codel(par, now));
-	KUNIT_EXPECT_EQ(test, vars->first_above_time, 0U);
-
-	/* One beyond the depth: the head's 500 ms start the interval. */
-	rvti_esp_test_dummies(test, sa, par, 1, rvti_esp_test_dummy_done);
-	KUNIT_EXPECT_FALSE(test, rvti_esp_test_codel(par, now));
-	KUNIT_EXPECT_EQ(test, vars->first_above_time, now + interval);
-	KUNIT_EXPECT_FALSE(test, rvti_esp_test_codel(par, now + interval));
-	now += interval + 1;
-	KUNIT_EXPECT_TRUE(test, rvti_esp_test_codel(par, now));
-	KUNIT_EXPECT_TRUE(test, vars->dropping);
-	KUNIT_EXPECT_EQ(test, vars->count, 1U);
-	/* Fixed point: an interval, less a 65536th. */
-	KUNIT_EXPECT_GE(test, vars->drop_next - now, MS2TIME(99));
-	KUNIT_EXPECT_LE(test, vars->drop_next - now, interval);
-	KUNIT_EXPECT_FALSE(test, rvti_esp_test_codel(par, now + 1));
-	KUNIT_EXPECT_FALSE(test, rvti_esp_test_codel(par, now + MS2TIME(99) - 1));
-
-	/* The next drop, and the next one sooner. */
-	now = vars->drop_next;
-	next = vars->drop_next;
-	KUNIT_EXPECT_TRUE(test, rvti_esp_test_codel(par, now));
-	KUNIT_EXPECT_EQ(test, vars->count, 2U);
-	/* interval / sqrt(2) = 70.7 ms, by one Newton step from 1: 50 ms. */
-	KUNIT_EXPECT_GE(test, vars->drop_next - next, MS2TIME(49));
-	KUNIT_EXPECT_LE(test, vars->drop_next - next, MS2TIME(71));
-
-	/* The head's delay below the target: no more drops. */
-	now += MS2TIME(200);
-	rvti_esp_par(skb_peek(&par->queue))->queued = now - MS2TIME(4);
-	KUNIT_EXPECT_FALSE(test, rvti_esp_test_codel(par, now));
-	KUNIT_EXPECT_FALSE(test, vars->dropping);
-	KUNIT_EXPECT_EQ(test, vars->first_above_time, 0U);
-
-	while ((skb = skb_dequeue(&par->queue))) {
-		kfree(rvti_esp_cb(skb)->tmp);
-		kfree_skb(skb);
-	}
-	rvti_parallel_free(par);
 	crypto_free_aead(sa->aead);
 }
 
@@ -660,7 +574,6 @@ static struct kunit_case rvti_esp_test_cases[] = {
 	KUNIT_CASE(rvti_esp_test_seq_exhausted),
 	KUNIT_CASE(rvti_esp_test_decrypt_paged),
 	KUNIT_CASE(rvti_esp_test_parallel_order),
-	KUNIT_CASE(rvti_esp_test_parallel_codel),
 	KUNIT_CASE(rvti_esp_test_parallel_chain),
 	KUNIT_CASE_PARAM(rvti_esp_test_parallel_napi,
 			 rvti_esp_test_napi_gen_params),
