@@ -71,7 +71,7 @@ elapsed=$(( $(date +%s) - start ))
 python3 - "$raw" "$json" "$tree" "$rounds" "$secs" "$elapsed" "${RVTI_BENCH_CPU:-qemu64}" <<'EOF'
 import json, statistics, sys
 raw, path, kernel, rounds, secs, elapsed, cpu = sys.argv[1:8]
-med = {}
+med, spread = {}, {}
 for cpus in ("1", "2"):
     s = {}
     with open(f"{raw}/{cpus}") as f:
@@ -80,6 +80,9 @@ for cpus in ("1", "2"):
             if len(w) == 6 and w[:2] == ["#", "bench"]:
                 s.setdefault((w[2], w[3]), []).append(int(w[5]))
     med[cpus] = {k: statistics.median(v) for k, v in s.items()}
+    # How far the rounds were apart: (max - min) / median, in %.
+    spread[cpus] = {k: round(100 * (max(v) - min(v)) / statistics.median(v))
+                    for k, v in s.items() if statistics.median(v)}
 keys = sorted(set(med["1"]) | set(med["2"]))
 tests = sorted({t for _, t in keys})
 # TCP in Mbit/s (receiver), packet rates in thousands of packets/s.
@@ -89,17 +92,23 @@ unit = lambda t: ((1e6, "Mbit/s") if t.startswith("tcp") else
 print()
 print(f"Medians of {rounds} rounds, {secs} s each, host1 -> host4 through one tunnel "
       f"(x86_64 kernel under qemu TCG, CPU model {cpu}: ratios only); kernel {kernel}")
-print(f"{'mode':<19}{'test':<9}{'1 CPU':>10}{'2 CPUs':>10}{'2/1':>8}  unit")
+print("(spread: the rounds' max - min, in % of their median, 1 CPU / 2 CPUs: what a"
+      " ratio within it does not show)")
+print(f"{'mode':<19}{'test':<9}{'1 CPU':>10}{'2 CPUs':>10}{'2/1':>8}  {'unit':<8}spread")
 out = {"kernel": kernel, "cpu_model": cpu, "rounds": int(rounds), "seconds": int(secs),
-       "elapsed_seconds": int(elapsed), "medians": {}, "scaling": {}, "ratios": {}}
+       "elapsed_seconds": int(elapsed), "medians": {}, "scaling": {}, "ratios": {},
+       "spread_percent": {}}
 for m, t in keys:
     a, b = med["1"].get((m, t)), med["2"].get((m, t))
     sc = round(b / a, 3) if a and b else None
     out["medians"].setdefault(m, {})[t] = {"1": a, "2": b}
     out["scaling"].setdefault(m, {})[t] = sc
+    sp = [spread[c].get((m, t)) for c in ("1", "2")]
+    out["spread_percent"].setdefault(m, {})[t] = {"1": sp[0], "2": sp[1]}
     d, u = unit(t)
     f = lambda v: f"{v / d:>10.1f}" if v else f"{'-':>10}"
-    print(f"{m:<19}{t:<9}{f(a)}{f(b)}{sc if sc else '-':>8}  {u}")
+    g = lambda v: "-" if v is None else f"{v}%"
+    print(f"{m:<19}{t:<9}{f(a)}{f(b)}{sc if sc else '-':>8}  {u:<8}{g(sp[0])} / {g(sp[1])}")
 print()
 pairs = [(f"rvti-{s}", f"xfrm-{s}") for s in ("gcm128", "chacha", "null")]
 pairs += [("rvti-chacha", "wg"), ("rvti-gcm128", "rvtiserial-gcm128")]
