@@ -36,25 +36,13 @@ log "$variant kernel: $tree"
 # guest sees (it mounts its own /tmp).
 ko=$(mktemp -d /var/tmp/rvti-bench-ko.XXXXXX)
 trap 'rm -rf "$ko"' EXIT
-cp -r "$repo/kmod" "$repo/uapi" "$repo/Kbuild" "$ko/"
-if ! out=$(make -C "$tree" ARCH=um M="$ko" modules 2>&1); then
-	echo "$out" | tail -30 >&2
-	echo "not ok - build rvti.ko for the bench kernel" >&2
-	exit 1
-fi
-cp "$ko"/kmod/*.ko "$ko/"
+rvti_build_module "$tree" "$ko" ARCH=um ||
+	{ tail -30 "$ko/build.log" >&2; echo "not ok - build rvti.ko for the bench kernel" >&2; exit 1; }
 # RVTI_BENCH_BASE=REV: also rvti as of git revision REV, as the modes
 # base-gcm128, base-chacha and base-null, to measure a change in one run.
 if [ -n "${RVTI_BENCH_BASE:-}" ]; then
-	mkdir -p "$ko/base-src" "$ko/base"
-	git -C "$repo" archive "$RVTI_BENCH_BASE" kmod uapi Kbuild | tar -x -C "$ko/base-src" ||
-		{ echo "not ok - git archive $RVTI_BENCH_BASE" >&2; exit 1; }
-	if ! out=$(make -C "$tree" ARCH=um M="$ko/base-src" modules 2>&1); then
-		echo "$out" | tail -30 >&2
-		echo "not ok - build rvti.ko of $RVTI_BENCH_BASE for the bench kernel" >&2
-		exit 1
-	fi
-	cp "$ko"/base-src/kmod/rvti.ko "$ko/base/"
+	RVTI_BUILD_REV=$RVTI_BENCH_BASE rvti_build_module "$tree" "$ko/base" ARCH=um ||
+		{ tail -30 "$ko/base/build.log" >&2; echo "not ok - build rvti.ko of $RVTI_BENCH_BASE for the bench kernel" >&2; exit 1; }
 	[ $# -gt 0 ] || set -- plain xfrm-gcm128 rvti-gcm128 base-gcm128 wg xfrm-chacha \
 		rvti-chacha base-chacha xfrm-null rvti-null base-null
 fi
