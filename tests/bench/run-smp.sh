@@ -10,8 +10,10 @@
 # receive queue would be), every veth receiving through a NAPI ring as a
 # NIC (guest.sh's napi option), each mode ROUNDS times:
 #   tests/bench/run-smp.sh [ROUNDS [SECONDS [MODES...]]]
-# Defaults: 3 rounds of 3 s of xfrm-gcm128, rvti-gcm128, rvtiserial-gcm128
-# (rvti with parallel_crypto=0), xfrm-chacha, rvti-chacha and wg;
+# Defaults: 3 rounds of 3 s of plain (routing without a tunnel: what the
+# guest itself gains from a second vCPU), xfrm-gcm128, rvti-gcm128,
+# rvtiserial-gcm128 (rvti with parallel_crypto=0), xfrm-chacha, rvti-chacha
+# and wg;
 # RVTI_BENCH_SMP_TESTS (tcp+tcp4+udp1400+udp64) chooses the measurements;
 # the word "perf" among the modes profiles each mode's TCP tests in the
 # first round (guest.sh), into the guest output kept beside the JSON.
@@ -32,7 +34,7 @@ repo=$(cd "$here/../.." && pwd)
 rounds=${1:-3}
 secs=${2:-3}
 shift 2 2>/dev/null || shift $#
-[ $# -gt 0 ] || set -- xfrm-gcm128 rvti-gcm128 rvtiserial-gcm128 xfrm-chacha rvti-chacha wg
+[ $# -gt 0 ] || set -- plain xfrm-gcm128 rvti-gcm128 rvtiserial-gcm128 xfrm-chacha rvti-chacha wg
 tests=${RVTI_BENCH_SMP_TESTS:-tcp+tcp4+udp1400+udp64}
 export RVTI_X86_VARIANT=${RVTI_X86_VARIANT:-bench}
 
