@@ -28,7 +28,7 @@ MODES=${*:-plain xfrm-gcm128 rvti-gcm128 wg xfrm-chacha rvti-chacha xfrm-null rv
 # median ping time under a TCP flow, in microseconds), nomicro
 # (no in-kernel microbenchmark), napi (every veth receives through its own
 # NAPI ring, as a NIC does, instead of the CPU's shared backlog: see
-# veth_napi below), perf (each mode's TCP tests of the first round also
+# veth_napi below), perf (each mode's TCP and UDP tests of the first round also
 # run under `perf record -a -g`, and the profile goes out as lines
 #   # perf MODE TEST SHARE SYMBOL     and    # perf MODE TEST SHARE comm COMM
 # of the samples of every CPU: where the time goes, as far as the guest's
@@ -313,7 +313,7 @@ profile() {
 			print "# perf", m, t, "dropped", $1, "tx", $4 - $2, "rx", $5 - $3 }' >&2
 	tcp_stats | join /tmp/rvti-bench-tcp.0 - |
 		awk -v m="$1" -v t="$2" '$3 - $2 { print "# perf", m, t, "host1", $1, $3 - $2 }' >&2
-	echo "# perf $1 $2 retransmits" \
+	[[ $2 = tcp* ]] && echo "# perf $1 $2 retransmits" \
 		"$(jq '.end.sum_sent.retransmits' /tmp/rvti-bench-iperf.json)" >&2
 	echo "$v"
 	return $rc
@@ -350,7 +350,7 @@ for round in $(seq "$ROUNDS"); do
 		fi
 		for t in $TESTS; do
 			if [ -n "${BENCH_PERF:-}" ] && [ "$round" = 1 ] &&
-			   [[ $t = tcp* ]]; then
+			   [[ $t = tcp* || $t = udp* ]]; then
 				v=$(profile "$mode" $t 2>/tmp/rvti-bench-perf.log)
 				r=$?
 				cat /tmp/rvti-bench-perf.log

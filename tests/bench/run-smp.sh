@@ -15,7 +15,7 @@
 # rvtiserial-gcm128 (rvti with parallel_crypto=0), xfrm-chacha, rvti-chacha
 # and wg;
 # RVTI_BENCH_SMP_TESTS (tcp+tcp4+udp1400+udp64) chooses the measurements;
-# the word "perf" among the modes profiles each mode's TCP tests in the
+# the word "perf" among the modes profiles each mode's TCP and UDP tests in the
 # first round (guest.sh), into the guest output kept beside the JSON.
 # RVTI_BENCH_CPU sets qemu's CPU model (default: qemu's own, without AES-NI
 # or AVX2, where every AEAD runs its generic C code; "max": TCG's AES-NI,
