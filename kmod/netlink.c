@@ -37,6 +37,8 @@ static const struct nla_policy rvti_sa_policy[RVTI_SA_A_MAX + 1] = {
 						     RVTI_REPLAY_MAX_WINDOW),
 	[RVTI_SA_A_LIFETIME] = NLA_POLICY_NESTED(rvti_lifetime_policy),
 	[RVTI_SA_A_SEQ] = { .type = NLA_U64 },
+	[RVTI_SA_A_ENCAP_SPORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[RVTI_SA_A_ENCAP_DPORT] = NLA_POLICY_MIN(NLA_U16, 1),
 };
 
 static const struct nla_policy rvti_prefix_policy[RVTI_PREFIX_A_MAX + 1] = {

@@ -4,7 +4,9 @@
  * inner packet; every other ESP packet is left to XFRM untouched.
  *
  * The packet walk: the xfrm4/xfrm6 ESP handler chain calls us before
- * ip_vti, xfrm interfaces and esp4/esp6; look up the SPI (RCU); check the
+ * ip_vti, xfrm interfaces and esp4/esp6 (ESP in UDP through the chain's
+ * input handlers, after a UDP_ENCAP socket's xfrm4/6_udp_encap_rcv() took
+ * the UDP header off); look up the SPI (RCU); check the
  * outer source and the anti-replay window; decrypt and verify the ICV,
  * maybe asynchronously; only then advance the window; check the trailer
  * and the inner header; deliver through GRO on the device.
@@ -227,7 +229,12 @@ static void rvti_rx_outer_addrs(const struct sk_buff *skb,
 	}
 }
 
-static int rvti_esp_rcv(struct sk_buff *skb)
+/*
+ * An ESP packet, skb->data at its header; @encap: it came in UDP (the UDP
+ * header lies before skb->data, the outer header still says UDP). Returns
+ * -EINVAL, the packet untouched, when no SA of ours takes it; else 0.
+ */
+static int rvti_rx(struct sk_buff *skb, bool encap)
 {
 	enum rvti_replay_verdict verdict;
 	struct rvti_addr daddr, saddr;
@@ -259,6 +266,16 @@ static int rvti_esp_rcv(struct sk_buff *skb)
 	}
 	rvti = sa->rvti;
 
+	/*
+	 * Ours, but not as the SA's ESP travels: not the peer's, or sent
+	 * around the NAT the SA was set up for.
+	 */
+	if (unlikely(encap != rvti_sa_encap(sa))) {
+		DEV_STATS_INC(rvti->dev, rx_dropped);
+		rvti_rx_drop(skb, &sa->encap_mismatch,
+			     SKB_DROP_REASON_NOT_SPECIFIED);
+		goto out;
+	}
 	if (unlikely(skb->len < sizeof(*esph) + sa->iv_len + 2 + sa->icv_len ||
 		     (skb->len - sizeof(*esph) - sa->iv_len - sa->icv_len) %
 		     sa->block_len)) {
@@ -307,11 +324,23 @@ out:
 	return 0;
 }
 
-/* rvti never hands packets to xfrm_input(): nothing of XFRM's is ours. */
+static int rvti_esp_rcv(struct sk_buff *skb)
+{
+	return rvti_rx(skb, false);
+}
+
+/*
+ * xfrm4/6_rcv_encap() call every input handler: for ESP in UDP, which a
+ * UDP_ENCAP_ESPINUDP socket took off its UDP header, and for bare ESP
+ * (encap_type 0) on its way into xfrm_input() after rvti_esp_rcv() left
+ * it to XFRM. Only the first can be ours.
+ */
 static int rvti_esp_input_handler(struct sk_buff *skb, int nexthdr,
 				  __be32 spi, int encap_type)
 {
-	return -EINVAL;
+	if (encap_type != UDP_ENCAP_ESPINUDP || nexthdr != IPPROTO_ESP)
+		return -EINVAL;
+	return rvti_rx(skb, true);
 }
 
 static int rvti_esp_cb_handler(struct sk_buff *skb, int err)

@@ -442,6 +442,18 @@ struct rvti_sa *rvti_sa_create(struct nlattr **tb,
 		}
 		atomic64_set(&sa->tx_seq, seq);
 	}
+	if (!tb[RVTI_SA_A_ENCAP_SPORT] != !tb[RVTI_SA_A_ENCAP_DPORT]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[RVTI_SA_A_ENCAP_SPORT] ?:
+				    tb[RVTI_SA_A_ENCAP_DPORT],
+				    "ESP in UDP needs both the source and the destination port");
+		ret = -EINVAL;
+		goto err;
+	}
+	if (tb[RVTI_SA_A_ENCAP_SPORT]) {
+		/* The policy keeps port 0 out. */
+		sa->encap_sport = htons(nla_get_u16(tb[RVTI_SA_A_ENCAP_SPORT]));
+		sa->encap_dport = htons(nla_get_u16(tb[RVTI_SA_A_ENCAP_DPORT]));
+	}
 	ret = rvti_sa_lifetime_parse(sa, tb[RVTI_SA_A_LIFETIME], extack);
 	if (ret)
 		goto err;
@@ -802,7 +814,10 @@ static int rvti_sa_nla_put_stats(struct sk_buff *skb, struct rvti_sa *sa)
 			      atomic64_read(&sa->seq_exhausted), RVTI_SA_STAT_PAD) ||
 	    nla_put_u64_64bit(skb, RVTI_SA_STAT_SEQ, seq, RVTI_SA_STAT_PAD) ||
 	    nla_put_u64_64bit(skb, RVTI_SA_STAT_OVERLOAD,
-			      atomic64_read(&sa->overload), RVTI_SA_STAT_PAD)) {
+			      atomic64_read(&sa->overload), RVTI_SA_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, RVTI_SA_STAT_ENCAP_MISMATCH,
+			      atomic64_read(&sa->encap_mismatch),
+			      RVTI_SA_STAT_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -832,6 +847,9 @@ int rvti_sa_nla_put(struct sk_buff *skb, struct rvti_sa *sa)
 	     nla_put_u8(skb, RVTI_SA_A_ACTIVE,
 			rcu_access_pointer(sa->rvti->tx_sa) == sa)) ||
 	    nla_put_u8(skb, RVTI_SA_A_PARALLEL, !!sa->parallel) ||
+	    (rvti_sa_encap(sa) &&
+	     (nla_put_u16(skb, RVTI_SA_A_ENCAP_SPORT, ntohs(sa->encap_sport)) ||
+	      nla_put_u16(skb, RVTI_SA_A_ENCAP_DPORT, ntohs(sa->encap_dport)))) ||
 	    rvti_sa_lifetime_nla_put(skb, sa) ||
 	    rvti_sa_nla_put_stats(skb, sa)) {
 		nla_nest_cancel(skb, nest);

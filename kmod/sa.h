@@ -58,6 +58,8 @@ struct rvti_sa {
 	struct crypto_aead *aead;
 	/* Parallel crypto (parallel.c), or NULL: on the caller's CPU. */
 	struct rvti_parallel *parallel;
+	/* ESP in UDP (RFC 3948): the ports as the packets go, or both 0. */
+	__be16 encap_sport, encap_dport;
 
 	atomic64_t tx_seq;		/* outbound: last sequence number used */
 	spinlock_t replay_lock;		/* inbound: protects replay */
@@ -70,6 +72,7 @@ struct rvti_sa {
 	atomic64_t malformed;
 	atomic64_t seq_exhausted;
 	atomic64_t overload;		/* parallel requests at their bound */
+	atomic64_t encap_mismatch;	/* ESP in UDP or not, not as the SA */
 
 	/* Lifetime (lifetime.c). Limits are set once, before the SA is seen. */
 	struct rvti_sa_lifetime lft;
@@ -190,6 +193,12 @@ static inline unsigned long rvti_now_seconds(void)
 }
 
 /* Expired SAs are not used in either direction. */
+/* Whether the SA's ESP travels in UDP (NAT traversal, RFC 3948). */
+static inline bool rvti_sa_encap(const struct rvti_sa *sa)
+{
+	return sa->encap_dport;
+}
+
 static inline bool rvti_sa_usable(const struct rvti_sa *sa)
 {
 	return !test_bit(RVTI_SA_S_HARD, &sa->state);

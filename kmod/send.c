@@ -18,6 +18,7 @@
 #include <net/icmp.h>
 #include <net/inet_ecn.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
 #include <net/ip6_route.h>
 #include <net/ip_tunnels.h>
 #include <net/ipv6.h>
@@ -138,17 +139,45 @@ out:
 }
 
 /*
- * Pushes the outer IPv4 or IPv6 header in front of the ESP header.
+ * ESP in UDP (RFC 3948): the UDP header in front of the ESP header. IPv4
+ * sends no checksum, as RFC 3948 section 2.1 says and esp4 does; IPv6
+ * needs one (RFC 8200 section 8.1), which the device or the stack
+ * computes once the payload is encrypted.
+ */
+static void rvti_push_udp(struct sk_buff *skb, const struct rvti_sa *sa,
+			  const struct rvti_addr *saddr,
+			  const struct rvti_addr *daddr)
+{
+	struct udphdr *uh = skb_push(skb, sizeof(*uh));
+
+	skb_reset_transport_header(skb);
+	uh->source = sa->encap_sport;
+	uh->dest = sa->encap_dport;
+	uh->len = htons(skb->len);
+	uh->check = 0;
+	if (daddr->family == AF_INET6)
+		udp6_set_csum(false, skb, &saddr->ip6, &daddr->ip6, skb->len);
+}
+
+/*
+ * Pushes the outer IPv4 or IPv6 header in front of the ESP header, and a
+ * UDP header between them for an SA with ESP in UDP.
  * @df: the inner packet's wish, which the tunnel's DF mode may override;
  * @frag_outer: the outer packet may be fragmented whatever either says.
  */
-static void rvti_push_outer(struct sk_buff *skb, struct dst_entry *dst,
+static void rvti_push_outer(struct sk_buff *skb, const struct rvti_sa *sa,
+			    struct dst_entry *dst,
 			    const struct rvti_addr *saddr,
 			    const struct rvti_endpoints *ep, u8 dsfield, bool df,
 			    bool frag_outer)
 {
 	const struct rvti_addr *daddr = &ep->remote;
+	u8 proto = IPPROTO_ESP;
 
+	if (rvti_sa_encap(sa)) {
+		rvti_push_udp(skb, sa, saddr, daddr);
+		proto = IPPROTO_UDP;
+	}
 	if (daddr->family == AF_INET) {
 		struct iphdr *iph = skb_push(skb, sizeof(*iph));
 
@@ -160,7 +189,7 @@ static void rvti_push_outer(struct sk_buff *skb, struct dst_entry *dst,
 			df = ep->df == RVTI_DF_SET;
 		iph->frag_off = df && !frag_outer ? htons(IP_DF) : 0;
 		iph->ttl = ep->ttl ?: ip4_dst_hoplimit(dst);
-		iph->protocol = IPPROTO_ESP;
+		iph->protocol = proto;
 		iph->saddr = saddr->ip4;
 		iph->daddr = daddr->ip4;
 		/* ip_local_out() fills in the length and the checksum. */
@@ -174,7 +203,7 @@ static void rvti_push_outer(struct sk_buff *skb, struct dst_entry *dst,
 		skb_reset_network_header(skb);
 		ip6_flow_hdr(ip6h, dsfield, 0);
 		ip6h->payload_len = 0;
-		ip6h->nexthdr = IPPROTO_ESP;
+		ip6h->nexthdr = proto;
 		ip6h->hop_limit = ep->ttl ?: ip6_dst_hoplimit(dst);
 		ip6h->saddr = saddr->ip6;
 		ip6h->daddr = daddr->ip6;
@@ -184,9 +213,13 @@ static void rvti_push_outer(struct sk_buff *skb, struct dst_entry *dst,
 	skb->ignore_df = frag_outer;
 }
 
-static unsigned int rvti_outer_hlen(sa_family_t family)
+/* The outer IP header, and the UDP header of ESP in UDP. */
+static unsigned int rvti_outer_hlen(const struct rvti_sa *sa,
+				    sa_family_t family)
 {
-	return family == AF_INET ? sizeof(struct iphdr) : sizeof(struct ipv6hdr);
+	return (family == AF_INET ? sizeof(struct iphdr) :
+				    sizeof(struct ipv6hdr)) +
+	       (rvti_sa_encap(sa) ? sizeof(struct udphdr) : 0);
 }
 
 /*
@@ -196,7 +229,7 @@ static unsigned int rvti_outer_hlen(sa_family_t family)
 static int rvti_inner_mtu(const struct rvti_sa *sa, unsigned int mtu,
 			  sa_family_t family)
 {
-	int room = mtu - rvti_outer_hlen(family) - sizeof(struct ip_esp_hdr) -
+	int room = mtu - rvti_outer_hlen(sa, family) - sizeof(struct ip_esp_hdr) -
 		   sa->iv_len - sa->icv_len;
 
 	return round_down(room, sa->block_len) - 2;
@@ -369,12 +402,12 @@ static int rvti_xmit_one(struct sk_buff *skb, bool may_frag)
 	skb_scrub_packet(skb, !net_eq(rvti->creating_net, dev_net(dev)));
 
 	inner_len = skb->len;
-	esph = rvti_esp_encap(sa, skb, rvti_outer_hlen(ep->remote.family) +
+	esph = rvti_esp_encap(sa, skb, rvti_outer_hlen(sa, ep->remote.family) +
 			      LL_RESERVED_SPACE(dst->dev), next_hdr, seq,
 			      &clen, &nfrags);
 	if (IS_ERR(esph))
 		goto err_nomem;
-	rvti_push_outer(skb, dst, &saddr, ep, dsfield, df,
+	rvti_push_outer(skb, sa, dst, &saddr, ep, dsfield, df,
 			ret == RVTI_MTU_FRAG_OUTER);
 	skb_dst_set(skb, dst);
 

@@ -176,7 +176,7 @@ static int sa_id_check(const bool *seen, char *err, size_t errlen)
 enum {
 	ADD_DEV = SA_KW_DEV, ADD_DIR = SA_KW_DIR, ADD_SPI = SA_KW_SPI,
 	ADD_AEAD, ADD_ENC, ADD_AUTH, ADD_KEY,
-	ADD_ICV, ADD_ESN, ADD_REPLAY, ADD_SEQ,
+	ADD_ICV, ADD_ESN, ADD_REPLAY, ADD_SEQ, ADD_ENCAP,
 	/* The limits, in the order of enum rvti_lifetime_attr. */
 	ADD_SOFT_BYTES, ADD_HARD_BYTES, ADD_SOFT_PACKETS, ADD_HARD_PACKETS,
 	ADD_SOFT_TIME, ADD_HARD_TIME, ADD_SOFT_USE_TIME, ADD_HARD_USE_TIME,
@@ -198,6 +198,7 @@ static const char *const add_kws[] = {
 	[ADD_ESN] = "esn",
 	[ADD_REPLAY] = "replay-window",
 	[ADD_SEQ] = "seq",
+	[ADD_ENCAP] = "encap",
 	[ADD_SOFT_BYTES] = "soft-bytes",
 	[ADD_HARD_BYTES] = "hard-bytes",
 	[ADD_SOFT_PACKETS] = "soft-packets",
@@ -335,6 +336,39 @@ static int add_kw_hint(int prev, int kw, const char *arg, char *err,
 	return -EINVAL;
 }
 
+/*
+ * "encap espinudp SPORT DPORT", as ip xfrm state takes it: ESP in UDP with
+ * these ports, as the SA's packets go. @type is the word after "encap";
+ * the ports follow it.
+ */
+static int arg_encap(int argc, char **argv, int *i, const char *type,
+		     struct sa_add_req *req, char *err, size_t errlen)
+{
+	uint16_t *port[] = { &req->encap_sport, &req->encap_dport };
+	const char *what[] = { "source", "destination" };
+	const char *val;
+	unsigned int n;
+	uint32_t v;
+	int ret;
+
+	if (strcmp(type, "espinudp"))
+		return parse_errf(err, errlen,
+				  "invalid encap \"%s\" (expected espinudp: ESP in UDP, RFC 3948)",
+				  type);
+	for (n = 0; n < 2; n++) {
+		ret = parse_kw_val(argc, argv, i, "encap espinudp", &val, err,
+				   errlen);
+		if (ret)
+			return ret;
+		if (parse_u32(val, &v) || !v || v > 65535)
+			return parse_errf(err, errlen,
+					  "invalid encap %s port \"%s\" (expected 1 to 65535)",
+					  what[n], val);
+		*port[n] = v;
+	}
+	return 0;
+}
+
 static int sa_add_parse_args(int argc, char **argv, struct sa_add_req *req,
 			     char *err, size_t errlen)
 {
@@ -408,6 +442,9 @@ static int sa_add_parse_args(int argc, char **argv, struct sa_add_req *req,
 				ret = parse_errf(err, errlen,
 						 "invalid seq (expected a 64-bit number, decimal or 0xHEX)");
 			req->has_seq = true;
+			break;
+		case ADD_ENCAP:
+			ret = arg_encap(argc, argv, &i, val, req, err, errlen);
 			break;
 		default:
 			ret = arg_limit(kw, val, req, err, errlen);
@@ -610,6 +647,11 @@ int sa_add_build(struct nlmsghdr *nlh, size_t buflen,
 					    req->seq);
 	if (ok && req->lifetime_given)
 		ok = put_lifetime(nlh, buflen, req);
+	if (ok && req->encap_sport)
+		ok = mnl_attr_put_u16_check(nlh, buflen, RVTI_SA_A_ENCAP_SPORT,
+					    req->encap_sport) &&
+		     mnl_attr_put_u16_check(nlh, buflen, RVTI_SA_A_ENCAP_DPORT,
+					    req->encap_dport);
 	return sa_nest_end(nlh, nest, ok);
 }
 
@@ -712,6 +754,7 @@ static const struct u64_field sa_stat_fields[] = {
 	SA_STAT(RVTI_SA_STAT_SEQ_EXHAUSTED, seq_exhausted),
 	SA_STAT(RVTI_SA_STAT_SEQ, seq),
 	SA_STAT(RVTI_SA_STAT_OVERLOAD, overload),
+	SA_STAT(RVTI_SA_STAT_ENCAP_MISMATCH, encap_mismatch),
 };
 
 #define SA_LIMIT(type) { type, (type) * sizeof(uint64_t) }
@@ -792,6 +835,24 @@ static int sa_lifetime_from_attrs(const struct nlattr **tb,
 	return ret;
 }
 
+/* ESP in UDP: both ports, or neither. */
+static int sa_encap_from_attrs(const struct nlattr **tb,
+			       struct rvti_sa_info *sa, const char **why)
+{
+	const struct nlattr *sport = tb[RVTI_SA_A_ENCAP_SPORT];
+	const struct nlattr *dport = tb[RVTI_SA_A_ENCAP_DPORT];
+
+	if (!sport && !dport)
+		return 0;
+	if (!sport || !dport ||
+	    mnl_attr_validate(sport, MNL_TYPE_U16) < 0 ||
+	    mnl_attr_validate(dport, MNL_TYPE_U16) < 0)
+		return bad(why, "RVTI_SA_A_ENCAP_SPORT and _DPORT are not two u16");
+	sa->encap_sport = mnl_attr_get_u16(sport);
+	sa->encap_dport = mnl_attr_get_u16(dport);
+	return 0;
+}
+
 int sa_from_attr(const struct nlattr *nest, struct rvti_sa_info *sa,
 		 const char **why)
 {
@@ -831,6 +892,8 @@ int sa_from_attr(const struct nlattr *nest, struct rvti_sa_info *sa,
 		ret = get_u32(tb[RVTI_SA_A_REPLAY_WINDOW], &sa->replay_window,
 			      &sa->has_replay_window, why,
 			      "RVTI_SA_A_REPLAY_WINDOW is not a u32");
+	if (!ret)
+		ret = sa_encap_from_attrs(tb, sa, why);
 	if (!ret && tb[RVTI_SA_A_STATS]) {
 		ret = sa_get_u64s(tb[RVTI_SA_A_STATS], &sa->stats,
 			       sa_stat_fields,
@@ -986,6 +1049,10 @@ void sa_print_text(FILE *fp, const char *lead, const char *indent,
 		fprintf(fp, " esn");
 	if (sa->has_replay_window)
 		fprintf(fp, " replay-window %" PRIu32, sa->replay_window);
+	if (sa->encap_sport)
+		fprintf(fp, " encap espinudp %u %u",
+			(unsigned int)sa->encap_sport,
+			(unsigned int)sa->encap_dport);
 	sa_print_lifetime(fp, sa);
 	fprintf(fp, "\n");
 	if (!stats || !sa->has_stats)
@@ -994,9 +1061,9 @@ void sa_print_text(FILE *fp, const char *lead, const char *indent,
 		" replayed %" PRIu64 " outside-window %" PRIu64
 		" icv-fail %" PRIu64 " malformed %" PRIu64
 		" seq-exhausted %" PRIu64 " seq %" PRIu64 " overload %" PRIu64
-		"\n", indent, s->packets, s->bytes, s->replayed,
-		s->outside_window, s->icv_fail, s->malformed, s->seq_exhausted,
-		s->seq, s->overload);
+		" encap-mismatch %" PRIu64 "\n", indent, s->packets, s->bytes,
+		s->replayed, s->outside_window, s->icv_fail, s->malformed,
+		s->seq_exhausted, s->seq, s->overload, s->encap_mismatch);
 }
 
 static json_object *sa_stats_json(const struct rvti_sa_stats *s)
@@ -1013,7 +1080,8 @@ static json_object *sa_stats_json(const struct rvti_sa_stats *s)
 	    json_put_u64(obj, "malformed", s->malformed) ||
 	    json_put_u64(obj, "seq_exhausted", s->seq_exhausted) ||
 	    json_put_u64(obj, "seq", s->seq) ||
-	    json_put_u64(obj, "overload", s->overload)) {
+	    json_put_u64(obj, "overload", s->overload) ||
+	    json_put_u64(obj, "encap_mismatch", s->encap_mismatch)) {
 		json_object_put(obj);
 		return NULL;
 	}
@@ -1068,6 +1136,22 @@ static int sa_lifetime_json(json_object *obj, const struct rvti_sa_info *sa)
 	return err;
 }
 
+/* "encap": {"type": "espinudp", "sport": N, "dport": N} */
+static int sa_encap_json(json_object *obj, const struct rvti_sa_info *sa)
+{
+	json_object *encap = json_object_new_object();
+
+	if (!encap)
+		return -ENOMEM;
+	if (json_put_str(encap, "type", "espinudp") ||
+	    json_put_u32(encap, "sport", sa->encap_sport) ||
+	    json_put_u32(encap, "dport", sa->encap_dport)) {
+		json_object_put(encap);
+		return -ENOMEM;
+	}
+	return json_put_obj(obj, "encap", encap);
+}
+
 json_object *sa_to_json(const struct rvti_sa_info *sa)
 {
 	json_object *obj = json_object_new_object(), *stats;
@@ -1089,6 +1173,8 @@ json_object *sa_to_json(const struct rvti_sa_info *sa)
 		err = json_put_bool(obj, "esn", sa->flags & RVTI_SA_F_ESN);
 	if (!err && sa->has_replay_window)
 		err = json_put_u32(obj, "replay_window", sa->replay_window);
+	if (!err && sa->encap_sport)
+		err = sa_encap_json(obj, sa);
 	if (!err && sa->has_stats) {
 		stats = sa_stats_json(&sa->stats);
 		err = stats ? json_put_obj(obj, "stats", stats) : -ENOMEM;
@@ -1379,6 +1465,8 @@ static int sa_do_allocspi(struct rvti_ctx *ctx, int argc, char **argv)
 	"replay-window: of an inbound SA, 32 to 4096 (default 1024)\n" \
 	"seq: outbound only, the last sequence number used: the first packet\n" \
 	"     carries N + 1 (default 0)\n" \
+	"encap espinudp: ESP in UDP (NAT traversal, RFC 3948) with these ports,\n" \
+	"     as the SA's packets go (out: local, remote; in: remote, local)\n" \
 	"LIMIT := { soft-bytes | hard-bytes | soft-packets | hard-packets |\n" \
 	"           soft-time | hard-time | soft-use-time | hard-use-time }\n" \
 	"         soft: an event (time to rekey); hard: the SA is deleted.\n" \

@@ -38,6 +38,7 @@ struct rvti_sa_stats {
 	uint64_t seq_exhausted;
 	uint64_t seq;
 	uint64_t overload;
+	uint64_t encap_mismatch;
 };
 
 /*
@@ -86,11 +87,14 @@ struct rvti_sa_info {
 	uint64_t add_time;		/* seconds since the epoch */
 	uint64_t first_use;		/* 0: none */
 	uint64_t last_use;		/* 0: none */
+	/* ESP in UDP: both ports (host order), or 0 when bare ESP. */
+	uint16_t encap_sport, encap_dport;
 };
 
 /*
  * rvti sa add dev NAME dir in|out spi SPI ALGORITHM [icv BITS] [esn]
- *	       [replay-window N] [seq N] [LIMIT N]...
+ *	       [replay-window N] [seq N] [encap espinudp SPORT DPORT]
+ *	       [LIMIT N]...
  * ALGORITHM := aead ALG key KEY | enc ALG key KEY auth ALG key KEY
  * LIMIT := soft-bytes | hard-bytes | soft-packets | hard-packets |
  *	    soft-time | hard-time | soft-use-time | hard-use-time
@@ -114,6 +118,8 @@ struct sa_add_req {
 	uint32_t replay_window;
 	bool has_seq;			/* outbound only */
 	uint64_t seq;
+	/* ESP in UDP, both ports or neither (0): as the SA's packets go. */
+	uint16_t encap_sport, encap_dport;
 	/* The limits given (bit N: lifetime[N]), sent in RVTI_SA_A_LIFETIME. */
 	uint32_t lifetime_given;
 	uint64_t lifetime[SA_NLIMITS];
@@ -217,7 +223,8 @@ int sa_get_u64s(const struct nlattr *nest, void *base,
 /*
  * Print one SA as text:
  *	<lead>sa in|out spi 0xSPI { aead ALG | enc ALG auth ALG } [icv BITS]
- *		[esn] [replay-window N] [LIMIT N]... [inactive] [parallel]
+ *		[esn] [replay-window N] [encap espinudp SPORT DPORT]
+ *		[LIMIT N]... [inactive] [parallel]
  *		[state soft-expired|hard-expired]
  *		[added TIME first-use TIME|never last-use TIME|never]
  * with the limits that are set (LIMIT as in "sa add"), "inactive" for an
@@ -226,7 +233,7 @@ int sa_get_u64s(const struct nlattr *nest, void *base,
  * and the times (see sa_time_str()) when the kernel sent them;
  * and with @stats (when the kernel sent counters):
  *	<indent>    packets N bytes N replayed N outside-window N icv-fail N
- *		malformed N seq-exhausted N seq N
+ *		malformed N seq-exhausted N seq N overload N encap-mismatch N
  */
 void sa_print_text(FILE *fp, const char *lead, const char *indent,
 		   const struct rvti_sa_info *sa, bool stats);
@@ -234,7 +241,8 @@ void sa_print_text(FILE *fp, const char *lead, const char *indent,
 /*
  * The SA as a JSON object: {"dir": "in"|"out", "spi": N, "aead": ALG (or
  * "enc": ALG, "auth": ALG), "icv": BITS, "esn": BOOL, "replay_window": N
- * (inbound), "stats": {...}, "lifetime": {"soft_bytes": N, ...} (the
+ * (inbound), "encap": {"type": "espinudp", "sport": N, "dport": N} (ESP
+ * in UDP), "stats": {...}, "lifetime": {"soft_bytes": N, ...} (the
  * limits that are set), "state": "ok"|"soft-expired"|"hard-expired" (an
  * unknown value as its number), "active": BOOL (outbound), "parallel":
  * BOOL, "add_time": N,
@@ -248,7 +256,7 @@ const char *sa_dir_str(uint8_t dir);
 
 #define SA_ADD_HELP \
 	"dev NAME dir in|out spi SPI ALGORITHM [icv BITS] [esn] " \
-	"[replay-window N] [seq N] [LIMIT N]..."
+	"[replay-window N] [seq N] [encap espinudp SPORT DPORT] [LIMIT N]..."
 
 /* The "sa" command group. */
 extern const struct rvti_command sa_cmds[];

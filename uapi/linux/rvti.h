@@ -259,6 +259,27 @@
  *    RVTI_A_LAST_RX: NLA_U64, the last authentic packet received by any
  *                    of the tunnel's SAs (seconds since the epoch), 0: none
  *
+ * NAT traversal (RFC 3948), additions to RVTI_CMD_NEW_SA and to the SA
+ * nest of replies:
+ *
+ *    RVTI_SA_A_ENCAP_SPORT: NLA_U16, host order, 1-65535
+ *    RVTI_SA_A_ENCAP_DPORT: NLA_U16, host order, 1-65535
+ *
+ * Both or neither: with them the SA's ESP travels in UDP with these
+ * ports, as the packets go (as `ip xfrm state ... encap espinudp SPORT
+ * DPORT`): an outbound SA's source port is the local one, an inbound SA's
+ * the peer's. Outbound, the UDP header goes between the outer IP header
+ * and ESP (IPv4: checksum 0, as RFC 3948 says; IPv6: a checksum, RFC 8200)
+ * and takes 8 bytes of the path MTU. Inbound, ESP in UDP reaches rvti
+ * through a UDP socket of the namespace that has the UDP_ENCAP option
+ * UDP_ENCAP_ESPINUDP on the local port (an IKE daemon's port 4500 socket),
+ * as it reaches XFRM: the kernel hands rvti what is ESP (not IKE, not
+ * keepalives) before XFRM. An SA takes only its kind of packet: ESP in
+ * UDP for an SA without ports, or bare ESP for one with them, is dropped
+ * and counted (RVTI_SA_STAT_ENCAP_MISMATCH). An authentic packet from
+ * another source port is accepted (a NAT may change the mapping); the
+ * key manager sets the outbound SA's ports.
+ *
  * Outbound sequence numbers without ESN: at 0xf0000000 (15/16 of the
  * space) a soft expiry event with RVTI_LIMIT_SEQ; past 0xffffffff the SA
  * drops and counts every packet (RVTI_SA_STAT_SEQ_EXHAUSTED) and a hard
@@ -419,6 +440,8 @@ enum rvti_sa_attr {
 	RVTI_SA_A_LAST_USE,
 	RVTI_SA_A_LIMIT,
 	RVTI_SA_A_PARALLEL,
+	RVTI_SA_A_ENCAP_SPORT,
+	RVTI_SA_A_ENCAP_DPORT,
 	__RVTI_SA_A_MAX
 };
 
@@ -455,6 +478,11 @@ enum rvti_sa_stat {
 	 * device's tx_dropped or rx_dropped.
 	 */
 	RVTI_SA_STAT_OVERLOAD,
+	/*
+	 * Inbound drops: ESP in UDP for an SA without UDP ports, or bare
+	 * ESP for an SA with them (RVTI_SA_A_ENCAP_SPORT).
+	 */
+	RVTI_SA_STAT_ENCAP_MISMATCH,
 	__RVTI_SA_STAT_MAX
 };
 

@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <net/if.h>
+#include <netinet/udp.h>
 #include <string.h>
 #include <time.h>
 
@@ -413,11 +414,6 @@ METHOD(kernel_ipsec_t, add_sa, status_t, private_kernel_rvti_ipsec_t *this,
 		     data->mode);
 		return NOT_SUPPORTED;
 	}
-	if (data->encap) {
-		DBG1(DBG_KNL, "kernel-rvti: SA %.8x: UDP encapsulation (NAT "
-		     "traversal) is not supported by kernel-rvti yet", spi);
-		return NOT_SUPPORTED;
-	}
 	if (data->ipcomp != IPCOMP_NONE) {
 		DBG1(DBG_KNL, "kernel-rvti: SA %.8x: IPComp is not supported", spi);
 		return NOT_SUPPORTED;
@@ -455,6 +451,14 @@ METHOD(kernel_ipsec_t, add_sa, status_t, private_kernel_rvti_ipsec_t *this,
 			     KRVTI_REPLAY_MAX, w);
 		}
 		mnl_attr_put_u32(nlh, RVTI_SA_A_REPLAY_WINDOW, w);
+	}
+	if (data->encap) {
+		/* NAT traversal: ESP in UDP, the IKE SA's ports, as the
+		 * SA's packets go (as kernel-netlink sets them for XFRM) */
+		mnl_attr_put_u16(nlh, RVTI_SA_A_ENCAP_SPORT,
+				 id->src->get_port(id->src));
+		mnl_attr_put_u16(nlh, RVTI_SA_A_ENCAP_DPORT,
+				 id->dst->get_port(id->dst));
 	}
 	krvti_put_lifetime(nlh, spi, data->lifetime);
 	mnl_attr_nest_end(nlh, nest);
@@ -931,9 +935,19 @@ METHOD(kernel_ipsec_t, bypass_socket, bool, private_kernel_rvti_ipsec_t *this,
 METHOD(kernel_ipsec_t, enable_udp_decap, bool,
        private_kernel_rvti_ipsec_t *this, int fd, int family, uint16_t port)
 {
-	DBG1(DBG_KNL, "kernel-rvti: ESP in UDP (NAT traversal) is not supported "
-	     "by kernel-rvti yet");
-	return FALSE;
+	int type = UDP_ENCAP_ESPINUDP;
+
+	/*
+	 * The kernel then takes the UDP header off the ESP arriving on this
+	 * socket (port 4500) and hands it to the ESP handlers, rvti's first;
+	 * IKE and keepalives stay the socket's.
+	 */
+	if (setsockopt(fd, SOL_UDP, UDP_ENCAP, &type, sizeof(type)) < 0) {
+		DBG1(DBG_KNL, "kernel-rvti: unable to set UDP_ENCAP on port %u: "
+		     "%s", port, strerror(errno));
+		return FALSE;
+	}
+	return TRUE;
 }
 
 METHOD(kernel_ipsec_t, get_features, kernel_feature_t,

@@ -79,7 +79,7 @@ t show_bad_dev 2 '' 'invalid device name' -- show dev 0123456789abcdef
 t show_extra 2 '' '^Usage: rvti tunnel show \[dev NAME\]$' -- \
 	tunnel show dev rvti0 dev rvti1
 
-SAADD='^Usage: rvti sa add dev NAME dir in\|out spi SPI ALGORITHM \[icv BITS\] \[esn\] \[replay-window N\] \[seq N\] \[LIMIT N\]\.\.\.$'
+SAADD='^Usage: rvti sa add dev NAME dir in\|out spi SPI ALGORITHM \[icv BITS\] \[esn\] \[replay-window N\] \[seq N\] \[encap espinudp SPORT DPORT\] \[LIMIT N\]\.\.\.$'
 AEAD='aead rfc4106(gcm(aes)) key 0x00112233445566778899aabbccddeeff01020304'
 
 t sa_help 0 "$SAADD" '' -- sa help

@@ -347,7 +347,7 @@ static const struct rvti_command rvti_cmds[] = {
 
 #define SA_ADD_USAGE \
 	"rvti sa add dev NAME dir in|out spi SPI ALGORITHM [icv BITS] [esn] " \
-	"[replay-window N] [seq N] [LIMIT N]..."
+	"[replay-window N] [seq N] [encap espinudp SPORT DPORT] [LIMIT N]..."
 
 static void sa_help(void)
 {

@@ -1052,10 +1052,10 @@ static struct fake *fake_new_sas(void)
 	"sa out spi 0x00002000 enc cbc(aes) auth hmac(sha256) icv 128\n"
 #define SA_IN_STATS \
 	"packets 10 bytes 840 replayed 0 outside-window 0 icv-fail 0 " \
-	"malformed 0 seq-exhausted 0 seq 10 overload 0\n"
+	"malformed 0 seq-exhausted 0 seq 10 overload 0 encap-mismatch 0\n"
 #define SA_OUT_STATS \
 	"packets 12 bytes 1008 replayed 1 outside-window 2 icv-fail 3 " \
-	"malformed 4 seq-exhausted 5 seq 12 overload 0\n"
+	"malformed 4 seq-exhausted 5 seq 12 overload 0 encap-mismatch 0\n"
 
 #define SHOW_TEXT \
 	"rvti0: local 192.0.2.1 remote 192.0.2.2\n" \
@@ -1082,12 +1082,12 @@ static struct fake *fake_new_sas(void)
 	"\"icv\":128,\"esn\":true,\"replay_window\":1024," \
 	"\"stats\":{\"packets\":10,\"bytes\":840,\"replayed\":0," \
 	"\"outside_window\":0,\"icv_fail\":0,\"malformed\":0," \
-	"\"seq_exhausted\":0,\"seq\":10,\"overload\":0}}," \
+	"\"seq_exhausted\":0,\"seq\":10,\"overload\":0,\"encap_mismatch\":0}}," \
 	"{\"dir\":\"out\",\"spi\":8192,\"enc\":\"cbc(aes)\"," \
 	"\"auth\":\"hmac(sha256)\",\"icv\":128,\"esn\":false," \
 	"\"stats\":{\"packets\":12,\"bytes\":1008,\"replayed\":1," \
 	"\"outside_window\":2,\"icv_fail\":3,\"malformed\":4," \
-	"\"seq_exhausted\":5,\"seq\":12,\"overload\":0}}]}," \
+	"\"seq_exhausted\":5,\"seq\":12,\"overload\":0,\"encap_mismatch\":0}}]}," \
 	"{\"ifname\":\"rvti1\",\"ifindex\":6,\"local\":null,\"remote\":null," \
 	"\"stats\":{\"no_tx_sa\":0,\"no_endpoint\":0,\"wrong_source\":0}," \
 	"\"sas\":[]}]\n"
@@ -1349,7 +1349,8 @@ static void fake_sa_spi_bounds(void)
 		    "rvti: SPIs 0 to 255 are reserved (RFC 4303): use 256 to "
 		    "4294967295\n"
 		    "Usage: rvti sa add dev NAME dir in|out spi SPI ALGORITHM "
-		    "[icv BITS] [esn] [replay-window N] [seq N] [LIMIT N]...\n");
+		    "[icv BITS] [esn] [replay-window N] [seq N] "
+		    "[encap espinudp SPORT DPORT] [LIMIT N]...\n");
 
 	f->nreq = 0;
 	fake_expect(f, "sa add dev rvti0 dir in spi 256 aead aes-gcm key 0x00",
@@ -1388,7 +1389,8 @@ static void fake_sa_add_errors(void)
 		    RVTI_EXIT_USAGE, NULL,
 		    "rvti: missing \"key KEY\" after \"aead ALG\"\n"
 		    "Usage: rvti sa add dev NAME dir in|out spi SPI ALGORITHM "
-		    "[icv BITS] [esn] [replay-window N] [seq N] [LIMIT N]...\n");
+		    "[icv BITS] [esn] [replay-window N] [seq N] "
+		    "[encap espinudp SPORT DPORT] [LIMIT N]...\n");
 	CHECK_INT(f->nreq, 0);
 
 	/* nor does a key file that cannot be read; that is exit status 1 */
@@ -1812,7 +1814,7 @@ static void fake_show_lifetime(void)
 		       "\"esn\":false,\"stats\":{\"packets\":0,\"bytes\":0,"
 		       "\"replayed\":0,\"outside_window\":0,\"icv_fail\":0,"
 		       "\"malformed\":0,\"seq_exhausted\":0,\"seq\":0,"
-		       "\"overload\":0},"
+		       "\"overload\":0,\"encap_mismatch\":0},"
 		       "\"lifetime\":{\"soft_bytes\":1048576,"
 		       "\"hard_bytes\":2097152,\"hard_time\":3600},"
 		       "\"state\":\"soft-expired\",\"active\":false,"
@@ -1863,7 +1865,7 @@ static void fake_sa_get(void)
 	fake_expect(f, "-s sa get dev rvti0 dir in spi 4101", 0,
 		    "rvti0: " REKEY_IN
 		    "    packets 0 bytes 0 replayed 0 outside-window 0 "
-		    "icv-fail 0 malformed 0 seq-exhausted 0 seq 0 overload 0\n",
+		    "icv-fail 0 malformed 0 seq-exhausted 0 seq 0 overload 0 encap-mismatch 0\n",
 		    "");
 
 	/* JSON: the path of "sa list -j" */

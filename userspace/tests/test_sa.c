@@ -194,12 +194,18 @@ static void sa_add_parse_abbrev(void)
 	CHECK_INT(req.flags, RVTI_SA_F_ESN);
 	CHECK_INT(req.replay_window, 128);
 
-	CHECK_INT(add_parse("dev rvti0 dir i spi 256 en aes-cbc k 0x01 au sha1 "
+	CHECK_INT(add_parse("dev rvti0 dir i spi 256 enc aes-cbc k 0x01 au sha1 "
 			    "k 0x02",
 			    &req, err, sizeof(err)), 0);
 	CHECK_INT(req.dir, RVTI_SA_DIR_IN);
 	CHECK_STR(req.enc, "aes-cbc");
 	CHECK_STR(req.auth, "sha1");
+
+	/* "en": "enc" or "encap" */
+	CHECK_INT(add_parse("dev rvti0 dir i spi 256 en aes-cbc k 0x01 au sha1 "
+			    "k 0x02",
+			    &req, err, sizeof(err)), -EINVAL);
+	CHECK_STR(err, "ambiguous keyword \"en\"");
 }
 
 static void sa_add_parse_key_file(void)
@@ -863,14 +869,14 @@ static void sa_output_text(void)
 	CHECK_STR(s, "    sa in spi 0x00001000 aead rfc4106(gcm(aes)) icv 128 "
 		  "esn replay-window 1024\n"
 		  "        packets 10 bytes 840 replayed 0 outside-window 0 "
-		  "icv-fail 0 malformed 0 seq-exhausted 0 seq 10 overload 0\n");
+		  "icv-fail 0 malformed 0 seq-exhausted 0 seq 10 overload 0 encap-mismatch 0\n");
 	free(s);
 	s = sa_text(&out, "rvti0: ", "", true);
 	CHECK_STR(s, "rvti0: sa out spi 0x00002000 enc cbc(aes) auth "
 		  "hmac(sha256) icv 128\n"
 		  "    packets 18446744073709551615 bytes 0 replayed 0 "
 		  "outside-window 0 icv-fail 0 malformed 0 seq-exhausted 3 "
-		  "seq 0 overload 4\n");
+		  "seq 0 overload 4 encap-mismatch 0\n");
 	free(s);
 
 	/* no counters from the kernel: no counter line even with -s */
@@ -896,7 +902,7 @@ static void sa_output_json(void)
 		  "\"icv\":128,\"esn\":true,\"replay_window\":1024,"
 		  "\"stats\":{\"packets\":10,\"bytes\":840,\"replayed\":0,"
 		  "\"outside_window\":0,\"icv_fail\":0,\"malformed\":0,"
-		  "\"seq_exhausted\":0,\"seq\":10,\"overload\":0}}");
+		  "\"seq_exhausted\":0,\"seq\":10,\"overload\":0,\"encap_mismatch\":0}}");
 	json_object_put(obj);
 
 	out.spi = 0xffffffff;
@@ -909,8 +915,79 @@ static void sa_output_json(void)
 		  "\"stats\":{\"packets\":18446744073709551615,\"bytes\":0,"
 		  "\"replayed\":0,\"outside_window\":0,\"icv_fail\":0,"
 		  "\"malformed\":0,\"seq_exhausted\":3,\"seq\":0,"
-		  "\"overload\":4}}");
+		  "\"overload\":4,\"encap_mismatch\":0}}");
 	json_object_put(obj);
+}
+
+/* ESP in UDP: "encap espinudp SPORT DPORT", as ip xfrm state takes it. */
+static void sa_add_encap(void)
+{
+	const struct nlattr *tb[RVTI_A_MAX + 1], *sa[RVTI_SA_A_MAX + 1];
+	struct rvti_sa_info info, in, out;
+	struct sa_add_req req;
+	struct nlmsghdr *nlh;
+	char buf[2048], err[256], *s;
+	json_object *obj;
+
+	CHECK_INT(add_parse("dev rvti0 dir out spi 0x1000 aead aes-gcm key 0x00 "
+			    "encap espinudp 4500 61000",
+			    &req, err, sizeof(err)), 0);
+	CHECK_INT(req.encap_sport, 4500);
+	CHECK_INT(req.encap_dport, 61000);
+	nlh = nl_put_genl_hdr(buf, FAMILY_ID, RVTI_CMD_NEW_SA,
+			      RVTI_GENL_VERSION, NLM_F_REQUEST, 1);
+	CHECK_INT(sa_add_build(nlh, sizeof(buf), &req), 0);
+	CHECK_INT(index_req(nlh, tb, sa), 0);
+	CHECK(sa[RVTI_SA_A_ENCAP_SPORT] &&
+	      mnl_attr_get_payload_len(sa[RVTI_SA_A_ENCAP_SPORT]) == 2 &&
+	      mnl_attr_get_u16(sa[RVTI_SA_A_ENCAP_SPORT]) == 4500);
+	CHECK(sa[RVTI_SA_A_ENCAP_DPORT] &&
+	      mnl_attr_get_u16(sa[RVTI_SA_A_ENCAP_DPORT]) == 61000);
+
+	/* The reply's ports come back as the SA's, in text and JSON. */
+	CHECK_INT(sa_from_attr(tb[RVTI_A_SA], &info, (const char **)&s), 0);
+	CHECK_INT(info.encap_sport, 4500);
+	CHECK_INT(info.encap_dport, 61000);
+	s = sa_text(&info, "", "", false);
+	CHECK_STR(s, "sa out spi 0x00001000 aead aes-gcm encap espinudp 4500 61000\n");
+	free(s);
+	obj = sa_to_json(&info);
+	CHECK_STR(obj ? json_object_to_json_string_ext(obj,
+			JSON_C_TO_STRING_PLAIN) : NULL,
+		  "{\"dir\":\"out\",\"spi\":4096,\"aead\":\"aes-gcm\","
+		  "\"esn\":false,\"encap\":{\"type\":\"espinudp\","
+		  "\"sport\":4500,\"dport\":61000}}");
+	json_object_put(obj);
+	sa_add_req_wipe(&req);
+
+	/* Without it: no ports sent, none shown. */
+	CHECK_INT(add_parse("dev rvti0 dir in spi 0x1000 aead aes-gcm key 0x00",
+			    &req, err, sizeof(err)), 0);
+	nlh = nl_put_genl_hdr(buf, FAMILY_ID, RVTI_CMD_NEW_SA,
+			      RVTI_GENL_VERSION, NLM_F_REQUEST, 1);
+	CHECK_INT(sa_add_build(nlh, sizeof(buf), &req), 0);
+	CHECK_INT(index_req(nlh, tb, sa), 0);
+	CHECK(!sa[RVTI_SA_A_ENCAP_SPORT] && !sa[RVTI_SA_A_ENCAP_DPORT]);
+	sa_fill(&in, &out);
+	CHECK_INT(in.encap_sport, 0);
+	sa_add_req_wipe(&req);
+
+	CHECK_INT(add_parse("dev rvti0 dir in spi 256 aead aes-gcm key 0x00 "
+			    "encap espinudp 4500", &req, err, sizeof(err)),
+		  -EINVAL);
+	CHECK_STR(err, "missing argument after \"encap espinudp\"");
+	CHECK_INT(add_parse("dev rvti0 dir in spi 256 aead aes-gcm key 0x00 "
+			    "encap espinudp 0 4500", &req, err, sizeof(err)),
+		  -EINVAL);
+	CHECK_STR(err, "invalid encap source port \"0\" (expected 1 to 65535)");
+	CHECK_INT(add_parse("dev rvti0 dir in spi 256 aead aes-gcm key 0x00 "
+			    "encap espinudp 4500 65536", &req, err, sizeof(err)),
+		  -EINVAL);
+	CHECK_STR(err, "invalid encap destination port \"65536\" (expected 1 to 65535)");
+	CHECK_INT(add_parse("dev rvti0 dir in spi 256 aead aes-gcm key 0x00 "
+			    "encap espinudp-nonike 4500 4500", &req, err,
+			    sizeof(err)), -EINVAL);
+	CHECK_STR(err, "invalid encap \"espinudp-nonike\" (expected espinudp: ESP in UDP, RFC 3948)");
 }
 
 const struct test_case sa_tests[] = {
@@ -932,5 +1009,6 @@ const struct test_case sa_tests[] = {
 	TEST_CASE(sa_reply_malformed),
 	TEST_CASE(sa_output_text),
 	TEST_CASE(sa_output_json),
+	TEST_CASE(sa_add_encap),
 	{ NULL, NULL }
 };
