@@ -9,8 +9,9 @@
 # charon's query_sa (swanctl --list-sas bytes) reads rvti's counters.
 # Then: a CHILD_SA rekey during a ping (nothing lost, only the new SAs left
 # in rvti), a rekey started by rvti's soft byte-limit expiry, a wrong
-# pre-shared key (nothing installed), and a trap policy brought up by
-# rvti's acquire event.
+# pre-shared key (nothing installed), a trap policy brought up by rvti's
+# acquire event, and NAT traversal forced with `encap = yes` (ESP in UDP
+# 4500, outer IPv4 and IPv6).
 #
 # Run: tests/kernel/run.sh tests/ike/psk.sh [GCM] [CBC] [CHACHA] [peer=rvti]
 # (default: GCM and CBC, gw4 with XFRM; peer=rvti: gw4 runs kernel-rvti
@@ -37,6 +38,7 @@ swanctl_conf() {
 			proposals = ${IKE_PROPOSALS:-aes256-sha256-modp2048}
 			rekey_time = 8h
 			dpd_delay = ${DPD_DELAY:-10s}
+			${CONN_OPTS:-}
 			local {
 				auth = psk
 				id = $2
@@ -336,6 +338,48 @@ else
 	ss_log gw1
 fi
 charon_stop_all
+ip netns exec gw1 rvti tunnel set dev rvti$IFID local $GW1_OUT4 remote $GW4_OUT4
+[ $peer = rvti ] &&
+	ip netns exec gw4 rvti tunnel set dev rvti$IFID local $GW4_OUT4 remote $GW1_OUT4
+
+# NAT traversal: `encap = yes` makes both charons send ESP in UDP 4500 as
+# if a NAT were between them. rvti's SAs get the IKE SA's ports, charon's
+# port 4500 socket hands rvti the ESP (kernel-rvti's enable_udp_decap), and
+# the traffic flows, over outer IPv4 and IPv6.
+for fam in 4 6; do
+	if [ $fam = 6 ]; then
+		l1=$GW1_OUT6 l4=$GW4_OUT6
+	else
+		l1=$GW1_OUT4 l4=$GW4_OUT4
+	fi
+	ip netns exec gw1 rvti tunnel set dev rvti$IFID local $l1 remote $l4
+	[ $peer = rvti ] &&
+		ip netns exec gw4 rvti tunnel set dev rvti$IFID local $l4 remote $l1
+	CONN_OPTS="encap = yes" swanctl_conf gw1 $l1 $l4 aes256gcm16-ecp256
+	CONN_OPTS="encap = yes" swanctl_conf gw4 $l4 $l1 aes256gcm16-ecp256
+	if charon_start gw1 && charon_start gw4 &&
+	   swanctl_in gw1 --load-all >/dev/null && swanctl_in gw4 --load-all >/dev/null &&
+	   check "NAT-T IPv$fam: gw1 initiates the CHILD_SA with UDP encapsulation" \
+		swanctl_in gw1 --initiate --child vnet --timeout 60; then
+		sas=$(swanctl_in gw1 --list-sas)
+		echo "$sas" | sed 's/^/#   /'
+		check "NAT-T IPv$fam: swanctl shows the CHILD_SA as TUNNEL-in-UDP" \
+			grep -q 'TUNNEL-in-UDP' <<<"$sas"
+		check_eq "NAT-T IPv$fam: both rvti SAs carry ESP in UDP 4500 <-> 4500" \
+			'[{"type":"espinudp","sport":4500,"dport":4500}]' \
+			"$(ip netns exec gw1 rvti -j sa list dev rvti$IFID | jq -c '[.[] | (.sas // [.])[] | .encap] | unique')"
+		check "NAT-T IPv$fam: ping host1 -> host4" ping_ok host1 $HOST4_V4 3
+		check "NAT-T IPv$fam: ping host4 -> host1 over IPv6 inside" ping_ok host4 $HOST1_V6 3
+		check_eq "NAT-T IPv$fam: rvti's inbound SA received them, none of a wrong kind" \
+			"true 0" "$(ip netns exec gw1 rvti -j sa list dev rvti$IFID |
+			jq -r '[.[] | (.sas // [.])[] | select(.dir == "in")][0] | "\(.stats.packets > 0) \(.stats.encap_mismatch)"')"
+	else
+		fail "NAT-T IPv$fam: the tunnel did not come up"
+		ss_log gw1
+		ss_log gw4
+	fi
+	charon_stop_all
+done
 ip netns exec gw1 rvti tunnel set dev rvti$IFID local $GW1_OUT4 remote $GW4_OUT4
 [ $peer = rvti ] &&
 	ip netns exec gw4 rvti tunnel set dev rvti$IFID local $GW4_OUT4 remote $GW1_OUT4
