@@ -245,7 +245,7 @@ rvti_alg_args() {
 
 # ---- one gateway ---------------------------------------------------------
 
-# gw_xfrm_up NS DEV OUTDEV IFID LOCAL REMOTE SUITE SPI_OUT KEY_OUT SPI_IN KEY_IN [esn] [encap] -- PREFIX...
+# gw_xfrm_up NS DEV OUTDEV IFID LOCAL REMOTE SUITE SPI_OUT KEY_OUT SPI_IN KEY_IN [esn] [encap[=LPORT:RPORT]] -- PREFIX...
 # A route-based kernel XFRM tunnel: an xfrm interface DEV on OUTDEV with
 # if_id IFID, one SA each way (af-unspec: any inner family; reqid IFID),
 # any-to-any policies (IPv4 and IPv6 selectors) bound to the if_id, and
@@ -253,19 +253,26 @@ rvti_alg_args() {
 gw_xfrm_up() {
 	local ns=$1 dev=$2 outdev=$3 ifid=$4 l=$5 r=$6 suite=$7
 	local spi_out=$8 key_out=$9 spi_in=${10} key_in=${11} flags="af-unspec" sel dir p
-	local encap=""
+	local encap_out="" encap_in="" oa
 	shift 11
 	[ "${1:-}" = esn ] && { flags="af-unspec esn"; shift; }
-	# ESP in UDP 4500 <-> 4500 (RFC 3948); the original address is unused.
-	[ "${1:-}" = encap ] && { encap="encap espinudp 4500 4500 $([[ $l = *:* ]] && echo :: || echo 0.0.0.0)"; shift; }
+	# ESP in UDP (RFC 3948), the ports as each SA's packets go; the
+	# original address is unused.
+	if [[ "${1:-}" = encap* ]]; then
+		encap_ports "$1"
+		oa=$([[ $l = *:* ]] && echo :: || echo 0.0.0.0)
+		encap_out="encap espinudp $ENCAP_L $ENCAP_R $oa"
+		encap_in="encap espinudp $ENCAP_R $ENCAP_L $oa"
+		shift
+	fi
 	[ "${1:-}" = -- ] && shift
 	{
 		echo "link add $dev type xfrm dev $outdev if_id $ifid"
 		echo "link set $dev mtu $TOPO_TUN_MTU up"
 		echo "xfrm state add src $l dst $r proto esp spi $spi_out reqid $ifid mode tunnel" \
-			"$(xfrm_alg_args "$suite" "$key_out") if_id $ifid flag $flags replay-window 128 $encap"
+			"$(xfrm_alg_args "$suite" "$key_out") if_id $ifid flag $flags replay-window 128 $encap_out"
 		echo "xfrm state add src $r dst $l proto esp spi $spi_in reqid $ifid mode tunnel" \
-			"$(xfrm_alg_args "$suite" "$key_in") if_id $ifid flag $flags replay-window 128 $encap"
+			"$(xfrm_alg_args "$suite" "$key_in") if_id $ifid flag $flags replay-window 128 $encap_in"
 		for sel in 0.0.0.0/0 ::/0; do
 			echo "xfrm policy add src $sel dst $sel dir out if_id $ifid" \
 				"tmpl src $l dst $r proto esp reqid $ifid mode tunnel"
@@ -294,28 +301,38 @@ gw_xfrm_down() {
 	return 0
 }
 
-# gw_rvti_up NS DEV LOCAL REMOTE SUITE SPI_OUT KEY_OUT SPI_IN KEY_IN [esn] [replay-window N] [encap] -- PREFIX...
+# encap_ports encap|encap=LPORT:RPORT: ENCAP_L, ENCAP_R (default 4500).
+encap_ports() {
+	local p=${1#encap}
+	p=${p#=}
+	ENCAP_L=${p%%:*} ENCAP_R=${p##*:}
+	ENCAP_L=${ENCAP_L:-4500} ENCAP_R=${ENCAP_R:-4500}
+}
+
+# gw_rvti_up NS DEV LOCAL REMOTE SUITE SPI_OUT KEY_OUT SPI_IN KEY_IN [esn] [replay-window N] [encap[=LPORT:RPORT]] -- PREFIX...
 # An rvti tunnel with one SA each way and routes of the PREFIXes into DEV:
 # three processes (ip, rvti --batch, ip -batch), each naming the command
 # that failed.
 gw_rvti_up() {
 	local ns=$1 dev=$2 l=$3 r=$4 suite=$5 spi_out=$6 key_out=$7 spi_in=$8 key_in=$9
 	shift 9
-	local esn="" rw="" encap="" p
+	local esn="" rw="" encap_out="" encap_in="" p
 	while [ $# -gt 0 ]; do
 		case $1 in
 		esn) esn=esn ;;
 		replay-window) rw="replay-window $2"; shift ;;
-		# ESP in UDP 4500 <-> 4500 (RFC 3948)
-		encap) encap="encap espinudp 4500 4500" ;;
+		# ESP in UDP (RFC 3948): local and remote port, 4500 by default
+		encap*) encap_ports "$1"
+			encap_out="encap espinudp $ENCAP_L $ENCAP_R"
+			encap_in="encap espinudp $ENCAP_R $ENCAP_L" ;;
 		--) shift; break ;;
 		esac
 		shift
 	done
 	ip -n "$ns" link add "$dev" type rvti || return
 	printf '%s\n' "tunnel set dev $dev local $l remote $r" \
-		"sa add dev $dev dir out spi $spi_out $(rvti_alg_args "$suite" "$key_out") $esn $encap" \
-		"sa add dev $dev dir in spi $spi_in $(rvti_alg_args "$suite" "$key_in") $esn $rw $encap" |
+		"sa add dev $dev dir out spi $spi_out $(rvti_alg_args "$suite" "$key_out") $esn $encap_out" \
+		"sa add dev $dev dir in spi $spi_in $(rvti_alg_args "$suite" "$key_in") $esn $rw $encap_in" |
 		ip netns exec "$ns" rvti --batch - || return
 	{
 		echo "link set $dev up"
@@ -334,8 +351,16 @@ gw_rvti_up() {
 #   SPI_41 KEY_41      the SA gw4 -> gw1
 #   TUN_SUITE TUN_ESN TUN_KIND1 TUN_KIND4
 # The SPIs differ for every tunnel of a run, so one capture can hold many.
-# TUN_ENCAP1=1 / TUN_ENCAP4=1: gw1's / gw4's SAs carry ESP in UDP 4500.
+# TUN_ENCAP1 / TUN_ENCAP4 = 1: gw1's / gw4's SAs carry ESP in UDP 4500;
+# = LPORT:RPORT: in UDP between these ports (local, remote).
 _tun_n=0
+_tun_encap() {
+	case $1 in
+	"") ;;
+	1) echo encap ;;
+	*) echo "encap=$1" ;;
+	esac
+}
 tunnel_up() {
 	local k1=$1 k4=$2 fam=$3 suite=$4 esn=${5:-}
 	TUN_KIND1=$k1 TUN_KIND4=$k4 TUN_SUITE=$suite TUN_ESN=$esn
@@ -348,19 +373,19 @@ tunnel_up() {
 	case $k1 in
 	rvti) TUN1_DEV=rvti0
 		gw_rvti_up gw1 rvti0 "$OUT1" "$OUT4" "$suite" "$SPI_14" "$KEY_14" "$SPI_41" "$KEY_41" \
-			$esn ${TUN_ENCAP1:+encap} -- $SITE4_V4 $SITE4_V6 ;;
+			$esn $(_tun_encap "${TUN_ENCAP1:-}") -- $SITE4_V4 $SITE4_V6 ;;
 	xfrm) TUN1_DEV=ipsec0
 		gw_xfrm_up gw1 ipsec0 wan0 41 "$OUT1" "$OUT4" "$suite" "$SPI_14" "$KEY_14" "$SPI_41" "$KEY_41" \
-			$esn ${TUN_ENCAP1:+encap} -- $SITE4_V4 $SITE4_V6 ;;
+			$esn $(_tun_encap "${TUN_ENCAP1:-}") -- $SITE4_V4 $SITE4_V6 ;;
 	*) _topo_die "unknown kind $k1" ;;
 	esac || return
 	case $k4 in
 	rvti) TUN4_DEV=rvti0
 		gw_rvti_up gw4 rvti0 "$OUT4" "$OUT1" "$suite" "$SPI_41" "$KEY_41" "$SPI_14" "$KEY_14" \
-			$esn ${TUN_ENCAP4:+encap} -- $SITE1_V4 $SITE1_V6 ;;
+			$esn $(_tun_encap "${TUN_ENCAP4:-}") -- $SITE1_V4 $SITE1_V6 ;;
 	xfrm) TUN4_DEV=ipsec0
 		gw_xfrm_up gw4 ipsec0 wan0 1 "$OUT4" "$OUT1" "$suite" "$SPI_41" "$KEY_41" "$SPI_14" "$KEY_14" \
-			$esn ${TUN_ENCAP4:+encap} -- $SITE1_V4 $SITE1_V6 ;;
+			$esn $(_tun_encap "${TUN_ENCAP4:-}") -- $SITE1_V4 $SITE1_V6 ;;
 	*) _topo_die "unknown kind $k4" ;;
 	esac
 }

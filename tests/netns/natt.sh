@@ -14,24 +14,27 @@
 # with ports, or ESP in UDP for one without, is dropped and counted
 # (encap_mismatch), both ways round. IKE packets (non-ESP marker) and
 # keepalives to port 4500 stay the socket's and the kernel's. The path MTU
-# check leaves room for the 8-byte UDP header.
+# check leaves room for the 8-byte UDP header. Ports other than 4500 (as a
+# NAT gives) are used as each SA says.
 . "$(dirname "$0")/../lib/guest.sh"
 . "$(dirname "$0")/../lib/topo.sh"
 
-# encap_sock NS: a process holding UDP sockets on port 4500 (IPv4 and
-# IPv6) with UDP_ENCAP_ESPINUDP; every datagram it reads (IKE) goes as a
-# hex line into $TOPO_TMP/NS.udp.
+# encap_sock NS: a process holding UDP sockets on ports 4500 and 31000
+# (IPv4 and IPv6; 31000 plays a NAT's public port) with
+# UDP_ENCAP_ESPINUDP; every datagram it reads (IKE) goes as a hex line
+# into $TOPO_TMP/NS.udp.
 _ENCAP_PY='
 import select, socket, sys
 out = open(sys.argv[1], "a", buffering=1)
 socks = []
-for fam, addr in ((socket.AF_INET, "0.0.0.0"), (socket.AF_INET6, "::")):
-    s = socket.socket(fam, socket.SOCK_DGRAM)
-    if fam == socket.AF_INET6:
-        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-    s.bind((addr, 4500))
-    s.setsockopt(socket.IPPROTO_UDP, 100, 2)  # UDP_ENCAP, UDP_ENCAP_ESPINUDP
-    socks.append(s)
+for port in (4500, 31000):
+    for fam, addr in ((socket.AF_INET, "0.0.0.0"), (socket.AF_INET6, "::")):
+        s = socket.socket(fam, socket.SOCK_DGRAM)
+        if fam == socket.AF_INET6:
+            s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        s.bind((addr, port))
+        s.setsockopt(socket.IPPROTO_UDP, 100, 2)  # UDP_ENCAP_ESPINUDP
+        socks.append(s)
 print("ready", file=out)
 while True:
     for s in select.select(socks, [], [])[0]:
@@ -54,11 +57,12 @@ s = socket.socket(fam, socket.SOCK_DGRAM)
 s.sendto(bytes.fromhex(sys.argv[2]), (sys.argv[1], 4500))' "$2" "$3"
 }
 
-# encap_count NAME SRC DST SPI: ESP packets in UDP 4500 SRC > DST with SPI
-# in the stopped capture; bare_count: the same as bare ESP.
+# encap_count NAME SRC DST SPI [SPORT DPORT]: ESP packets in UDP (4500 to
+# 4500) SRC > DST with SPI in the stopped capture; bare_count: the same as
+# bare ESP.
 encap_count() {
 	tcpdump -tnr "$(cap_file "$1")" 2>/dev/null |
-		grep -c "^IP6\? $2\.4500 > $3\.4500: UDP-encap: ESP(spi=$(printf '0x%08x' $(($4))),"
+		grep -c "^IP6\? $2\.${5:-4500} > $3\.${6:-4500}: UDP-encap: ESP(spi=$(printf '0x%08x' $(($4))),"
 }
 bare_count() {
 	tcpdump -tnr "$(cap_file "$1")" 2>/dev/null |
@@ -71,7 +75,7 @@ load_rvti
 check "topology host1 - gw1 = gw4 - host4" topo_up || { topo_down; finish; }
 check "gw1: a UDP_ENCAP socket on port 4500" encap_sock gw1
 check "gw4: a UDP_ENCAP socket on port 4500" encap_sock gw4
-check "capture on gw4's outer veth" cap_start wire gw4 wan0 "esp or udp port 4500"
+check "capture on gw4's outer veth" cap_start wire gw4 wan0 "esp or udp port 4500 or udp port 31000"
 
 declare -a done_tags=() done_o1=() done_o4=() done_14=() done_41=()
 for run in "gcm128 4" "chacha20poly1305 6 esn" "gcm128 4 rvti" "cbc-sha256 6 rvti"; do
@@ -119,6 +123,26 @@ for run in "gcm128 4" "chacha20poly1305 6 esn" "gcm128 4 rvti" "cbc-sha256 6 rvt
 		"$(snap gw1 rvti0 out "$SPI_14" encap) | $(snap gw1 rvti0 in "$SPI_41" encap)"
 	check_eq "$tag: no rvti drops (in SA: replayed outside_window icv_fail malformed encap_mismatch | tunnel)" \
 		"0 0 0 0 0 | 0 0 0" "$(sa_drops gw1 rvti0 "$SPI_41") $(mismatch) | $(tun_drops gw1 rvti0)"
+	tunnel_down
+done
+
+# Other ports than 4500, as behind a NAT: gw1's rvti SAs send from 4500 to
+# gw4's 31000 (the NAT's port for gw4), gw4's XFRM SAs from 4500 to 4500;
+# then both rvti, gw1 sending from 31000 and gw4 to it.
+ports_tags=() ports_args=()
+for run in "xfrm 4500:31000 4500:4500" "rvti 31000:4500 4500:31000"; do
+	set -- $run
+	tag="ports: gw1 rvti $2, gw4 $1 $3"
+	if TUN_ENCAP1=$2 TUN_ENCAP4=$3 check "$tag: tunnel up" tunnel_up rvti $1 4 gcm128; then
+		check "$tag: ping host1 -> host4" ping_ok host1 $HOST4_V4 3
+		check "$tag: ping host4 -> host1" ping_ok host4 $HOST1_V4 3
+		check "$tag: TCP transfer host1 -> host4" tcp_xfer host1 $HOST4_V4
+		rvti_snap gw1
+		check_eq "$tag: gw1's SAs read back with the ports (out | in)" \
+			"{\"type\":\"espinudp\",\"sport\":${2%:*},\"dport\":${2#*:}} | {\"type\":\"espinudp\",\"sport\":${2#*:},\"dport\":${2%:*}}" \
+			"$(snap gw1 rvti0 out "$SPI_14" encap) | $(snap gw1 rvti0 in "$SPI_41" encap)"
+		ports_tags+=("$tag") ports_args+=("$SPI_14 ${2%:*} ${2#*:} $SPI_41 $3")
+	fi
 	tunnel_down
 done
 
@@ -177,6 +201,14 @@ for i in "${!done_tags[@]}"; do
 		"$(encap_count wire "${done_o4[$i]}" "${done_o1[$i]}" "${done_41[$i]}")" 6
 	check_eq "${done_tags[$i]}: no bare ESP with these SPIs" "0 0" \
 		"$(bare_count wire "${done_o1[$i]}" "${done_o4[$i]}" "${done_14[$i]}") $(bare_count wire "${done_o4[$i]}" "${done_o1[$i]}" "${done_41[$i]}")"
+done
+for i in "${!ports_tags[@]}"; do
+	set -- ${ports_args[$i]}
+	p4=$5
+	check_inc "${ports_tags[$i]}: gw1 -> gw4 in UDP $2 > $3" 0 \
+		"$(encap_count wire $GW1_OUT4 $GW4_OUT4 "$1" "$2" "$3")" 6
+	check_inc "${ports_tags[$i]}: gw4 -> gw1 in UDP ${p4%:*} > ${p4#*:}" 0 \
+		"$(encap_count wire $GW4_OUT4 $GW1_OUT4 "$4" "${p4%:*}" "${p4#*:}")" 6
 done
 for ns in "${!_encap_pid[@]}"; do kill "${_encap_pid[$ns]}" 2>/dev/null; done
 topo_down
