@@ -32,7 +32,7 @@ durations=$(rvti_cache_dir)/check-durations
 t_start=$EPOCHREALTIME
 
 rvti_need_pkgs make gcc pkg-config libmnl-dev libjson-c-dev python3 python3-cryptography jq ethtool \
-	iproute2 iputils-ping tcpdump iperf3 util-linux kmod
+	iproute2 iputils-ping tcpdump iperf3 util-linux kmod nftables
 
 stage() { echo "# === $* ===" >&2; }
 tap() { tee -a "$log"; }
@@ -237,13 +237,16 @@ for s in $stages; do
 	ike)
 		# strongSwan with the kernel-rvti plugin: strongSwan, its
 		# sources, the plugin and the ABI check now (tests/ike/check.sh),
-		# then psk.sh against XFRM and with rvti on both sides, and the
-		# payload of `make demo-ike`, in the queue.
+		# then psk.sh and nat.sh (gw1 behind a NAT router) against XFRM
+		# and with rvti on both sides, and the payload of `make
+		# demo-ike`, in the queue.
 		uml_ready || continue
 		stage "IKEv2: strongSwan and the kernel-rvti plugin"
 		if "$here/ike/check.sh" 2>&1 | tap; then
 			guest_job ike ike-xfrm run_guest ike-xfrm "$here/ike/psk.sh" peer=xfrm
 			guest_job ike ike-rvti run_guest ike-rvti "$here/ike/psk.sh" peer=rvti GCM CHACHA
+			guest_job ike ike-nat-xfrm run_guest ike-nat-xfrm "$here/ike/nat.sh" peer=xfrm
+			guest_job ike ike-nat-rvti run_guest ike-nat-rvti "$here/ike/nat.sh" peer=rvti
 			guest_job ike demo-ike run_guest demo-ike "$here/demo-ike-guest.sh"
 		fi
 		;;

@@ -1,0 +1,187 @@
+#!/bin/bash
+# IKEv2 through a real NAT: gw1 (charon with kernel-rvti, tunnel rvti42)
+# sits behind a router that translates its address and ports (nftables
+# snat to 192.0.2.254, ports 31000-31099), as a site router behind a
+# provider's NAT does; gw4 is public (stock charon with an XFRM interface,
+# or peer=rvti: kernel-rvti with rvti42, whose remote is the NAT's public
+# address):
+#   host1 - gw1 [rvti42] 198.51.100.1 == nat 198.51.100.254 | 192.0.2.254
+#         == 192.0.2.2 [ipsec0 or rvti42] gw4 - host4
+# Both charons detect the NAT and move to UDP 4500; the CHILD_SA's ESP
+# travels in UDP, on gw4's side to and from the NAT's port. The SAs read
+# back with the ports charon gave them (gw1: 4500 both ways; gw4 with
+# peer=rvti: the NAT's port as the peer's), traffic flows both ways, both
+# inner families, and nothing is dropped for a wrong kind of packet.
+#
+# Run: tests/kernel/run.sh tests/ike/nat.sh [peer=rvti]
+# Needs tests/ike/strongswan-src.sh and make -C userspace/charon install.
+. "$(dirname "$0")/../lib/guest.sh"
+. "$(dirname "$0")/../lib/topo.sh"
+. "$(dirname "$0")/../lib/strongswan.sh"
+
+IFID=42
+PSK='Sh0rt-example-key'
+GW1_PRIV=198.51.100.1
+NAT_IN=198.51.100.254
+NAT_OUT=192.0.2.254
+
+peer=xfrm
+for a; do
+	case $a in
+	peer=xfrm | peer=rvti) peer=${a#peer=} ;;
+	*) fail "unknown argument $a"; finish ;;
+	esac
+done
+
+# nat_conf NS LOCAL_ADDRS REMOTE_ADDRS LOCAL_ID REMOTE_ID
+nat_conf() {
+	cat >"$(ss_dir "$1")/swanctl/swanctl.conf" <<-EOF
+	connections {
+		vnet {
+			version = 2
+			local_addrs = $2
+			remote_addrs = $3
+			proposals = aes128gcm16-prfsha256-ecp256
+			local {
+				auth = psk
+				id = $4
+			}
+			remote {
+				auth = psk
+				id = $5
+			}
+			children {
+				vnet {
+					local_ts = 0.0.0.0/0, ::/0
+					remote_ts = 0.0.0.0/0, ::/0
+					if_id_in = $IFID
+					if_id_out = $IFID
+					esp_proposals = aes256gcm16-ecp256
+					start_action = none
+				}
+			}
+		}
+	}
+	secrets {
+		ike-vnet {
+			id-1 = $4
+			id-2 = $5
+			secret = "$PSK"
+		}
+	}
+	EOF
+}
+
+# sa_encap NS DIR: the ports of NS's rvti SA of direction DIR, "SPORT DPORT".
+sa_encap() {
+	ip netns exec "$1" rvti -j sa list dev rvti$IFID |
+		jq -r --arg d "$2" '[.[] | (.sas // [.])[] | select(.dir == $d)][0].encap | "\(.sport) \(.dport)"'
+}
+
+cleanup() {
+	charon_stop_all
+	topo_down
+}
+
+load_rvti
+check "topology host1 - gw1 = gw4 - host4" topo_up || { cleanup; finish; }
+# The NAT router between gw1 and gw4: gw1's outer link moves behind it.
+check "nat: a router translating gw1 ($GW1_PRIV) to $NAT_OUT, ports 31000-31099" bash -ec "
+	ip -n gw1 link del wan0
+	ip netns add nat
+	ip -n nat link set lo up
+	ip netns exec nat sysctl -qw net.ipv4.ip_forward=1
+	ip link add wan0 netns gw1 type veth peer name in0 netns nat
+	ip link add out0 netns nat type veth peer name wan0 netns gw4
+	ip -n gw1 addr add $GW1_PRIV/24 dev wan0
+	ip -n gw1 link set wan0 up
+	ip -n gw1 route add default via $NAT_IN
+	ip -n nat addr add $NAT_IN/24 dev in0
+	ip -n nat addr add $NAT_OUT/24 dev out0
+	ip -n nat link set in0 up
+	ip -n nat link set out0 up
+	ip -n gw4 addr add $GW4_OUT4/24 dev wan0
+	ip -n gw4 link set wan0 up
+	ip netns exec nat nft -f - <<-EOF
+	table ip nat {
+		chain post {
+			type nat hook postrouting priority srcnat;
+			oifname \"out0\" ip saddr $GW1_PRIV meta l4proto udp snat to $NAT_OUT:31000-31099
+			oifname \"out0\" ip saddr $GW1_PRIV snat to $NAT_OUT
+		}
+	}
+	EOF"
+_topo_ns="$_topo_ns nat"
+check "nat: gw1 reaches gw4 through it" ping_ok gw1 $GW4_OUT4 2
+
+check "gw1: rvti$IFID ($GW1_PRIV -> $GW4_OUT4) and routes" ip netns exec gw1 bash -ec "
+	ip link add rvti$IFID type rvti
+	rvti tunnel set dev rvti$IFID local $GW1_PRIV remote $GW4_OUT4
+	ip link set rvti$IFID up
+	ip route add $SITE4_V4 dev rvti$IFID
+	ip route add $SITE4_V6 dev rvti$IFID"
+if [ $peer = xfrm ]; then
+	check "gw4: xfrm interface ipsec0 (if_id $IFID) and routes" ip netns exec gw4 bash -ec "
+		ip link add ipsec0 type xfrm dev wan0 if_id $IFID
+		ip link set ipsec0 mtu $TOPO_TUN_MTU up
+		ip route add $SITE1_V4 dev ipsec0
+		ip route add $SITE1_V6 dev ipsec0"
+	check "gw4: strongswan.conf (kernel-netlink)" ss_conf gw4 netlink
+else
+	# The peer as gw4 sees it: the NAT's public address.
+	check "gw4: rvti$IFID ($GW4_OUT4 -> $NAT_OUT) and routes" ip netns exec gw4 bash -ec "
+		ip link add rvti$IFID type rvti
+		rvti tunnel set dev rvti$IFID local $GW4_OUT4 remote $NAT_OUT
+		ip link set rvti$IFID up
+		ip route add $SITE1_V4 dev rvti$IFID
+		ip route add $SITE1_V6 dev rvti$IFID"
+	check "gw4: strongswan.conf (kernel-rvti)" ss_conf gw4 rvti
+fi
+check "gw1: strongswan.conf (kernel-rvti)" ss_conf gw1 rvti
+nat_conf gw1 $GW1_PRIV $GW4_OUT4 $GW1_PRIV $GW4_OUT4
+nat_conf gw4 $GW4_OUT4 %any $GW4_OUT4 $GW1_PRIV
+
+if check "charon on gw1 (kernel-rvti)" charon_start gw1 &&
+   check "charon on gw4 ($peer)" charon_start gw4 &&
+   check "swanctl --load-all on gw1" swanctl_in gw1 --load-all &&
+   check "swanctl --load-all on gw4" swanctl_in gw4 --load-all &&
+   check "gw1 initiates the CHILD_SA through the NAT" \
+	swanctl_in gw1 --initiate --child vnet --timeout 60; then
+	sas=$(swanctl_in gw1 --list-sas)
+	echo "$sas" | sed 's/^/#   /'
+	# Without `encap = yes`: charon found the NAT.
+	check "the CHILD_SA is TUNNEL-in-UDP (NAT detected)" grep -q 'TUNNEL-in-UDP' <<<"$sas"
+	check_eq "gw1's rvti SAs: 4500 -> 4500 out, 4500 -> 4500 in" "4500 4500 | 4500 4500" \
+		"$(sa_encap gw1 out) | $(sa_encap gw1 in)"
+	# The NAT's port for gw1's port 4500, as gw4's charon sees it.
+	nport=$(swanctl_in gw4 --list-sas | sed -n "s/.*remote .*$NAT_OUT\[\([0-9]*\)\].*/\1/p" | head -1)
+	check "gw4 sees gw1 at the NAT's address and a port of its range ($nport)" \
+		test "${nport:-0}" -ge 31000 -a "${nport:-0}" -le 31099
+	if [ $peer = rvti ]; then
+		check_eq "gw4's rvti SAs: to and from the NAT's port" "4500 $nport | $nport 4500" \
+			"$(sa_encap gw4 out) | $(sa_encap gw4 in)"
+	else
+		check "gw4's XFRM states: ESP in UDP with the NAT's port" \
+			grep -q "encap type espinudp sport $nport dport 4500" <(ip -n gw4 xfrm state)
+	fi
+	check "ping host1 -> host4" ping_ok host1 $HOST4_V4 5
+	check "ping host4 -> host1" ping_ok host4 $HOST1_V4 5
+	check "ping host1 -> host4 over IPv6 inside" ping_ok host1 $HOST4_V6 3
+	check "TCP transfer host1 -> host4" tcp_xfer host1 $HOST4_V4
+	check_eq "gw1's inbound SA received, none of a wrong kind" "true 0" \
+		"$(ip netns exec gw1 rvti -j sa list dev rvti$IFID |
+		jq -r '[.[] | (.sas // [.])[] | select(.dir == "in")][0] | "\(.stats.packets > 0) \(.stats.encap_mismatch)"')"
+	if [ $peer = rvti ]; then
+		check_eq "gw4's inbound SA received, none of a wrong kind" "true 0" \
+			"$(ip netns exec gw4 rvti -j sa list dev rvti$IFID |
+			jq -r '[.[] | (.sas // [.])[] | select(.dir == "in")][0] | "\(.stats.packets > 0) \(.stats.encap_mismatch)"')"
+	fi
+	check "gw1 terminates the IKE_SA" swanctl_in gw1 --terminate --ike vnet --timeout 10
+	check_eq "no SA left in gw1's rvti$IFID" 0 \
+		"$(ip netns exec gw1 rvti -j sa list dev rvti$IFID | jq '[.[] | (.sas // [.])[]] | length')"
+else
+	ss_log gw1
+	ss_log gw4
+fi
+cleanup
+finish
