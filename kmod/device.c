@@ -15,6 +15,7 @@
 #include <net/rtnetlink.h>
 
 #include "device.h"
+#include "encap.h"
 #include "event.h"
 #include "esp.h"
 #include "policy.h"
@@ -76,6 +77,9 @@ static void rvti_dev_uninit(struct net_device *dev)
 	mutex_unlock(&rvti->conf_lock);
 	if (ep)
 		rvti_endpoints_free_rcu(ep);
+	rvti_encap_put(rvti->encap);
+	rvti->encap = NULL;
+	WRITE_ONCE(rvti->encap_port, 0);
 	gro_cells_destroy(&rvti->gro_cells);
 }
 

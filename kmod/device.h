@@ -69,6 +69,12 @@ struct rvti_device {
 	/* Written under RTNL and conf_lock; NULL: a site of its own. */
 	struct rvti_site __rcu *site;
 	bool transit;
+	/*
+	 * The ESP in UDP port rvti holds for the tunnel (encap.c), under
+	 * RTNL; its number also for readers without RTNL (0: none).
+	 */
+	struct rvti_encap_sock *encap;
+	u16 encap_port;
 	atomic64_t selector_out;
 	atomic64_t selector_in;
 	atomic64_t transit_drops;

@@ -9,6 +9,7 @@
 #include <linux/rvti.h>
 
 #include "device.h"
+#include "encap.h"
 #include "esp.h"
 #include "netlink.h"
 #include "receive.h"
@@ -24,9 +25,13 @@ static int __init rvti_mod_init(void)
 	ret = rvti_sa_net_init();
 	if (ret)
 		goto err_esp;
-	ret = rvti_device_init();
+	/* Before the devices, which hold its sockets, and gone after them. */
+	ret = rvti_encap_init();
 	if (ret)
 		goto err_sa;
+	ret = rvti_device_init();
+	if (ret)
+		goto err_encap;
 	ret = rvti_receive_init();
 	if (ret)
 		goto err_device;
@@ -40,6 +45,8 @@ err_receive:
 	rvti_receive_uninit();
 err_device:
 	rvti_device_uninit();
+err_encap:
+	rvti_encap_uninit();
 err_sa:
 	rvti_sa_net_uninit();
 err_esp:
@@ -56,6 +63,7 @@ static void __exit rvti_mod_exit(void)
 	 */
 	rvti_receive_uninit();
 	rvti_device_uninit();
+	rvti_encap_uninit();
 	rvti_genl_uninit();
 	rvti_sa_net_uninit();
 	/* No packet is in flight: every SA is gone, its transform freed. */

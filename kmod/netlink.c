@@ -12,6 +12,7 @@
 
 #include "addr.h"
 #include "device.h"
+#include "encap.h"
 #include "event.h"
 #include "netlink.h"
 #include "policy.h"
@@ -67,6 +68,8 @@ static const struct nla_policy rvti_policy[RVTI_A_MAX + 1] = {
 	/* RFC 4303 section 2.1, as for RVTI_SA_A_SPI. */
 	[RVTI_A_SPI_MIN] = NLA_POLICY_MIN(NLA_U32, 256),
 	[RVTI_A_SPI_MAX] = NLA_POLICY_MIN(NLA_U32, 256),
+	/* 0: none */
+	[RVTI_A_ENCAP_PORT] = { .type = NLA_U16 },
 };
 
 /*
@@ -141,6 +144,8 @@ static int rvti_fill_tunnel(struct sk_buff *skb, struct rvti_device *rvti,
 		    rvti_addr_nla_put(skb, RVTI_A_REMOTE, &ep->remote))) ||
 	    nla_put_u8(skb, RVTI_A_TTL, ep ? ep->ttl : 0) ||
 	    nla_put_u8(skb, RVTI_A_DF, ep ? ep->df : RVTI_DF_COPY) ||
+	    (READ_ONCE(rvti->encap_port) &&
+	     nla_put_u16(skb, RVTI_A_ENCAP_PORT, READ_ONCE(rvti->encap_port))) ||
 	    rvti_fill_tunnel_stats(skb, rvti) ||
 	    rvti_fill_tunnel_policy(skb, rvti) ||
 	    (sas && rvti_sa_nla_put_all(skb, rvti))) {
@@ -221,14 +226,16 @@ static int rvti_set_tunnel_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *local_nla = info->attrs[RVTI_A_LOCAL];
 	struct nlattr *remote_nla = info->attrs[RVTI_A_REMOTE];
+	struct nlattr *port_nla = info->attrs[RVTI_A_ENCAP_PORT];
 	struct rvti_endpoints *ep = NULL, *old;
+	struct rvti_encap_sock *encap = NULL;
 	struct rvti_device *rvti;
 	int ret;
 
 	if (!local_nla && !remote_nla && !info->attrs[RVTI_A_TTL] &&
-	    !info->attrs[RVTI_A_DF]) {
+	    !info->attrs[RVTI_A_DF] && !port_nla) {
 		NL_SET_ERR_MSG(info->extack,
-			       "nothing to set: give a local or remote address, a TTL or a DF mode");
+			       "nothing to set: give a local or remote address, a TTL, a DF mode or an ESP in UDP port");
 		return -EINVAL;
 	}
 
@@ -273,17 +280,37 @@ static int rvti_set_tunnel_doit(struct sk_buff *skb, struct genl_info *info)
 				      info->extack);
 	if (ret)
 		goto out_unlock;
+	/*
+	 * The port last: in the namespace of creation, where the outer
+	 * packets go (as WireGuard's listen port). The same port again
+	 * takes a second reference, the old one goes below.
+	 */
+	if (port_nla && nla_get_u16(port_nla)) {
+		encap = rvti_encap_get(rvti->creating_net,
+				       nla_get_u16(port_nla), info->extack);
+		if (IS_ERR(encap)) {
+			ret = PTR_ERR(encap);
+			encap = NULL;
+			goto out_unlock;
+		}
+	}
 
 	/* The new object comes with an empty route cache of its own. */
 	rcu_assign_pointer(rvti->endpoints, ep);
 	ep = NULL;
 	if (old)
 		rvti_endpoints_free_rcu(old);
+	if (port_nla) {
+		swap(rvti->encap, encap);
+		WRITE_ONCE(rvti->encap_port, rvti_encap_port(rvti->encap));
+	}
 	rvti_event_tunnel(rvti, RVTI_EVENT_TUNNEL_CHANGE);
 
 out_unlock:
 	mutex_unlock(&rvti->conf_lock);
 	rvti_endpoints_free(ep);
+	/* A new port not taken, or the one replaced (after the lock). */
+	rvti_encap_put(encap);
 out_rtnl:
 	rtnl_unlock();
 	return ret;

@@ -101,8 +101,25 @@ static int arg_on_off(const char *kw, const char *val, bool *on, char *err,
 	return 0;
 }
 
+/* "encap-port PORT|none": the ESP in UDP port rvti holds; "none" is 0. */
+static int arg_encap_port(const char *val, uint16_t *port, char *err,
+			  size_t errlen)
+{
+	uint32_t v;
+
+	if (!strcmp(val, "none")) {
+		*port = 0;
+		return 0;
+	}
+	if (parse_u32(val, &v) || !v || v > 65535)
+		return parse_errf(err, errlen,
+				  "invalid encap-port (expected 1 to 65535, or \"none\")");
+	*port = (uint16_t)v;
+	return 0;
+}
+
 enum { SET_DEV, SET_LOCAL, SET_REMOTE, SET_TTL, SET_DF, SET_SITE, SET_TRANSIT,
-       SET_HELP, SET_NKW };
+       SET_ENCAP_PORT, SET_HELP, SET_NKW };
 static const char *const set_kws[] = {
 	[SET_DEV] = "dev",
 	[SET_LOCAL] = "local",
@@ -111,6 +128,7 @@ static const char *const set_kws[] = {
 	[SET_DF] = "df",
 	[SET_SITE] = "site",
 	[SET_TRANSIT] = "transit",
+	[SET_ENCAP_PORT] = "encap-port",
 	[SET_HELP] = "help",
 	NULL
 };
@@ -163,6 +181,10 @@ int tunnel_set_parse(int argc, char **argv, struct tunnel_set_req *req,
 			ret = arg_on_off("transit", val, &req->transit, err,
 					 errlen);
 			break;
+		case SET_ENCAP_PORT:
+			ret = arg_encap_port(val, &req->encap_port, err,
+					     errlen);
+			break;
 		default:
 			ret = arg_df(val, &req->df, err, errlen);
 			break;
@@ -176,12 +198,13 @@ int tunnel_set_parse(int argc, char **argv, struct tunnel_set_req *req,
 	req->has_df = seen[SET_DF];
 	req->has_site = seen[SET_SITE];
 	req->has_transit = seen[SET_TRANSIT];
+	req->has_encap_port = seen[SET_ENCAP_PORT];
 
 	if (!seen[SET_DEV])
 		return parse_errf(err, errlen, "missing \"dev NAME\"");
 	if (!tunnel_set_outer(req) && !req->has_site && !req->has_transit)
 		return parse_errf(err, errlen,
-				  "nothing to set: give local and/or remote, ttl, df, site or transit");
+				  "nothing to set: give local and/or remote, ttl, df, site, transit or encap-port");
 	if (addr_is_set(&req->local) && addr_is_set(&req->remote) &&
 	    req->local.family != req->remote.family)
 		return parse_errf(err, errlen,
@@ -244,6 +267,10 @@ int tunnel_set_build(struct nlmsghdr *nlh, size_t buflen,
 		return -EMSGSIZE;
 	if (req->has_df &&
 	    !mnl_attr_put_u8_check(nlh, buflen, RVTI_A_DF, req->df))
+		return -EMSGSIZE;
+	if (req->has_encap_port &&
+	    !mnl_attr_put_u16_check(nlh, buflen, RVTI_A_ENCAP_PORT,
+				    req->encap_port))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -346,6 +373,11 @@ static int tunnel_decode(const struct nlmsghdr *nlh, struct rvti_tunnel *t,
 	/* A DF value this tool does not know is kept, and shown as is. */
 	if (get_u8(tb[RVTI_A_DF], &t->df, &t->has_df))
 		return bad(why, "RVTI_A_DF is not a u8");
+	if (tb[RVTI_A_ENCAP_PORT]) {
+		if (mnl_attr_validate(tb[RVTI_A_ENCAP_PORT], MNL_TYPE_U16) < 0)
+			return bad(why, "RVTI_A_ENCAP_PORT is not a u16");
+		t->encap_port = mnl_attr_get_u16(tb[RVTI_A_ENCAP_PORT]);
+	}
 	if (tb[RVTI_A_STATS]) {
 		ret = sa_get_u64s(tb[RVTI_A_STATS], &t->stats,
 				  tunnel_stat_fields,
@@ -463,6 +495,8 @@ static int tunnel_json(struct rvti_out *o, const struct rvti_tunnel *t)
 	if (t->has_df && (df ? json_put_str(obj, "df", df) :
 			       json_put_u32(obj, "df", t->df)))
 		goto nomem;
+	if (t->encap_port && json_put_u32(obj, "encap_port", t->encap_port))
+		goto nomem;
 	if (t->has_stats) {
 		val = tunnel_stats_json(&t->stats, t->has_policy);
 		if (!val || json_put_obj(obj, "stats", val))
@@ -514,6 +548,8 @@ int tunnel_print(struct rvti_out *o, const struct rvti_tunnel *t)
 		else	/* a value of a newer kernel */
 			fprintf(o->fp, " df %u", (unsigned int)t->df);
 	}
+	if (t->encap_port)
+		fprintf(o->fp, " encap-port %u", (unsigned int)t->encap_port);
 	if (t->site[0])
 		fprintf(o->fp, " site %s", t->site);
 	if (t->transit)
@@ -791,6 +827,9 @@ static int tunnel_do_set(struct rvti_ctx *ctx, int argc, char **argv)
 	"      share prefixes (and their multipath route); \"none\" clears it\n" \
 	"transit: forward between this tunnel and another rvti tunnel when\n" \
 	"         both have transit on (default off)\n" \
+	"encap-port: a UDP port rvti holds for ESP in UDP (NAT traversal)\n" \
+	"            without an IKE daemon, which holds its own; \"none\"\n" \
+	"            releases it (the default)\n" \
 	"What is not given is left as it is."
 
 const struct rvti_command tunnel_cmds[] = {

@@ -61,6 +61,8 @@ struct rvti_tunnel {
 	/* From kernels with lifetimes: RVTI_A_LAST_RX (0: never). */
 	bool has_last_rx;
 	uint64_t last_rx;
+	/* RVTI_A_ENCAP_PORT: the ESP in UDP port rvti holds, 0: none. */
+	uint16_t encap_port;
 	/* For printing: the prefixes of every tunnel shown, or NULL. */
 	const struct prefix_list *plist;
 };
@@ -69,6 +71,7 @@ struct rvti_tunnel {
  * rvti tunnel set dev NAME [local ADDR|any] [remote ADDR|any]
  *                 [ttl 1-255|inherit] [df copy|set|clear]
  *                 [site LABEL|none] [transit on|off]
+ *                 [encap-port PORT|none]
  */
 struct tunnel_set_req {
 	char ifname[IFNAMSIZ];
@@ -84,17 +87,21 @@ struct tunnel_set_req {
 	bool has_transit;
 	char site[RVTI_SITE_MAX_LEN + 1];	/* "": "none", clears it */
 	bool transit;
+	bool has_encap_port;
+	uint16_t encap_port;		/* 0: "none" */
 };
 
 /* Whether the request changes the outer parameters (RVTI_CMD_SET_TUNNEL). */
 static inline bool tunnel_set_outer(const struct tunnel_set_req *req)
 {
-	return req->has_local || req->has_remote || req->has_ttl || req->has_df;
+	return req->has_local || req->has_remote || req->has_ttl || req->has_df ||
+	       req->has_encap_port;
 }
 
 #define TUNNEL_SET_HELP \
 	"dev NAME [local ADDR|any] [remote ADDR|any] [ttl 1-255|inherit] " \
-	"[df copy|set|clear] [site LABEL|none] [transit on|off]"
+	"[df copy|set|clear] [site LABEL|none] [transit on|off] " \
+	"[encap-port PORT|none]"
 
 /*
  * The name of an enum rvti_df value ("copy", "set", "clear"), or NULL for

@@ -211,5 +211,78 @@ for i in "${!ports_tags[@]}"; do
 		"$(encap_count wire $GW4_OUT4 $GW1_OUT4 "$4" "${p4%:*}" "${p4#*:}")" 6
 done
 for ns in "${!_encap_pid[@]}"; do kill "${_encap_pid[$ns]}" 2>/dev/null; done
+wait "${_encap_pid[@]}" 2>/dev/null
+
+# Static keys, no IKE daemon: rvti holds the port itself (encap-port).
+# udp_bound NS PORT: a UDP socket of NS is bound to PORT (IPv4 and IPv6).
+udp_bound() {
+	local hex
+	hex=$(printf ':%04X ' "$2")
+	grep -q "$hex" "$(ns_net "$1" udp)" && grep -q "$hex" "$(ns_net "$1" udp6)"
+}
+check "encap-port: no socket on port 4500 is left" not udp_bound gw1 4500
+for fam in 4 6; do
+	tag="encap-port, outer IPv$fam, rvti <-> rvti"
+	if TUN_ENCAP1=1 TUN_ENCAP4=1 check "$tag: tunnel up" tunnel_up rvti rvti $fam gcm128; then
+		check_fails "$tag: without a port held, ESP in UDP meets a closed port" \
+			'100% packet loss' ping_ok host1 $HOST4_V4 2
+		check "$tag: rvti tunnel set ... encap-port 4500 on both" bash -c "
+			ip netns exec gw1 rvti tunnel set dev rvti0 encap-port 4500 &&
+			ip netns exec gw4 rvti tunnel set dev rvti0 encap-port 4500"
+		check "$tag: gw1 has UDP sockets on port 4500" udp_bound gw1 4500
+		check_eq "$tag: the tunnel shows it" 4500 \
+			"$(ip netns exec gw1 rvti -j show dev rvti0 | jq '.[0].encap_port')"
+		check "$tag: ping host1 -> host4" ping_ok host1 $HOST4_V4 3
+		check "$tag: ping host4 -> host1 over IPv6 inside" ping_ok host4 $HOST1_V6 3
+		check "$tag: TCP transfer host1 -> host4" tcp_xfer host1 $HOST4_V4
+		rvti_snap gw1
+		check_eq "$tag: no rvti drops (in SA | tunnel)" "0 0 0 0 0 | 0 0 0" \
+			"$(sa_drops gw1 rvti0 "$SPI_41") $(mismatch) | $(tun_drops gw1 rvti0)"
+		check "$tag: encap-port none releases it" \
+			ip netns exec gw1 rvti tunnel set dev rvti0 encap-port none
+		check "$tag: the port is free again" not udp_bound gw1 4500
+		check_eq "$tag: the tunnel shows none" null \
+			"$(ip netns exec gw1 rvti -j show dev rvti0 | jq '.[0].encap_port')"
+	fi
+	tunnel_down
+done
+
+# Shared by two tunnels, closed with the last; a port someone else holds
+# is refused with the reason.
+check "encap-port: two tunnels share port 4500" ip netns exec gw1 bash -ec "
+	ip link add rvti0 type rvti
+	ip link add rvti1 type rvti
+	rvti tunnel set dev rvti0 encap-port 4500
+	rvti tunnel set dev rvti1 encap-port 4500
+	rvti tunnel set dev rvti1 encap-port 4500"
+check "encap-port: bound" udp_bound gw1 4500
+ip -n gw1 link del rvti0
+check "encap-port: still bound with one of them left" udp_bound gw1 4500
+ip -n gw1 link del rvti1
+check "encap-port: free after the last" not udp_bound gw1 4500
+check "encap-port: a UDP_ENCAP socket of a daemon on 4500" encap_sock gw1
+ip -n gw1 link add rvti0 type rvti
+check_fails "encap-port: a port in use is refused, saying why" \
+	'in use.*IKE daemon' ip netns exec gw1 rvti tunnel set dev rvti0 encap-port 4500
+check_eq "encap-port: the refused tunnel holds none" null \
+	"$(ip netns exec gw1 rvti -j show dev rvti0 | jq '.[0].encap_port')"
+kill "${_encap_pid[gw1]}" 2>/dev/null
+wait "${_encap_pid[gw1]}" 2>/dev/null
+check "encap-port: free once the daemon is gone, rvti takes it" \
+	ip netns exec gw1 rvti tunnel set dev rvti0 encap-port 31000
+# The namespace of creation goes away with a port held by a tunnel that
+# moved out of it (and by one that stayed): the ports close with them.
+check "encap-port: tunnels of a namespace that goes, one moved out" bash -ec "
+	ip netns add natt-tmp
+	ip -n natt-tmp link add rvti5 type rvti
+	ip -n natt-tmp link add rvti6 type rvti
+	ip netns exec natt-tmp rvti tunnel set dev rvti5 encap-port 4500
+	ip netns exec natt-tmp rvti tunnel set dev rvti6 encap-port 4501
+	ip -n natt-tmp link set rvti6 netns gw4
+	ip netns del natt-tmp"
+check "encap-port: the moved tunnel went with its namespace of creation" \
+	wait_until 30 not ip -n gw4 link show rvti6
+check "encap-port: rmmod with the port held" rmmod rvti
+check "encap-port: the port is free after rmmod" not udp_bound gw1 31000
 topo_down
 finish

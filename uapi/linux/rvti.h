@@ -280,6 +280,20 @@
  * another source port is accepted (a NAT may change the mapping); the
  * key manager sets the outbound SA's ports.
  *
+ * Without an IKE daemon (static keys), a tunnel may have rvti hold the
+ * local port itself: RVTI_CMD_SET_TUNNEL takes
+ *
+ *    RVTI_A_ENCAP_PORT: NLA_U16, host order, 0 (none, the default) or a
+ *                       port
+ *
+ * rvti then holds kernel UDP sockets with UDP_ENCAP_ESPINUDP on that port
+ * (IPv4 and IPv6, any local address) in the tunnel's namespace of
+ * creation, shared by the tunnels that name the same port, closed with
+ * the last of them; a port another socket holds (an IKE daemon's) is
+ * refused. What arrives there goes the way it goes from an IKE daemon's
+ * socket; IKE packets are dropped. Tunnel replies carry RVTI_A_ENCAP_PORT
+ * when it is set.
+ *
  * Outbound sequence numbers without ESN: at 0xf0000000 (15/16 of the
  * space) a soft expiry event with RVTI_LIMIT_SEQ; past 0xffffffff the SA
  * drops and counts every packet (RVTI_SA_STAT_SEQ_EXHAUSTED) and a hard
@@ -382,6 +396,7 @@ enum rvti_attr {
 	RVTI_A_SPI,
 	RVTI_A_EVENT,
 	RVTI_A_LAST_RX,
+	RVTI_A_ENCAP_PORT,
 	__RVTI_A_MAX
 };
 

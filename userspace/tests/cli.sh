@@ -45,7 +45,7 @@ t() {
 	fi
 }
 
-USET='^Usage: rvti tunnel set dev NAME \[local ADDR\|any\] \[remote ADDR\|any\] \[ttl 1-255\|inherit\] \[df copy\|set\|clear\] \[site LABEL\|none\] \[transit on\|off\]$'
+USET='^Usage: rvti tunnel set dev NAME \[local ADDR\|any\] \[remote ADDR\|any\] \[ttl 1-255\|inherit\] \[df copy\|set\|clear\] \[site LABEL\|none\] \[transit on\|off\] \[encap-port PORT\|none\]$'
 
 t help 0 '^Usage: rvti \[OPTIONS\] COMMAND' '' -- help
 t help_option 0 '^  rvti tunnel set dev NAME' '' -- --help

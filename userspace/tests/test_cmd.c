@@ -182,7 +182,7 @@ static void help_top(void)
 		       "  rvti beta two\n"
 		       "  rvti tunnel set dev NAME [local ADDR|any] [remote ADDR|any] "
 		       "[ttl 1-255|inherit] [df copy|set|clear] "
-		       "[site LABEL|none] [transit on|off]\n"
+		       "[site LABEL|none] [transit on|off] [encap-port PORT|none]\n"
 		       "  rvti tunnel show [dev NAME]\n"
 		       "  rvti show [dev NAME]\n"
 		       "  rvti help\n"
@@ -247,7 +247,7 @@ static void tunnel_help(void)
 	CHECK_CONTAINS(r.out,
 		       "Usage: rvti tunnel set dev NAME [local ADDR|any] [remote ADDR|any] "
 		       "[ttl 1-255|inherit] [df copy|set|clear] "
-		       "[site LABEL|none] [transit on|off]\n"
+		       "[site LABEL|none] [transit on|off] [encap-port PORT|none]\n"
 		       "       rvti tunnel show [dev NAME]\n"
 		       "       rvti tunnel help\n");
 	CHECK_CONTAINS(r.out, "ADDR := ");
@@ -316,7 +316,7 @@ static void tunnel_usage_errors(void)
 		check_usage_error(top_cmds, lines[i],
 				  "\nUsage: rvti tunnel set dev NAME [local ADDR|any] [remote ADDR|any] "
 				  "[ttl 1-255|inherit] [df copy|set|clear] "
-				  "[site LABEL|none] [transit on|off]\n",
+				  "[site LABEL|none] [transit on|off] [encap-port PORT|none]\n",
 				  &r);
 		CHECK(r.err && !strncmp(r.err, "rvti: ", 6));
 		CHECK_STR(r.out, "");

@@ -251,7 +251,7 @@ static void tunnel_set_site_transit(void)
 			 &req, err), -EINVAL);
 	CHECK_INT(sparse("dev aws1 site", &req, err), -EINVAL);
 	CHECK_INT(sparse("dev aws1", &req, err), -EINVAL);
-	CHECK_STR(err, "nothing to set: give local and/or remote, ttl, df, site or transit");
+	CHECK_STR(err, "nothing to set: give local and/or remote, ttl, df, site, transit or encap-port");
 }
 
 const struct test_case prefix_tests[] = {

@@ -950,7 +950,59 @@ static void output_json_pretty(void)
 	free(s);
 }
 
+/* "encap-port PORT|none": parsed, sent as a u16 (none: 0), read back, shown. */
+static void encap_port(void)
+{
+	const struct nlattr *tb[RVTI_A_MAX + 1];
+	struct tunnel_set_req req;
+	struct rvti_tunnel t;
+	struct nlmsghdr *nlh;
+	char buf[1024], err[256], *s;
+
+	CHECK_INT(set_parse("dev rvti0 encap-port 4500", &req, err, sizeof(err)),
+		  0);
+	CHECK(req.has_encap_port);
+	CHECK_INT(req.encap_port, 4500);
+	CHECK(tunnel_set_outer(&req));
+	CHECK_INT(set_parse("dev rvti0 encap-port none", &req, err, sizeof(err)),
+		  0);
+	CHECK(req.has_encap_port);
+	CHECK_INT(req.encap_port, 0);
+	CHECK_INT(set_parse("dev rvti0 encap-port 0", &req, err, sizeof(err)),
+		  -EINVAL);
+	CHECK_STR(err, "invalid encap-port (expected 1 to 65535, or \"none\")");
+	CHECK_INT(set_parse("dev rvti0 encap-port 65536", &req, err,
+			    sizeof(err)), -EINVAL);
+
+	CHECK_INT(set_build("dev rvti0 encap-port 31000", buf, sizeof(buf), tb),
+		  0);
+	CHECK(tb[RVTI_A_ENCAP_PORT] &&
+	      mnl_attr_get_payload_len(tb[RVTI_A_ENCAP_PORT]) == 2 &&
+	      mnl_attr_get_u16(tb[RVTI_A_ENCAP_PORT]) == 31000);
+	CHECK_INT(set_build("dev rvti0 encap-port none", buf, sizeof(buf), tb),
+		  0);
+	CHECK(tb[RVTI_A_ENCAP_PORT] &&
+	      mnl_attr_get_u16(tb[RVTI_A_ENCAP_PORT]) == 0);
+	CHECK_INT(set_build("dev rvti0 ttl 9", buf, sizeof(buf), tb), 0);
+	CHECK(!tb[RVTI_A_ENCAP_PORT]);
+
+	nlh = reply_start(buf);
+	mnl_attr_put_strz(nlh, RVTI_A_IFNAME, "rvti0");
+	mnl_attr_put_u16(nlh, RVTI_A_ENCAP_PORT, 4500);
+	CHECK_INT(tunnel_from_msg(nlh, &t, NULL), 0);
+	CHECK_INT(t.encap_port, 4500);
+	tunnel_init(&t, "rvti0", 5, "192.0.2.1", "192.0.2.2");
+	t.encap_port = 4500;
+	s = print_tunnels(&t, 1, false, false);
+	CHECK_STR(s, "rvti0: local 192.0.2.1 remote 192.0.2.2 encap-port 4500\n");
+	free(s);
+	s = print_tunnels(&t, 1, true, false);
+	CHECK(s && strstr(s, "\"encap_port\":4500"));
+	free(s);
+}
+
 const struct test_case tunnel_tests[] = {
+	TEST_CASE(encap_port),
 	TEST_CASE(set_parse_v4),
 	TEST_CASE(set_parse_v6_and_any),
 	TEST_CASE(set_parse_abbrev),
