@@ -33,49 +33,17 @@ for a; do
 	esac
 done
 
-# nat_conf NS LOCAL_ADDRS REMOTE_ADDRS LOCAL_ID REMOTE_ID
-nat_conf() {
-	cat >"$(ss_dir "$1")/swanctl/swanctl.conf" <<-EOF
-	connections {
-		vnet {
-			version = 2
-			local_addrs = $2
-			remote_addrs = $3
-			proposals = aes128gcm16-prfsha256-ecp256
-			local {
-				auth = psk
-				id = $4
-			}
-			remote {
-				auth = psk
-				id = $5
-			}
-			children {
-				vnet {
-					local_ts = 0.0.0.0/0, ::/0
-					remote_ts = 0.0.0.0/0, ::/0
-					if_id_in = $IFID
-					if_id_out = $IFID
-					esp_proposals = aes256gcm16-ecp256
-					start_action = none
-				}
-			}
-		}
-	}
-	secrets {
-		ike-vnet {
-			id-1 = $4
-			id-2 = $5
-			secret = "$PSK"
-		}
-	}
-	EOF
-}
-
 # sa_encap NS DIR: the ports of NS's rvti SA of direction DIR, "SPORT DPORT".
 sa_encap() {
 	ip netns exec "$1" rvti -j sa list dev rvti$IFID |
 		jq -r --arg d "$2" '[.[] | (.sas // [.])[] | select(.dir == $d)][0].encap | "\(.sport) \(.dport)"'
+}
+
+# in_sa_received NS: "true 0" when NS's inbound rvti SA got packets and
+# dropped none for the wrong kind (bare ESP or ESP in UDP).
+in_sa_received() {
+	ip netns exec "$1" rvti -j sa list dev rvti$IFID |
+		jq -r '[.[] | (.sas // [.])[] | select(.dir == "in")][0] | "\(.stats.packets > 0) \(.stats.encap_mismatch)"'
 }
 
 cleanup() {
@@ -114,32 +82,23 @@ check "nat: a router translating gw1 ($GW1_PRIV) to $NAT_OUT, ports 31000-31099"
 _topo_ns="$_topo_ns nat"
 check "nat: gw1 reaches gw4 through it" ping_ok gw1 $GW4_OUT4 2
 
-check "gw1: rvti$IFID ($GW1_PRIV -> $GW4_OUT4) and routes" ip netns exec gw1 bash -ec "
-	ip link add rvti$IFID type rvti
-	rvti tunnel set dev rvti$IFID local $GW1_PRIV remote $GW4_OUT4
-	ip link set rvti$IFID up
-	ip route add $SITE4_V4 dev rvti$IFID
-	ip route add $SITE4_V6 dev rvti$IFID"
+check "gw1: rvti$IFID ($GW1_PRIV -> $GW4_OUT4) and routes" \
+	ike_gw_rvti gw1 $IFID $GW1_PRIV $GW4_OUT4 $SITE4_V4 $SITE4_V6
 if [ $peer = xfrm ]; then
-	check "gw4: xfrm interface ipsec0 (if_id $IFID) and routes" ip netns exec gw4 bash -ec "
-		ip link add ipsec0 type xfrm dev wan0 if_id $IFID
-		ip link set ipsec0 mtu $TOPO_TUN_MTU up
-		ip route add $SITE1_V4 dev ipsec0
-		ip route add $SITE1_V6 dev ipsec0"
+	check "gw4: xfrm interface ipsec0 (if_id $IFID) and routes" \
+		ike_gw_xfrm gw4 $IFID $SITE1_V4 $SITE1_V6
 	check "gw4: strongswan.conf (kernel-netlink)" ss_conf gw4 netlink
 else
 	# The peer as gw4 sees it: the NAT's public address.
-	check "gw4: rvti$IFID ($GW4_OUT4 -> $NAT_OUT) and routes" ip netns exec gw4 bash -ec "
-		ip link add rvti$IFID type rvti
-		rvti tunnel set dev rvti$IFID local $GW4_OUT4 remote $NAT_OUT
-		ip link set rvti$IFID up
-		ip route add $SITE1_V4 dev rvti$IFID
-		ip route add $SITE1_V6 dev rvti$IFID"
+	check "gw4: rvti$IFID ($GW4_OUT4 -> $NAT_OUT) and routes" \
+		ike_gw_rvti gw4 $IFID $GW4_OUT4 $NAT_OUT $SITE1_V4 $SITE1_V6
 	check "gw4: strongswan.conf (kernel-rvti)" ss_conf gw4 rvti
 fi
 check "gw1: strongswan.conf (kernel-rvti)" ss_conf gw1 rvti
-nat_conf gw1 $GW1_PRIV $GW4_OUT4 $GW1_PRIV $GW4_OUT4
-nat_conf gw4 $GW4_OUT4 %any $GW4_OUT4 $GW1_PRIV
+IKE_PROPOSALS=aes128gcm16-prfsha256-ecp256
+swanctl_conf gw1 $GW1_PRIV $GW4_OUT4 aes256gcm16-ecp256
+# gw4 accepts gw1 from wherever the NAT puts it, by its identity.
+REMOTE_ID=$GW1_PRIV swanctl_conf gw4 $GW4_OUT4 %any aes256gcm16-ecp256
 
 if check "charon on gw1 (kernel-rvti)" charon_start gw1 &&
    check "charon on gw4 ($peer)" charon_start gw4 &&
@@ -169,13 +128,10 @@ if check "charon on gw1 (kernel-rvti)" charon_start gw1 &&
 	check "ping host1 -> host4 over IPv6 inside" ping_ok host1 $HOST4_V6 3
 	check "TCP transfer host1 -> host4" tcp_xfer host1 $HOST4_V4
 	check_eq "gw1's inbound SA received, none of a wrong kind" "true 0" \
-		"$(ip netns exec gw1 rvti -j sa list dev rvti$IFID |
-		jq -r '[.[] | (.sas // [.])[] | select(.dir == "in")][0] | "\(.stats.packets > 0) \(.stats.encap_mismatch)"')"
-	if [ $peer = rvti ]; then
+		"$(in_sa_received gw1)"
+	[ $peer = rvti ] &&
 		check_eq "gw4's inbound SA received, none of a wrong kind" "true 0" \
-			"$(ip netns exec gw4 rvti -j sa list dev rvti$IFID |
-			jq -r '[.[] | (.sas // [.])[] | select(.dir == "in")][0] | "\(.stats.packets > 0) \(.stats.encap_mismatch)"')"
-	fi
+			"$(in_sa_received gw4)"
 	check "gw1 terminates the IKE_SA" swanctl_in gw1 --terminate --ike vnet --timeout 10
 	check_eq "no SA left in gw1's rvti$IFID" 0 \
 		"$(ip netns exec gw1 rvti -j sa list dev rvti$IFID | jq '[.[] | (.sas // [.])[]] | length')"

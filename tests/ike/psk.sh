@@ -27,50 +27,6 @@ PSK_SHORT='Sh0rt-example-key'
 PSK_LONG=$(printf 'k%.0s' $(seq 64); printf '7%.0s' $(seq 64))
 PSK=$PSK_SHORT
 
-# swanctl_conf NS LOCAL REMOTE ESP_PROPOSALS [CHILD_OPTION [SECRET]]
-swanctl_conf() {
-	cat >"$(ss_dir "$1")/swanctl/swanctl.conf" <<-EOF
-	connections {
-		vnet {
-			version = 2
-			local_addrs = $2
-			remote_addrs = $3
-			proposals = ${IKE_PROPOSALS:-aes256-sha256-modp2048}
-			rekey_time = 8h
-			dpd_delay = ${DPD_DELAY:-10s}
-			${CONN_OPTS:-}
-			local {
-				auth = psk
-				id = $2
-			}
-			remote {
-				auth = psk
-				id = $3
-			}
-			children {
-				vnet {
-					local_ts = ${LOCAL_TS:-0.0.0.0/0, ::/0}
-					remote_ts = ${REMOTE_TS:-0.0.0.0/0, ::/0}
-					if_id_in = $IFID
-					if_id_out = $IFID
-					esp_proposals = $4
-					rekey_time = 1h
-					start_action = none
-					${5:-}
-				}
-			}
-		}
-	}
-	secrets {
-		ike-vnet {
-			id-1 = $2
-			id-2 = $3
-			secret = "${6:-$PSK}"
-		}
-	}
-	EOF
-}
-
 # rvti_spis DIR: the SPIs (hex) of gw1's rvti SAs of direction DIR.
 rvti_spis() {
 	ip netns exec gw1 rvti -j sa list dev rvti$IFID |
@@ -176,26 +132,15 @@ load_rvti
 check "topology host1 - gw1 = gw4 - host4" topo_up || { topo_down; finish; }
 
 # gw1: an rvti device with the endpoints, no SA; routes of site 4 into it.
-check "gw1: rvti$IFID with endpoints and routes" ip netns exec gw1 bash -ec "
-	ip link add rvti$IFID type rvti
-	rvti tunnel set dev rvti$IFID local $GW1_OUT4 remote $GW4_OUT4
-	ip link set rvti$IFID up
-	ip route add $SITE4_V4 dev rvti$IFID
-	ip route add $SITE4_V6 dev rvti$IFID"
+check "gw1: rvti$IFID with endpoints and routes" \
+	ike_gw_rvti gw1 $IFID $GW1_OUT4 $GW4_OUT4 $SITE4_V4 $SITE4_V6
 if [ $peer = xfrm ]; then
 	# gw4: an XFRM interface bound to the same if_id.
-	check "gw4: xfrm interface ipsec0 (if_id $IFID) and routes" ip netns exec gw4 bash -ec "
-		ip link add ipsec0 type xfrm dev wan0 if_id $IFID
-		ip link set ipsec0 mtu $TOPO_TUN_MTU up
-		ip route add $SITE1_V4 dev ipsec0
-		ip route add $SITE1_V6 dev ipsec0"
+	check "gw4: xfrm interface ipsec0 (if_id $IFID) and routes" \
+		ike_gw_xfrm gw4 $IFID $SITE1_V4 $SITE1_V6
 else
-	check "gw4: rvti$IFID with endpoints and routes" ip netns exec gw4 bash -ec "
-		ip link add rvti$IFID type rvti
-		rvti tunnel set dev rvti$IFID local $GW4_OUT4 remote $GW1_OUT4
-		ip link set rvti$IFID up
-		ip route add $SITE1_V4 dev rvti$IFID
-		ip route add $SITE1_V6 dev rvti$IFID"
+	check "gw4: rvti$IFID with endpoints and routes" \
+		ike_gw_rvti gw4 $IFID $GW4_OUT4 $GW1_OUT4 $SITE1_V4 $SITE1_V6
 fi
 
 check "gw1: strongswan.conf (kernel-rvti)" ss_conf gw1 rvti

@@ -121,3 +121,78 @@ swanctl_in() {
 
 # ss_log NS: the log of NS's charon, for a failed check.
 ss_log() { sed 's/^/#   /' "$(ss_dir "$1")/charon.log"; }
+
+# ike_gw_rvti NS IFID LOCAL REMOTE PREFIX...: rvtiIFID in NS with the
+# endpoints and no SA (charon brings them), routes of the PREFIXes into it.
+ike_gw_rvti() {
+	local ns=$1 dev=rvti$2 l=$3 r=$4 p
+	shift 4
+	{
+		echo "link add $dev type rvti"
+		echo "link set $dev up"
+		for p; do echo "route add $p dev $dev"; done
+	} | ip -n "$ns" -batch - &&
+		ip netns exec "$ns" rvti tunnel set dev "$dev" local "$l" remote "$r"
+}
+
+# ike_gw_xfrm NS IFID PREFIX...: the XFRM interface ipsec0 on wan0 with
+# if_id IFID (charon's policies and SAs bind to it), routes into it.
+ike_gw_xfrm() {
+	local ns=$1 ifid=$2 p
+	shift 2
+	{
+		echo "link add ipsec0 type xfrm dev wan0 if_id $ifid"
+		echo "link set ipsec0 mtu $TOPO_TUN_MTU up"
+		for p; do echo "route add $p dev ipsec0"; done
+	} | ip -n "$ns" -batch -
+}
+
+# swanctl_conf NS LOCAL REMOTE ESP_PROPOSALS [CHILD_OPTION [SECRET]]: a
+# route-based connection "vnet" (if_id $IFID, pre-shared key $PSK or
+# SECRET) between the addresses LOCAL and REMOTE, which are also the IKE
+# identities unless LOCAL_ID / REMOTE_ID say otherwise (behind a NAT;
+# REMOTE may then be %any). IKE_PROPOSALS, DPD_DELAY, CONN_OPTS (lines
+# of the connection), LOCAL_TS and REMOTE_TS change the defaults.
+swanctl_conf() {
+	local lid=${LOCAL_ID:-$2} rid=${REMOTE_ID:-$3}
+	cat >"$(ss_dir "$1")/swanctl/swanctl.conf" <<-EOF
+	connections {
+		vnet {
+			version = 2
+			local_addrs = $2
+			remote_addrs = $3
+			proposals = ${IKE_PROPOSALS:-aes256-sha256-modp2048}
+			rekey_time = 8h
+			dpd_delay = ${DPD_DELAY:-10s}
+			${CONN_OPTS:-}
+			local {
+				auth = psk
+				id = $lid
+			}
+			remote {
+				auth = psk
+				id = $rid
+			}
+			children {
+				vnet {
+					local_ts = ${LOCAL_TS:-0.0.0.0/0, ::/0}
+					remote_ts = ${REMOTE_TS:-0.0.0.0/0, ::/0}
+					if_id_in = $IFID
+					if_id_out = $IFID
+					esp_proposals = $4
+					rekey_time = 1h
+					start_action = none
+					${5:-}
+				}
+			}
+		}
+	}
+	secrets {
+		ike-vnet {
+			id-1 = $lid
+			id-2 = $rid
+			secret = "${6:-$PSK}"
+		}
+	}
+	EOF
+}

@@ -390,6 +390,14 @@ tunnel_up() {
 	esac
 }
 
+# tunnel_traffic TAG H4 H1: through the tunnel, ping host1 -> H4 and
+# host4 -> H1 (host4's and host1's addresses), and TCP host1 -> H4.
+tunnel_traffic() {
+	check "$1: ping host1 -> host4 ($2)" ping_ok host1 "$2" 3
+	check "$1: ping host4 -> host1 ($3)" ping_ok host4 "$3" 3
+	check "$1: TCP transfer host1 -> host4" tcp_xfer host1 "$2"
+}
+
 tunnel_down() {
 	case ${TUN_KIND1:-} in
 	rvti) ip -n gw1 link del rvti0 2>/dev/null ;;

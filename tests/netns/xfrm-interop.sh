@@ -36,9 +36,7 @@ for suite in $SUITES; do
 		fi
 		done_tags+=("$tag") done_14+=("$SPI_14") done_41+=("$SPI_41")
 		done_o1+=("$OUT1") done_o4+=("$OUT4")
-		check "$tag: ping host1 -> host4 ($h4)" ping_ok host1 "$h4" 3
-		check "$tag: ping host4 -> host1 ($h1)" ping_ok host4 "$h1" 3
-		check "$tag: TCP transfer host1 -> host4" tcp_xfer host1 "$h4"
+		tunnel_traffic "$tag" "$h4" "$h1"
 		nap 0.2
 		rvti_snap gw1
 		xfrm_snap gw4
