@@ -14,6 +14,7 @@
  * rather than queued for a reader that does not exist.
  */
 
+#include <linux/ipv6.h>
 #include <linux/list.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
@@ -115,7 +116,8 @@ struct rvti_encap_sock *rvti_encap_get(struct net *net, u16 port,
 	es->port = port;
 	es->users = 1;
 	ret = rvti_encap_open(net, port, false, &es->sock4);
-	if (!ret)
+	/* With IPv6 disabled (ipv6.disable=1), IPv4 only. */
+	if (!ret && ipv6_mod_enabled())
 		ret = rvti_encap_open(net, port, true, &es->sock6);
 	if (ret) {
 		if (ret == -EADDRINUSE)
