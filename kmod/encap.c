@@ -41,22 +41,13 @@ struct rvti_encap_net {
 
 static unsigned int rvti_encap_net_id __read_mostly;
 
-static int rvti_encap_rcv4(struct sock *sk, struct sk_buff *skb)
+static int rvti_encap_rcv(struct sock *sk, struct sk_buff *skb)
 {
-	int ret = xfrm4_udp_encap_rcv(sk, skb);
+	int ret = sk->sk_family == AF_INET6 ?
+		  ipv6_stub->xfrm6_udp_encap_rcv(sk, skb) :
+		  xfrm4_udp_encap_rcv(sk, skb);
 
 	/* Left to the socket (IKE): nobody reads it. */
-	if (ret > 0) {
-		kfree_skb(skb);
-		return 0;
-	}
-	return ret;
-}
-
-static int rvti_encap_rcv6(struct sock *sk, struct sk_buff *skb)
-{
-	int ret = ipv6_stub->xfrm6_udp_encap_rcv(sk, skb);
-
 	if (ret > 0) {
 		kfree_skb(skb);
 		return 0;
@@ -76,7 +67,7 @@ static int rvti_encap_open(struct net *net, u16 port, bool ipv6,
 	};
 	struct udp_tunnel_sock_cfg tcfg = {
 		.encap_type = UDP_ENCAP_ESPINUDP,
-		.encap_rcv = ipv6 ? rvti_encap_rcv6 : rvti_encap_rcv4,
+		.encap_rcv = rvti_encap_rcv,
 	};
 	int ret;
 
