@@ -32,12 +32,14 @@ static LIST_HEAD(rvti_device_list);
 static int rvti_open(struct net_device *dev)
 {
 	netif_start_queue(dev);
+	rvti_state_update(netdev_priv(dev));
 	return 0;
 }
 
 static int rvti_stop(struct net_device *dev)
 {
 	netif_stop_queue(dev);
+	rvti_state_update(netdev_priv(dev));
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <net/gro_cells.h>
 
 #include "addr.h"
+#include "failover.h"
 #include "parallel.h"
 #include "prefix.h"
 
@@ -68,7 +69,10 @@ struct rvti_device {
 	struct rvti_prefix_table prefixes;
 	/* Written under RTNL and conf_lock; NULL: a site of its own. */
 	struct rvti_site __rcu *site;
+	/* The other tunnels of the site (failover.c), under RTNL. */
+	struct rvti_siblings __rcu *siblings;
 	bool transit;
+	u8 state;		/* enum rvti_state last announced, under RTNL */
 	/*
 	 * The ESP in UDP port rvti holds for the tunnel (encap.c), under
 	 * RTNL; its number also for readers without RTNL (0: none).
@@ -78,6 +82,7 @@ struct rvti_device {
 	atomic64_t selector_out;
 	atomic64_t selector_in;
 	atomic64_t transit_drops;
+	atomic64_t failover;	/* packets another tunnel of the site took */
 	/*
 	 * Serialises configuration changes. Taken inside RTNL, which every
 	 * writer holds as well: under RTNL a device found in its namespace

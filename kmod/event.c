@@ -12,6 +12,7 @@
 
 #include "device.h"
 #include "event.h"
+#include "failover.h"
 #include "netlink.h"
 #include "sa.h"
 
@@ -53,8 +54,14 @@ void rvti_event_tunnel(struct rvti_device *rvti, u8 event)
 	void *hdr;
 
 	skb = rvti_event_new(rvti, event, GFP_KERNEL, &hdr);
-	if (skb)
-		rvti_event_send(rvti, skb, hdr, GFP_KERNEL);
+	if (!skb)
+		return;
+	if (event != RVTI_EVENT_TUNNEL_DEL &&
+	    nla_put_u8(skb, RVTI_A_STATE, rvti_tunnel_state(rvti))) {
+		nlmsg_free(skb);
+		return;
+	}
+	rvti_event_send(rvti, skb, hdr, GFP_KERNEL);
 }
 
 /* Process context, under RTNL: configuration and the expire work. */

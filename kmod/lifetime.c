@@ -19,6 +19,7 @@
 
 #include "device.h"
 #include "event.h"
+#include "failover.h"
 #include "sa.h"
 
 const struct nla_policy rvti_lifetime_policy[RVTI_LIFETIME_A_MAX + 1] = {
@@ -242,6 +243,7 @@ void rvti_sa_expire_work(struct work_struct *work)
 		rvti_sa_kick(sa, next);
 	}
 	mutex_unlock(&rvti->conf_lock);
+	rvti_state_update(rvti);
 out:
 	rtnl_unlock();
 	rvti_sa_put(sa);

@@ -11,6 +11,7 @@
 #include "device.h"
 #include "encap.h"
 #include "esp.h"
+#include "failover.h"
 #include "netlink.h"
 #include "receive.h"
 #include "sa.h"
@@ -29,9 +30,13 @@ static int __init rvti_mod_init(void)
 	ret = rvti_encap_init();
 	if (ret)
 		goto err_sa;
-	ret = rvti_device_init();
+	/* Sees every device register, move and go. */
+	ret = rvti_failover_init();
 	if (ret)
 		goto err_encap;
+	ret = rvti_device_init();
+	if (ret)
+		goto err_failover;
 	ret = rvti_receive_init();
 	if (ret)
 		goto err_device;
@@ -45,6 +50,8 @@ err_receive:
 	rvti_receive_uninit();
 err_device:
 	rvti_device_uninit();
+err_failover:
+	rvti_failover_uninit();
 err_encap:
 	rvti_encap_uninit();
 err_sa:
@@ -63,6 +70,7 @@ static void __exit rvti_mod_exit(void)
 	 */
 	rvti_receive_uninit();
 	rvti_device_uninit();
+	rvti_failover_uninit();
 	rvti_encap_uninit();
 	rvti_genl_uninit();
 	rvti_sa_net_uninit();

@@ -14,6 +14,7 @@
 #include "device.h"
 #include "encap.h"
 #include "event.h"
+#include "failover.h"
 #include "netlink.h"
 #include "policy.h"
 #include "replay.h"
@@ -102,7 +103,9 @@ static int rvti_fill_tunnel_stats(struct sk_buff *skb, struct rvti_device *rvti)
 	    nla_put_u64_64bit(skb, RVTI_TSTAT_SELECTOR_IN,
 			      atomic64_read(&rvti->selector_in), RVTI_TSTAT_PAD) ||
 	    nla_put_u64_64bit(skb, RVTI_TSTAT_TRANSIT,
-			      atomic64_read(&rvti->transit_drops), RVTI_TSTAT_PAD)) {
+			      atomic64_read(&rvti->transit_drops), RVTI_TSTAT_PAD) ||
+	    nla_put_u64_64bit(skb, RVTI_TSTAT_FAILOVER,
+			      atomic64_read(&rvti->failover), RVTI_TSTAT_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -146,6 +149,7 @@ static int rvti_fill_tunnel(struct sk_buff *skb, struct rvti_device *rvti,
 	    nla_put_u8(skb, RVTI_A_DF, ep ? ep->df : RVTI_DF_COPY) ||
 	    (READ_ONCE(rvti->encap_port) &&
 	     nla_put_u16(skb, RVTI_A_ENCAP_PORT, READ_ONCE(rvti->encap_port))) ||
+	    nla_put_u8(skb, RVTI_A_STATE, rvti_tunnel_state(rvti)) ||
 	    rvti_fill_tunnel_stats(skb, rvti) ||
 	    rvti_fill_tunnel_policy(skb, rvti) ||
 	    (sas && rvti_sa_nla_put_all(skb, rvti))) {
@@ -305,6 +309,7 @@ static int rvti_set_tunnel_doit(struct sk_buff *skb, struct genl_info *info)
 		WRITE_ONCE(rvti->encap_port, rvti_encap_port(rvti->encap));
 	}
 	rvti_event_tunnel(rvti, RVTI_EVENT_TUNNEL_CHANGE);
+	rvti_state_update(rvti);
 
 out_unlock:
 	mutex_unlock(&rvti->conf_lock);
@@ -364,6 +369,7 @@ static int rvti_sa_apply(struct genl_info *info, struct nlattr **tb)
 		ret = rvti_sa_del(rvti, tb, extack);
 	}
 	mutex_unlock(&rvti->conf_lock);
+	rvti_state_update(rvti);
 out:
 	rtnl_unlock();
 	if (sa)
@@ -795,6 +801,7 @@ static int rvti_flush_sas_doit(struct sk_buff *skb, struct genl_info *info)
 			mutex_lock(&rvti->conf_lock);
 			rvti_sa_flush(rvti, true);
 			mutex_unlock(&rvti->conf_lock);
+			rvti_state_update(rvti);
 		}
 	} else {
 		for_each_netdev(net, dev) {
@@ -804,6 +811,7 @@ static int rvti_flush_sas_doit(struct sk_buff *skb, struct genl_info *info)
 			mutex_lock(&rvti->conf_lock);
 			rvti_sa_flush(rvti, true);
 			mutex_unlock(&rvti->conf_lock);
+			rvti_state_update(rvti);
 		}
 	}
 	rtnl_unlock();

@@ -18,6 +18,7 @@
 #include <net/ip.h>
 #include <net/ipv6.h>
 
+#include "failover.h"
 #include "policy.h"
 
 static bool rvti_transit_ok(struct rvti_device *rvti, struct sk_buff *skb)
@@ -84,6 +85,37 @@ bool rvti_policy_xmit(struct rvti_device *rvti, struct sk_buff *skb)
 		return false;
 	}
 	return true;
+}
+
+/*
+ * Whether @skb is for the tunnel link itself (or not a full IPv4 or IPv6
+ * packet): what only its own tunnel may carry.
+ */
+bool rvti_policy_link_local(struct sk_buff *skb)
+{
+	if (skb->protocol == htons(ETH_P_IP))
+		return !pskb_network_may_pull(skb, sizeof(struct iphdr)) ||
+		       rvti_link_local4(ip_hdr(skb)->daddr);
+	if (skb->protocol == htons(ETH_P_IPV6))
+		return !pskb_network_may_pull(skb, sizeof(struct ipv6hdr)) ||
+		       rvti_link_local6(&ipv6_hdr(skb)->daddr);
+	return true;
+}
+
+/*
+ * Whether @rvti's prefixes hold the inner destination of @skb (a full,
+ * not link-local packet): what rvti_policy_xmit() lets through. Caller
+ * holds RCU.
+ */
+bool rvti_policy_holds(struct rvti_device *rvti, struct sk_buff *skb)
+{
+	if (rvti_prefix_table_empty(&rvti->prefixes))
+		return true;
+	if (skb->protocol == htons(ETH_P_IP))
+		return rvti_prefix_contains(&rvti->prefixes, AF_INET,
+					    &ip_hdr(skb)->daddr);
+	return rvti_prefix_contains(&rvti->prefixes, AF_INET6,
+				    &ipv6_hdr(skb)->daddr);
 }
 
 bool rvti_policy_rx(struct rvti_device *rvti, struct sk_buff *skb,
@@ -173,6 +205,10 @@ int rvti_policy_set_site(struct rvti_device *rvti, const char *label,
 			return -ENOMEM;
 		memcpy(site->label, label, len);
 	}
+	if (rvti_failover_set_site(rvti, label)) {
+		kfree(site);
+		return -ENOMEM;
+	}
 	old = rcu_replace_pointer(rvti->site, site, lockdep_rtnl_is_held());
 	if (old)
 		kfree_rcu(old, rcu);
@@ -187,6 +223,7 @@ void rvti_policy_uninit(struct rvti_device *rvti)
 	mutex_lock(&rvti->conf_lock);
 	rvti_prefix_table_flush(&rvti->prefixes);
 	mutex_unlock(&rvti->conf_lock);
+	rvti_failover_leave(rvti);
 	site = rcu_replace_pointer(rvti->site, NULL, lockdep_rtnl_is_held());
 	if (site)
 		kfree_rcu(site, rcu);

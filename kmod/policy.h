@@ -25,6 +25,9 @@ bool rvti_policy_xmit(struct rvti_device *rvti, struct sk_buff *skb);
  * @proto that rvti_rx_inner_ok() checked) may come out of @rvti. When not,
  * it was counted; the caller drops it.
  */
+bool rvti_policy_link_local(struct sk_buff *skb);
+bool rvti_policy_holds(struct rvti_device *rvti, struct sk_buff *skb);
+
 bool rvti_policy_rx(struct rvti_device *rvti, struct sk_buff *skb,
 		    __be16 proto);
 

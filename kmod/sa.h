@@ -204,6 +204,12 @@ static inline bool rvti_sa_usable(const struct rvti_sa *sa)
 	return !test_bit(RVTI_SA_S_HARD, &sa->state);
 }
 
+/* An outbound SA that can still number a packet. */
+static inline bool rvti_sa_can_send(const struct rvti_sa *sa)
+{
+	return rvti_sa_usable(sa) && !test_bit(RVTI_SA_S_SEQ_HARD, &sa->state);
+}
+
 static inline void rvti_sa_count(struct rvti_sa *sa, unsigned int len)
 {
 	struct rvti_sa_pcpu_stats *s = get_cpu_ptr(sa->stats);

@@ -28,6 +28,7 @@
 #include "device.h"
 #include "event.h"
 #include "esp.h"
+#include "failover.h"
 #include "parallel.h"
 #include "policy.h"
 #include "sa.h"
@@ -338,20 +339,35 @@ static int rvti_xmit_one(struct sk_buff *skb, bool may_frag)
 	struct rvti_addr saddr;
 	struct rvti_sa *sa;
 	u8 next_hdr, dsfield;
+	bool df, failover = false;
 	int nfrags, ret;
-	bool df;
 	u64 seq;
 
 	rcu_read_lock_bh();
+again:
 	ep = rcu_dereference_bh(rvti->endpoints);
-	if (unlikely(!ep || !rvti_addr_is_set(&ep->remote))) {
-		atomic64_inc(&rvti->no_endpoint);
-		goto drop;
-	}
 	sa = rcu_dereference_bh(rvti->tx_sa);
-	if (unlikely(!sa || !rvti_sa_usable(sa))) {
-		atomic64_inc(&rvti->no_tx_sa);
-		rvti_event_acquire(rvti);
+	if (unlikely(!ep || !rvti_addr_is_set(&ep->remote) ||
+		     !sa || !rvti_sa_usable(sa))) {
+		bool no_ep = !ep || !rvti_addr_is_set(&ep->remote);
+		struct rvti_device *other;
+
+		if (!no_ep)
+			rvti_event_acquire(rvti);
+		/*
+		 * Another tunnel of the site takes it (failover.c), once:
+		 * it carries the packet as its own.
+		 */
+		other = failover ? NULL : rvti_failover_pick(rvti, skb);
+		if (other) {
+			atomic64_inc(&rvti->failover);
+			failover = true;
+			rvti = other;
+			dev = other->dev;
+			skb->dev = dev;
+			goto again;
+		}
+		atomic64_inc(no_ep ? &rvti->no_endpoint : &rvti->no_tx_sa);
 		goto drop;
 	}
 	/* Prefixes and transit (policy.c): counted, maybe answered. */

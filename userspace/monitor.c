@@ -13,6 +13,7 @@
 #include "output.h"
 #include "parse.h"
 #include "sa.h"
+#include "tunnel.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -93,6 +94,12 @@ int event_from_msg(const struct nlmsghdr *nlh, struct rvti_event_info *ev,
 		ev->ifindex = mnl_attr_get_u32(tb[RVTI_A_IFINDEX]);
 		ev->has_ifindex = true;
 	}
+	if (tb[RVTI_A_STATE]) {
+		if (mnl_attr_validate(tb[RVTI_A_STATE], MNL_TYPE_U8) < 0)
+			return bad(why, "RVTI_A_STATE is not a u8");
+		ev->state = mnl_attr_get_u8(tb[RVTI_A_STATE]);
+		ev->has_state = true;
+	}
 	if (tb[RVTI_A_SA])
 		return event_sa(tb[RVTI_A_SA], ev, why);
 	return 0;
@@ -116,6 +123,10 @@ static int event_print_text(FILE *fp, const struct rvti_event_info *ev)
 		fprintf(fp, " limit %s", limit);
 	else if (ev->has_limit)
 		fprintf(fp, " limit %u", (unsigned int)ev->limit);
+	if (ev->has_state && tunnel_state_str(ev->state))
+		fprintf(fp, " state %s", tunnel_state_str(ev->state));
+	else if (ev->has_state)
+		fprintf(fp, " state %u", (unsigned int)ev->state);
 	return fprintf(fp, "\n") < 0 ? -EIO : 0;
 }
 
@@ -141,6 +152,10 @@ static int event_print_json(FILE *fp, const struct rvti_event_info *ev)
 	if (!err && ev->has_limit)
 		err = limit ? json_put_str(obj, "limit", limit) :
 			      json_put_u32(obj, "limit", ev->limit);
+	if (!err && ev->has_state)
+		err = tunnel_state_str(ev->state) ?
+		      json_put_str(obj, "state", tunnel_state_str(ev->state)) :
+		      json_put_u32(obj, "state", ev->state);
 	s = err ? NULL : json_object_to_json_string_ext(obj,
 			JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (!s)

@@ -31,6 +31,8 @@ struct rvti_event_info {
 	uint32_t spi;
 	bool has_limit;			/* expiries: which limit */
 	uint8_t limit;			/* enum rvti_limit, maybe unknown */
+	bool has_state;			/* tunnel events: its state */
+	uint8_t state;			/* enum rvti_state, maybe unknown */
 };
 
 /*
@@ -45,12 +47,13 @@ const char *event_str(uint8_t event);
 
 /*
  * Print one event on one line. Text:
- *	EVENT[ dev NAME][ dir in|out spi 0xSPI][ limit LIMIT]
- * e.g. "sa-soft-expire dev rvti0 dir out spi 0x00001004 limit bytes";
- * an event or limit this tool does not know as "event N" / "limit N".
+ *	EVENT[ dev NAME][ dir in|out spi 0xSPI][ limit LIMIT][ state STATE]
+ * e.g. "sa-soft-expire dev rvti0 dir out spi 0x00001004 limit bytes",
+ * "tunnel-change dev rvti0 state no-out-sa"; an event, limit or state
+ * this tool does not know as "event N" / "limit N" / "state N".
  * JSON, one object a line:
  *	{"event": EVENT, "dev": NAME, "ifindex": N, "dir": DIR, "spi": N,
- *	 "limit": LIMIT}
+ *	 "limit": LIMIT, "state": STATE}
  * each member only when the message had it (unknown values as numbers).
  * Returns 0, or -EIO / -ENOMEM.
  */

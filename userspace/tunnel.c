@@ -38,6 +38,19 @@ const char *tunnel_df_str(uint8_t df)
 	return df <= RVTI_DF_MAX ? df_names[df] : NULL;
 }
 
+static const char *const state_names[] = {
+	[RVTI_STATE_DOWN] = "down",
+	[RVTI_STATE_NO_ENDPOINT] = "no-endpoint",
+	[RVTI_STATE_NO_OUT_SA] = "no-out-sa",
+	[RVTI_STATE_NO_IN_SA] = "no-in-sa",
+	[RVTI_STATE_CONNECTED] = "connected",
+};
+
+const char *tunnel_state_str(uint8_t state)
+{
+	return state <= RVTI_STATE_MAX ? state_names[state] : NULL;
+}
+
 /* "ttl 1-255|inherit"; "inherit" is 0, the outer route's default. */
 static int arg_ttl(const char *val, uint8_t *ttl, char *err, size_t errlen)
 {
@@ -337,6 +350,7 @@ static const struct u64_field tunnel_stat_fields[] = {
 	TSTAT(RVTI_TSTAT_SELECTOR_OUT, selector_out),
 	TSTAT(RVTI_TSTAT_SELECTOR_IN, selector_in),
 	TSTAT(RVTI_TSTAT_TRANSIT, transit),
+	TSTAT(RVTI_TSTAT_FAILOVER, failover),
 };
 
 static int tunnel_decode(const struct nlmsghdr *nlh, struct rvti_tunnel *t,
@@ -378,6 +392,8 @@ static int tunnel_decode(const struct nlmsghdr *nlh, struct rvti_tunnel *t,
 			return bad(why, "RVTI_A_ENCAP_PORT is not a u16");
 		t->encap_port = mnl_attr_get_u16(tb[RVTI_A_ENCAP_PORT]);
 	}
+	if (get_u8(tb[RVTI_A_STATE], &t->state, &t->has_state))
+		return bad(why, "RVTI_A_STATE is not a u8");
 	if (tb[RVTI_A_STATS]) {
 		ret = sa_get_u64s(tb[RVTI_A_STATS], &t->stats,
 				  tunnel_stat_fields,
@@ -452,7 +468,8 @@ static json_object *tunnel_stats_json(const struct rvti_tunnel_stats *s,
 	    json_put_u64(obj, "wrong_source", s->wrong_source) ||
 	    (policy && (json_put_u64(obj, "selector_out", s->selector_out) ||
 			json_put_u64(obj, "selector_in", s->selector_in) ||
-			json_put_u64(obj, "transit", s->transit)))) {
+			json_put_u64(obj, "transit", s->transit) ||
+			json_put_u64(obj, "failover", s->failover)))) {
 		json_object_put(obj);
 		return NULL;
 	}
@@ -496,6 +513,11 @@ static int tunnel_json(struct rvti_out *o, const struct rvti_tunnel *t)
 			       json_put_u32(obj, "df", t->df)))
 		goto nomem;
 	if (t->encap_port && json_put_u32(obj, "encap_port", t->encap_port))
+		goto nomem;
+	if (t->has_state &&
+	    (tunnel_state_str(t->state) ?
+	     json_put_str(obj, "state", tunnel_state_str(t->state)) :
+	     json_put_u32(obj, "state", t->state)))
 		goto nomem;
 	if (t->has_stats) {
 		val = tunnel_stats_json(&t->stats, t->has_policy);
@@ -557,6 +579,10 @@ int tunnel_print(struct rvti_out *o, const struct rvti_tunnel *t)
 	if (t->has_last_rx)
 		fprintf(o->fp, " last-rx %s",
 			sa_time_str(t->last_rx, last_rx, sizeof(last_rx)));
+	if (t->has_state && tunnel_state_str(t->state))
+		fprintf(o->fp, " state %s", tunnel_state_str(t->state));
+	else if (t->has_state)	/* a value of a newer kernel */
+		fprintf(o->fp, " state %u", (unsigned int)t->state);
 	fputc('\n', o->fp);
 	if (t->plist)
 		prefix_print_line(o->fp, t->plist, t->ifindex);
@@ -572,6 +598,11 @@ int tunnel_print(struct rvti_out *o, const struct rvti_tunnel *t)
 				" selector-in %" PRIu64 " transit %" PRIu64,
 				s->selector_out, s->selector_in, s->transit);
 		fputc('\n', o->fp);
+		/* Not a drop: another tunnel of the site carried them. */
+		if (t->site[0] || s->failover)
+			fprintf(o->fp, OUT_INDENT "failover: %" PRIu64
+				" packets carried by another tunnel of the site\n",
+				s->failover);
 	}
 	return 0;
 }

@@ -32,6 +32,7 @@ struct rvti_tunnel_stats {
 	uint64_t selector_out;
 	uint64_t selector_in;
 	uint64_t transit;
+	uint64_t failover;	/* packets another tunnel of the site took */
 };
 
 /*
@@ -63,6 +64,9 @@ struct rvti_tunnel {
 	uint64_t last_rx;
 	/* RVTI_A_ENCAP_PORT: the ESP in UDP port rvti holds, 0: none. */
 	uint16_t encap_port;
+	/* RVTI_A_STATE (enum rvti_state, maybe unknown), from newer kernels. */
+	bool has_state;
+	uint8_t state;
 	/* For printing: the prefixes of every tunnel shown, or NULL. */
 	const struct prefix_list *plist;
 };
@@ -108,6 +112,12 @@ static inline bool tunnel_set_outer(const struct tunnel_set_req *req)
  * a value this tool does not know.
  */
 const char *tunnel_df_str(uint8_t df);
+
+/*
+ * The name of an enum rvti_state value ("connected", "no-out-sa", ...), or
+ * NULL for a value this tool does not know.
+ */
+const char *tunnel_state_str(uint8_t state);
 
 /* rvti tunnel show [dev NAME] */
 struct tunnel_show_req {

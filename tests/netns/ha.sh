@@ -4,6 +4,12 @@
 # address spaces with routes. The tool installs one ECMP route per prefix
 # (IPv4, and IPv6 through fe80::1 on each tunnel); traffic of both families
 # crosses, and keeps crossing when the first tunnel goes down at both ends.
+# Then failover inside the site: gw1's rvti0 loses its outbound SA (what a
+# key manager does after dead peer detection); packets routed into it are
+# carried by rvti2, the state, log and events say so, link-local packets
+# and destinations outside rvti2's prefixes are not handed over, nothing
+# goes when neither can send, and rvti0 takes its traffic back with a new
+# SA; a sibling deleted meanwhile leaves nothing behind.
 . "$(dirname "$0")/../lib/guest.sh"
 . "$(dirname "$0")/../lib/topo.sh"
 
@@ -65,6 +71,86 @@ $G4 ip link set rvti0 up
 check_eq "rvti0 up: both nexthops alive again" "rvti0 rvti2" "$(nexthops gw1 -4 $SITE4_V4)"
 check "the show of gw1 names the site and both tunnels' prefixes" \
 	bash -c "$G1 rvti show | grep -c 'site vnet4' | grep -qx 2"
+
+# ---- liveness and failover within the site --------------------------------
+logged() { dmesg | grep -c "$1"; }
+states() { ip netns exec "$1" rvti -j show | jq -r '[.[] | "\(.ifname)=\(.state)"] | join(" ")'; }
+check_eq "gw1: both tunnels connected" "rvti0=connected rvti2=connected" "$(states gw1)"
+check "-s show prints the state and the failover counter" \
+	bash -c "$G1 rvti -s show dev rvti0 | grep -q 'state connected' &&
+		 $G1 rvti -s show dev rvti0 | grep -q 'failover: 0 packets'"
+mon_start gw1
+# Every flow to host4 into rvti0, whatever the ECMP hash says.
+$G1 ip route add $HOST4_V4/32 dev rvti0
+$G1 ip -6 route add $HOST4_V6/128 via fe80::1 dev rvti0
+check "pinned to rvti0: IPv4 crosses" ping_ok host1 $HOST4_V4
+
+rvti_snap gw1
+b0=$(snap gw1 rvti0 tun failover) b2=$(snap gw1 rvti2 out 0x14000102 packets)
+l0=$(logged 'rvti0: not connected: no usable outbound SA')
+check "gw1: rvti0 loses its outbound SA (dead peer detection)" \
+	$G1 rvti sa del dev rvti0 dir out spi $SPI_14
+check_eq "gw1: rvti0 no-out-sa, rvti2 connected" "rvti0=no-out-sa rvti2=connected" "$(states gw1)"
+check_inc "the kernel log says rvti0 is not connected, and why" "$l0" \
+	"$(logged 'rvti0: not connected: no usable outbound SA')"
+check "the monitor saw the state change" \
+	mon_wait gw1 '.event == "tunnel-change" and .dev == "rvti0" and .state == "no-out-sa"' 1
+check "IPv4 into rvti0 crosses (rvti2 carries it)" ping_ok host1 $HOST4_V4 10
+check "IPv6 into rvti0 crosses (rvti2 carries it)" ping_ok host1 $HOST4_V6 10
+check "TCP into rvti0 crosses" tcp_xfer host1 $HOST4_V4
+rvti_snap gw1
+check_inc "rvti0 counted what it handed over" "$b0" "$(snap gw1 rvti0 tun failover)" 20
+check_inc "rvti2's outbound SA carried it" "$b2" "$(snap gw1 rvti2 out 0x14000102 packets)" 20
+check "an acquire for rvti0 still went to the key manager" \
+	mon_wait gw1 '.event == "acquire" and .dev == "rvti0"' 1
+
+# What only rvti0 may carry is not handed over.
+b0=$(snap gw1 rvti0 tun failover) bn=$(snap gw1 rvti0 tun no_tx_sa)
+check "link-local traffic of rvti0 is not handed over" \
+	ping_fails gw1 fe80::1%rvti0 2
+$G1 ip route add 10.99.0.0/16 dev rvti0
+check "a destination outside rvti2's prefixes is not handed over" \
+	ping_fails host1 10.99.0.1 2
+rvti_snap gw1
+check_eq "... nothing more handed over" "$b0" "$(snap gw1 rvti0 tun failover)"
+check_inc "... both dropped and counted as no-tx-sa" "$bn" "$(snap gw1 rvti0 tun no_tx_sa)" 4
+
+# Neither can send: dropped, counted, nothing leaves in the clear.
+check "gw1: rvti2 loses its outbound SA too" \
+	$G1 rvti sa del dev rvti2 dir out spi 0x14000102
+bn=$(snap gw1 rvti0 tun no_tx_sa)
+check "with no tunnel of the site able to send, host4 is unreachable" \
+	ping_fails host1 $HOST4_V4 2
+rvti_snap gw1
+check_inc "... and rvti0 counted the drops" "$bn" "$(snap gw1 rvti0 tun no_tx_sa)" 2
+
+# rvti0 comes back (a new SA pair, as after a new IKE_SA): it takes its
+# traffic again at once, and says so.
+K0=$(suite_key gcm128) l0=$(logged 'rvti0: connected')
+check "gw4: rvti0's new inbound SA" \
+	$G4 rvti sa add dev rvti0 dir in spi 0x14000201 $(rvti_alg_args gcm128 "$K0")
+check "gw1: rvti0's new outbound SA" \
+	$G1 rvti sa add dev rvti0 dir out spi 0x14000201 $(rvti_alg_args gcm128 "$K0")
+check_eq "gw1: rvti0 connected again" "rvti0=connected rvti2=no-out-sa" "$(states gw1)"
+check_inc "the kernel log says rvti0 is connected" "$l0" "$(logged 'rvti0: connected')"
+rvti_snap gw1
+b0=$(snap gw1 rvti0 tun failover)
+check "IPv4 crosses through rvti0 itself" ping_ok host1 $HOST4_V4 5
+rvti_snap gw1
+check_inc "... on its new SA" 0 "$(snap gw1 rvti0 out 0x14000201 packets)" 5
+check_eq "... handing nothing over" "$b0" "$(snap gw1 rvti0 tun failover)"
+check "the monitor saw rvti0 connected" \
+	mon_wait gw1 '.event == "tunnel-change" and .dev == "rvti0" and .state == "connected"' 1
+mon_stop gw1
+
+# A sibling deleted while rvti0 could fail over to it leaves nothing behind.
+check "gw1: rvti2 deleted" $G1 ip link del rvti2
+check "gw1: rvti0 loses its outbound SA again" \
+	$G1 rvti sa del dev rvti0 dir out spi 0x14000201
+check "with no sibling left, nothing crosses" ping_fails host1 $HOST4_V4 2
+check_eq "gw1: rvti0 no-out-sa" "rvti0=no-out-sa" "$(states gw1)"
+$G1 ip link set rvti0 down
+check_eq "gw1: rvti0 down" "rvti0=down" "$(states gw1)"
 
 topo_down
 finish

@@ -13,27 +13,7 @@
 load_rvti
 check "topology host1 - gw1 = gw4 - host4" topo_up || { topo_down; finish; }
 
-# ---- monitors ------------------------------------------------------------
-declare -A _mon=()
-mon_start() {
-	ip netns exec "$1" rvti monitor -j >"$TOPO_TMP/mon-$1" 2>&1 &
-	_mon[$1]=$!
-	nap 0.5
-}
-mon_stop() { kill "${_mon[$1]}" 2>/dev/null; wait "${_mon[$1]}" 2>/dev/null; }
-# mon_count NS JQ_FILTER: how many events of NS's monitor match.
-mon_count() { jq -c "select($2)" "$TOPO_TMP/mon-$1" 2>/dev/null | wc -l; }
-# mon_wait NS JQ_FILTER N [SECONDS]: wait until N such events came.
-mon_wait() {
-	local i
-	for i in $(seq $((${4:-5} * 10))); do
-		[ "$(mon_count "$1" "$2")" -ge "$3" ] && return 0
-		nap 0.1
-	done
-	echo "waited for $3 events ($2); the monitor printed:"
-	cat "$TOPO_TMP/mon-$1"
-	return 1
-}
+# ---- monitors (topo.sh: mon_start, mon_wait...) ----------------------------
 mon_start gw1
 mon_start gw4
 

@@ -30,9 +30,9 @@ check "tunnel set IPv4 endpoints" \
 	$A rvti tunnel set dev rvti0 local 192.0.2.1 remote 192.0.2.2
 check "tunnel set IPv6 endpoints" \
 	$B rvti tunnel set dev rvti0 local 2001:db8::2 remote 2001:db8::1
-check_eq "show (text) reads back IPv4" "rvti0: local 192.0.2.1 remote 192.0.2.2 last-rx never" \
+check_eq "show (text) reads back IPv4" "rvti0: local 192.0.2.1 remote 192.0.2.2 last-rx never state no-out-sa" \
 	"$($A rvti show dev rvti0 | head -1)"
-check_eq "show (text) reads back IPv6" "rvti0: local 2001:db8::2 remote 2001:db8::1 last-rx never" \
+check_eq "show (text) reads back IPv6" "rvti0: local 2001:db8::2 remote 2001:db8::1 last-rx never state down" \
 	"$($B rvti show | head -1)"
 json=$($A rvti -j show)
 check_eq "show (JSON) reads back IPv4" "rvti0 192.0.2.1 192.0.2.2" \
@@ -45,11 +45,30 @@ check "show (JSON, pretty) is valid JSON" \
 check "a second device in a dumps with both" $A ip link add rvti1 type rvti
 check_eq "dump lists both devices" "rvti0 rvti1" \
 	"$($A rvti -j show | jq -r '[.[].ifname] | join(" ")')"
-check_eq "an unconfigured tunnel shows no endpoints" "rvti1: local any remote none last-rx never" \
+check_eq "an unconfigured tunnel shows no endpoints" "rvti1: local any remote none last-rx never state down" \
 	"$($A rvti show dev rvti1 | head -1)"
 check "clear the local address (any)" $A rvti tunnel set dev rvti1 remote 198.51.100.7
-check_eq "remote alone, local any" "rvti1: local any remote 198.51.100.7 last-rx never" \
+check_eq "remote alone, local any" "rvti1: local any remote 198.51.100.7 last-rx never state down" \
 	"$($A rvti show dev rvti1 | head -1)"
+
+# The state says what the tunnel lacks, first things first.
+state() { $A rvti -j show dev rvti1 | jq -r '.[0].state'; }
+K=0x0102030405060708090a0b0c0d0e0f1011121314
+$A rvti tunnel set dev rvti1 remote any
+$A ip link set rvti1 up
+check_eq "up without a remote endpoint: no-endpoint" no-endpoint "$(state)"
+$A rvti tunnel set dev rvti1 remote 198.51.100.7
+check_eq "with one, but no SA: no-out-sa" no-out-sa "$(state)"
+$A rvti sa add dev rvti1 dir in spi 0x4001 aead 'rfc4106(gcm(aes))' key $K icv 128
+check_eq "an inbound SA only: no-out-sa" no-out-sa "$(state)"
+$A rvti sa add dev rvti1 dir out spi 0x1004 aead 'rfc4106(gcm(aes))' key $K icv 128
+check_eq "both: connected" connected "$(state)"
+$A rvti sa del dev rvti1 dir in spi 0x4001
+check_eq "the inbound SA gone: no-in-sa" no-in-sa "$(state)"
+$A rvti sa flush dev rvti1
+$A ip link set rvti1 down
+check_eq "down: down" down "$(state)"
+$A rvti tunnel set dev rvti1 remote 198.51.100.7
 
 # Bad input: each must fail with a message and leave the state unchanged.
 # Counters move with the kernel's own traffic; compare the configuration.

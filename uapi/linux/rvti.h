@@ -299,6 +299,35 @@
  * drops and counts every packet (RVTI_SA_STAT_SEQ_EXHAUSTED) and a hard
  * expiry event with RVTI_LIMIT_SEQ is sent once; the SA is not deleted.
  *
+ * Liveness, and failover between the tunnels of a site
+ * ====================================================
+ *
+ * Tunnel replies (GET_TUNNEL) carry
+ *
+ *    RVTI_A_STATE: NLA_U8, enum rvti_state: RVTI_STATE_CONNECTED when the
+ *                  device is up, has a remote endpoint, a usable (not
+ *                  hard expired) outbound SA and a usable inbound SA;
+ *                  otherwise the first of these that is missing
+ *
+ * and a change of it is announced: RVTI_EVENT_TUNNEL_CHANGE with
+ * RVTI_A_STATE, and a line in the kernel log. A key manager that deletes
+ * a dead peer's SAs (IKE dead peer detection) thereby takes the tunnel
+ * out of RVTI_STATE_CONNECTED; an idle tunnel stays connected.
+ *
+ * A tunnel that cannot send (no remote endpoint, no usable outbound SA)
+ * hands each packet routed into it to another tunnel of its site label
+ * in the same namespace that is up and can send, and whose prefixes hold
+ * the inner destination (or that has none), chosen by the packet's flow
+ * hash; that tunnel carries and counts it, and the first counts it in
+ * RVTI_TSTAT_FAILOVER (NLA_U64, in RVTI_A_STATS). Link-local destinations
+ * (as for prefixes) belong to their link and are never handed over. Only
+ * when no tunnel of the site can take a packet is it dropped (and counted
+ * in RVTI_TSTAT_NO_TX_SA or RVTI_TSTAT_NO_ENDPOINT). An acquire event
+ * (RVTI_EVENT_ACQUIRE) is sent for the tunnel that could not send either
+ * way. So one ECMP route across the tunnels of a site keeps every flow
+ * flowing while one tunnel is down, and a tunnel that comes back takes
+ * its flows again with its first SA: no route changes.
+
  * RVTI_CMD_GET_SA (do)
  * --------------------
  *
@@ -397,6 +426,7 @@ enum rvti_attr {
 	RVTI_A_EVENT,
 	RVTI_A_LAST_RX,
 	RVTI_A_ENCAP_PORT,
+	RVTI_A_STATE,
 	__RVTI_A_MAX
 };
 
@@ -416,6 +446,22 @@ enum rvti_df {
 };
 
 #define RVTI_DF_MAX (__RVTI_DF_MAX - 1)
+
+/*
+ * Whether a tunnel carries traffic now (RVTI_A_STATE), the first reason
+ * that applies. New reasons may be appended; a tool shows a value it does
+ * not know as a number.
+ */
+enum rvti_state {
+	RVTI_STATE_DOWN,	/* the device is administratively down */
+	RVTI_STATE_NO_ENDPOINT,	/* no remote endpoint */
+	RVTI_STATE_NO_OUT_SA,	/* no usable outbound SA */
+	RVTI_STATE_NO_IN_SA,	/* no usable inbound SA */
+	RVTI_STATE_CONNECTED,	/* it can send and receive */
+	__RVTI_STATE_MAX
+};
+
+#define RVTI_STATE_MAX (__RVTI_STATE_MAX - 1)
 
 enum rvti_sa_dir {
 	RVTI_SA_DIR_UNSPEC,
@@ -512,6 +558,7 @@ enum rvti_tunnel_stat {
 	RVTI_TSTAT_SELECTOR_OUT,
 	RVTI_TSTAT_SELECTOR_IN,
 	RVTI_TSTAT_TRANSIT,
+	RVTI_TSTAT_FAILOVER,
 	__RVTI_TSTAT_MAX
 };
 
