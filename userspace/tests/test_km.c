@@ -826,6 +826,17 @@ static void events_decode_print(void)
 	check_event(nlh, "tunnel-new dev rvti1\n",
 		    "{\"event\":\"tunnel-new\",\"dev\":\"rvti1\",\"ifindex\":4}\n");
 
+	nlh = event_start(buf, RVTI_EVENT_TUNNEL_CHANGE, "rvti0", 3);
+	mnl_attr_put_u8(nlh, RVTI_A_STATE, RVTI_STATE_NO_OUT_SA);
+	check_event(nlh, "tunnel-change dev rvti0 state no-out-sa\n",
+		    "{\"event\":\"tunnel-change\",\"dev\":\"rvti0\",\"ifindex\":3,"
+		    "\"state\":\"no-out-sa\"}\n");
+	nlh = event_start(buf, RVTI_EVENT_TUNNEL_CHANGE, "rvti0", 3);
+	mnl_attr_put_u8(nlh, RVTI_A_STATE, 99);
+	check_event(nlh, "tunnel-change dev rvti0 state 99\n",
+		    "{\"event\":\"tunnel-change\",\"dev\":\"rvti0\",\"ifindex\":3,"
+		    "\"state\":99}\n");
+
 	nlh = event_start(buf, RVTI_EVENT_ACQUIRE, "rvti0", 3);
 	mnl_attr_put_u32(nlh, RVTI_A_MAX + 1, 1);	/* newer: ignored */
 	check_event(nlh, "acquire dev rvti0\n",

@@ -729,8 +729,8 @@ static void tunnel_init(struct rvti_tunnel *t, const char *name,
 }
 
 /* Print @n tunnels the way "show" does and return the output. */
-static char *print_tunnels(const struct rvti_tunnel *t, int n, bool json,
-			   bool pretty)
+static char *print_tunnels_stats(const struct rvti_tunnel *t, int n,
+				 bool json, bool pretty, bool stats)
 {
 	struct rvti_out o;
 	char *s = NULL;
@@ -740,13 +740,19 @@ static char *print_tunnels(const struct rvti_tunnel *t, int n, bool json,
 
 	if (!fp)
 		return NULL;
-	out_init(&o, fp, json, pretty, false);
+	out_init(&o, fp, json, pretty, stats);
 	CHECK_INT(out_begin(&o), 0);
 	for (i = 0; i < n; i++)
 		CHECK_INT(tunnel_print(&o, &t[i]), 0);
 	CHECK_INT(out_end(&o), 0);
 	fclose(fp);
 	return s;
+}
+
+static char *print_tunnels(const struct rvti_tunnel *t, int n, bool json,
+			   bool pretty)
+{
+	return print_tunnels_stats(t, n, json, pretty, false);
 }
 
 static void output_human(void)
@@ -1001,8 +1007,77 @@ static void encap_port(void)
 	free(s);
 }
 
+/*
+ * RVTI_A_STATE and RVTI_TSTAT_FAILOVER: read, shown by name (a state of a
+ * newer kernel as a number), the failover count on its own line.
+ */
+static void state_and_failover(void)
+{
+	struct rvti_tunnel t;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	const char *why = NULL;
+	char buf[1024], *s;
+
+	nlh = reply_start(buf);
+	mnl_attr_put_strz(nlh, RVTI_A_IFNAME, "rvti0");
+	mnl_attr_put_u8(nlh, RVTI_A_STATE, RVTI_STATE_NO_OUT_SA);
+	nest = mnl_attr_nest_start(nlh, RVTI_A_STATS);
+	mnl_attr_put_u64(nlh, RVTI_TSTAT_FAILOVER, 77);
+	mnl_attr_nest_end(nlh, nest);
+	CHECK_INT(tunnel_from_msg(nlh, &t, NULL), 0);
+	CHECK(t.has_state);
+	CHECK_INT(t.state, RVTI_STATE_NO_OUT_SA);
+	CHECK_INT(t.stats.failover, 77);
+	tunnel_free(&t);
+
+	nlh = reply_start(buf);
+	mnl_attr_put_strz(nlh, RVTI_A_IFNAME, "rvti0");
+	mnl_attr_put_u32(nlh, RVTI_A_STATE, 1);
+	CHECK_INT(tunnel_from_msg(nlh, &t, &why), -EBADMSG);
+	CHECK_STR(why, "RVTI_A_STATE is not a u8");
+
+	CHECK_STR(tunnel_state_str(RVTI_STATE_DOWN), "down");
+	CHECK_STR(tunnel_state_str(RVTI_STATE_NO_ENDPOINT), "no-endpoint");
+	CHECK_STR(tunnel_state_str(RVTI_STATE_NO_IN_SA), "no-in-sa");
+	CHECK_STR(tunnel_state_str(RVTI_STATE_CONNECTED), "connected");
+	CHECK(!tunnel_state_str(RVTI_STATE_MAX + 1));
+
+	tunnel_init(&t, "rvti0", 5, "192.0.2.1", "192.0.2.2");
+	t.has_state = true;
+	t.state = RVTI_STATE_CONNECTED;
+	s = print_tunnels(&t, 1, false, false);
+	CHECK_STR(s, "rvti0: local 192.0.2.1 remote 192.0.2.2 state connected\n");
+	free(s);
+	s = print_tunnels(&t, 1, true, false);
+	CHECK(s && strstr(s, "\"state\":\"connected\""));
+	free(s);
+	t.state = 200;
+	s = print_tunnels(&t, 1, false, false);
+	CHECK_STR(s, "rvti0: local 192.0.2.1 remote 192.0.2.2 state 200\n");
+	free(s);
+	s = print_tunnels(&t, 1, true, false);
+	CHECK(s && strstr(s, "\"state\":200"));
+	free(s);
+
+	/* -s: the count of a labelled tunnel, as a line of its own */
+	t.state = RVTI_STATE_NO_OUT_SA;
+	t.has_stats = true;
+	t.has_policy = true;
+	strcpy(t.site, "vnet4");
+	t.stats.failover = 12;
+	s = print_tunnels_stats(&t, 1, false, false, true);
+	CHECK(s && strstr(s, " site vnet4 state no-out-sa\n"));
+	CHECK(s && strstr(s, "\n    failover: 12 packets carried by another tunnel of the site\n"));
+	free(s);
+	s = print_tunnels_stats(&t, 1, true, false, true);
+	CHECK(s && strstr(s, "\"failover\":12"));
+	free(s);
+}
+
 const struct test_case tunnel_tests[] = {
 	TEST_CASE(encap_port),
+	TEST_CASE(state_and_failover),
 	TEST_CASE(set_parse_v4),
 	TEST_CASE(set_parse_v6_and_any),
 	TEST_CASE(set_parse_abbrev),
