@@ -152,12 +152,20 @@ ike_gw_xfrm() {
 # SECRET) between the addresses LOCAL and REMOTE, which are also the IKE
 # identities unless LOCAL_ID / REMOTE_ID say otherwise (behind a NAT;
 # REMOTE may then be %any). IKE_PROPOSALS, DPD_DELAY, CONN_OPTS (lines
-# of the connection), LOCAL_TS and REMOTE_TS change the defaults.
+# of the connection), LOCAL_TS and REMOTE_TS change the defaults. CONN
+# names the connection, its child and secret instead of "vnet" and puts
+# them in conf.d/CONN.conf, beside the others (swanctl.conf includes
+# conf.d, as Debian's does).
 swanctl_conf() {
-	local lid=${LOCAL_ID:-$2} rid=${REMOTE_ID:-$3}
-	cat >"$(ss_dir "$1")/swanctl/swanctl.conf" <<-EOF
+	local lid=${LOCAL_ID:-$2} rid=${REMOTE_ID:-$3} conn=${CONN:-vnet} f
+	f=$(ss_dir "$1")/swanctl/swanctl.conf
+	if [ -n "${CONN:-}" ]; then
+		echo 'include conf.d/*.conf' >"$f"
+		f=$(ss_dir "$1")/swanctl/conf.d/$conn.conf
+	fi
+	cat >"$f" <<-EOF
 	connections {
-		vnet {
+		$conn {
 			version = 2
 			local_addrs = $2
 			remote_addrs = $3
@@ -174,7 +182,7 @@ swanctl_conf() {
 				id = $rid
 			}
 			children {
-				vnet {
+				$conn {
 					local_ts = ${LOCAL_TS:-0.0.0.0/0, ::/0}
 					remote_ts = ${REMOTE_TS:-0.0.0.0/0, ::/0}
 					if_id_in = $IFID
@@ -188,7 +196,7 @@ swanctl_conf() {
 		}
 	}
 	secrets {
-		ike-vnet {
+		ike-$conn {
 			id-1 = $lid
 			id-2 = $rid
 			secret = "${6:-$PSK}"
