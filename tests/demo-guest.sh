@@ -83,11 +83,13 @@ else
 	fail "TCP transfer of 4 MB from VNet1 to VNet4"
 fi
 
-say "status of both gateways: the tunnel device, SAs with data in and out, drops"
+say "status of both gateways: connected or not, SAs with data in and out, drops"
 run $G1 ip -br link show dev rvti0
 run $G4 ip -br link show dev rvti0
 run $G1 rvti -s show
 run $G4 rvti -s show
+expect "both gateways: the connection is connected" "connected connected" \
+	"$($G1 rvti -j show dev rvti0 | jq -r '.[0].state') $($G4 rvti -j show dev rvti0 | jq -r '.[0].state')"
 sa_packets() { $1 rvti -j show dev rvti0 | jq ".[0].sas[] | select(.dir == \"$2\") | .stats.packets"; }
 nchecks=$((nchecks + 1))
 if [ "$(sa_packets "$G1" out)" -gt 0 ] && [ "$(sa_packets "$G1" in)" -gt 0 ] &&
