@@ -9,7 +9,8 @@
 repo=$RVTI_REPO
 [ $# -gt 0 ] || set -- tests/kunit.sh tests/netns/sa.sh tests/kasan/esp-async.sh \
 	tests/netns/esp-bad.sh tests/netns/teardown.sh+async tests/netns/offload.sh tests/netns/parallel.sh \
-	tests/netns/backpressure.sh tests/netns/natt.sh tests/netns/fuzz-netlink.sh tests/netns/fuzz-packet.sh
+	tests/netns/backpressure.sh tests/netns/natt.sh tests/netns/ha.sh tests/netns/fuzz-netlink.sh \
+	tests/netns/fuzz-packet.sh
 # The fuzzers and the offload transfers, shorter than in the UML kernel:
 # TCG with KASAN runs them at a tenth of the speed.
 export RVTI_FUZZ_NL_COUNT=${RVTI_FUZZ_NL_COUNT:-1000}
