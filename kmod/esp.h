@@ -107,7 +107,10 @@ struct rvti_esp_cb {
 	u8 held;		/* SA and device references taken for @done */
 	u8 scratch;		/* @tmp is this CPU's buffer, not allocated */
 	u8 parallel;		/* RVTI_PAR_*: queued for parallel crypto */
-	u32 len;		/* transmit: the inner length, for counters */
+	union {
+		u32 len;	/* transmit: the inner length, for counters */
+		__be16 sport;	/* receive: ESP in UDP's source port, or 0 */
+	};
 	int par_err;		/* parallel crypto's result, for the serial step */
 };
 

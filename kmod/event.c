@@ -87,6 +87,43 @@ void rvti_event_sa(struct rvti_sa *sa, u8 event, u8 limit)
 }
 
 /*
+ * From the receive path: an authentic packet of an inbound SA of ESP in
+ * UDP came from source port @sport, not the SA's: the peer's NAT mapped it
+ * anew (RFC 3948 section 3.2 leaves it to the key manager, as XFRM's
+ * XFRM_MSG_MAPPING does). Once per port, and again at most once a second
+ * while packets keep coming from a port that is not the SA's.
+ */
+void rvti_event_mapping(struct rvti_sa *sa, __be16 sport)
+{
+	unsigned long last = READ_ONCE(sa->mapping_time);
+	struct nlattr *nest;
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (last && READ_ONCE(sa->mapping_port) == sport &&
+	    time_before(jiffies, last + HZ))
+		return;
+	if (cmpxchg(&sa->mapping_time, last, jiffies | 1) != last)
+		return;
+	WRITE_ONCE(sa->mapping_port, sport);
+	skb = rvti_event_new(sa->rvti, RVTI_EVENT_NEW_MAPPING, GFP_ATOMIC, &hdr);
+	if (!skb)
+		return;
+	nest = nla_nest_start(skb, RVTI_A_SA);
+	if (!nest ||
+	    nla_put_u8(skb, RVTI_SA_A_DIR, sa->dir) ||
+	    nla_put_u32(skb, RVTI_SA_A_SPI, ntohl(sa->spi)) ||
+	    nla_put_u16(skb, RVTI_SA_A_ENCAP_SPORT, ntohs(sport)) ||
+	    nla_put_u16(skb, RVTI_SA_A_ENCAP_DPORT,
+			ntohs(rvti_sa_ports(sa).dport))) {
+		nlmsg_free(skb);
+		return;
+	}
+	nla_nest_end(skb, nest);
+	rvti_event_send(sa->rvti, skb, hdr, GFP_ATOMIC);
+}
+
+/*
  * From the transmit path: traffic for a tunnel without a usable outbound
  * SA. At most one a second per tunnel, however fast the packets come.
  */

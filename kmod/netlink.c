@@ -365,6 +365,8 @@ static int rvti_sa_apply(struct genl_info *info, struct nlattr **tb)
 		ret = rvti_sa_insert(rvti, sa, tb[RVTI_SA_A_SPI], extack);
 		if (!ret)
 			sa = NULL;
+	} else if (info->genlhdr->cmd == RVTI_CMD_SET_SA) {
+		ret = rvti_sa_set(rvti, tb, extack);
 	} else {
 		ret = rvti_sa_del(rvti, tb, extack);
 	}
@@ -377,7 +379,7 @@ out:
 	return ret;
 }
 
-/* NEW_SA and DEL_SA: the device, and the SA in a nest. */
+/* NEW_SA, DEL_SA and SET_SA: the device, and the SA in a nest. */
 VISIBLE_IF_KUNIT int rvti_sa_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[RVTI_SA_A_MAX + 1];
@@ -883,6 +885,13 @@ static const struct genl_ops rvti_genl_ops[] = {
 	},
 	{
 		.cmd = RVTI_CMD_DEL_SA,
+		.doit = rvti_sa_doit,
+		.policy = rvti_sa_op_policy,
+		.maxattr = RVTI_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = RVTI_CMD_SET_SA,
 		.doit = rvti_sa_doit,
 		.policy = rvti_sa_op_policy,
 		.maxattr = RVTI_A_MAX,

@@ -17,6 +17,7 @@
 #include <linux/icmpv6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/udp.h>
 #include <net/ip6_route.h>
 #include <net/ndisc.h>
 #include <net/route.h>
@@ -29,6 +30,7 @@
 
 #include "device.h"
 #include "esp.h"
+#include "event.h"
 #include "policy.h"
 #include "receive.h"
 #include "sa.h"
@@ -138,6 +140,9 @@ static void rvti_rx_done(struct sk_buff *skb, int err)
 				  &sa->outside_window, SKB_DROP_REASON_NOT_SPECIFIED);
 		goto out;
 	}
+	/* Authentic and new, from another port: the peer's NAT moved it. */
+	if (unlikely(cb->sport) && cb->sport != rvti_sa_ports(sa).sport)
+		rvti_event_mapping(sa, cb->sport);
 
 	switch (rvti_rx_strip_trailer(sa, skb)) {
 	case IPPROTO_IPIP:
@@ -300,6 +305,13 @@ static int rvti_rx(struct sk_buff *skb, bool encap)
 		goto out;
 	}
 
+	/*
+	 * xfrm4/6_udp_encap_rcv() pulled the UDP header (of ESP in UDP, 8
+	 * bytes: no marker) and left it in place, as esp4/6 read it after
+	 * decryption; its source port is the peer's, as its NAT maps it.
+	 */
+	rvti_esp_cb(skb)->sport = encap ?
+		((struct udphdr *)(skb->data - sizeof(struct udphdr)))->source : 0;
 	rvti_esp_cb(skb)->outer_dsfield = ip_hdr(skb)->version == 4 ?
 					  ip_hdr(skb)->tos :
 					  ipv6_get_dsfield(ipv6_hdr(skb));

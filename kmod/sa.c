@@ -451,8 +451,8 @@ struct rvti_sa *rvti_sa_create(struct nlattr **tb,
 	}
 	if (tb[RVTI_SA_A_ENCAP_SPORT]) {
 		/* The policy keeps port 0 out. */
-		sa->encap_sport = htons(nla_get_u16(tb[RVTI_SA_A_ENCAP_SPORT]));
-		sa->encap_dport = htons(nla_get_u16(tb[RVTI_SA_A_ENCAP_DPORT]));
+		sa->encap.sport = htons(nla_get_u16(tb[RVTI_SA_A_ENCAP_SPORT]));
+		sa->encap.dport = htons(nla_get_u16(tb[RVTI_SA_A_ENCAP_DPORT]));
 	}
 	ret = rvti_sa_lifetime_parse(sa, tb[RVTI_SA_A_LIFETIME], extack);
 	if (ret)
@@ -603,6 +603,55 @@ int rvti_sa_del(struct rvti_device *rvti, struct nlattr **tb,
 		return -ENOENT;
 	}
 	rvti_sa_unlink(rvti, sa, true);
+	return 0;
+}
+
+/*
+ * SET_SA: an SA of ESP in UDP takes new ports, both at once (a NAT's new
+ * mapping, which the key manager learnt from RVTI_EVENT_NEW_MAPPING or
+ * from IKE). Nothing else of an SA changes once it is added.
+ */
+int rvti_sa_set(struct rvti_device *rvti, struct nlattr **tb,
+		struct netlink_ext_ack *extack)
+{
+	union rvti_sa_ports ports;
+	struct rvti_sa *sa;
+	int i;
+
+	lockdep_assert_held(&rvti->conf_lock);
+	if (!tb[RVTI_SA_A_DIR] || !tb[RVTI_SA_A_SPI]) {
+		NL_SET_ERR_MSG(extack, "an SA is named by its direction and SPI");
+		return -EINVAL;
+	}
+	for (i = 1; i <= RVTI_SA_A_MAX; i++) {
+		if (!tb[i] || i == RVTI_SA_A_DIR || i == RVTI_SA_A_SPI ||
+		    i == RVTI_SA_A_ENCAP_SPORT || i == RVTI_SA_A_ENCAP_DPORT)
+			continue;
+		NL_SET_ERR_MSG_ATTR(extack, tb[i],
+				    "only the ports of an SA can change");
+		return -EINVAL;
+	}
+	if (!tb[RVTI_SA_A_ENCAP_SPORT] || !tb[RVTI_SA_A_ENCAP_DPORT]) {
+		NL_SET_ERR_MSG(extack,
+			       "give both ports (RVTI_SA_A_ENCAP_SPORT and RVTI_SA_A_ENCAP_DPORT)");
+		return -EINVAL;
+	}
+	sa = rvti_sa_get(rvti, nla_get_u8(tb[RVTI_SA_A_DIR]),
+			 htonl(nla_get_u32(tb[RVTI_SA_A_SPI])));
+	if (!sa) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[RVTI_SA_A_SPI],
+				    "no SA with this direction and SPI on this device");
+		return -ENOENT;
+	}
+	/* Its outer header's size is part of the path MTU already told. */
+	if (!rvti_sa_encap(sa)) {
+		NL_SET_ERR_MSG(extack,
+			       "the SA's ESP does not travel in UDP: it has no ports to change");
+		return -EINVAL;
+	}
+	ports.sport = htons(nla_get_u16(tb[RVTI_SA_A_ENCAP_SPORT]));
+	ports.dport = htons(nla_get_u16(tb[RVTI_SA_A_ENCAP_DPORT]));
+	WRITE_ONCE(sa->encap.word, ports.word);
 	return 0;
 }
 
@@ -828,6 +877,7 @@ static int rvti_sa_nla_put_stats(struct sk_buff *skb, struct rvti_sa *sa)
 int rvti_sa_nla_put(struct sk_buff *skb, struct rvti_sa *sa)
 {
 	struct nlattr *nest = nla_nest_start(skb, RVTI_A_SA);
+	union rvti_sa_ports ports = rvti_sa_ports(sa);
 
 	if (!nest)
 		return -EMSGSIZE;
@@ -847,9 +897,9 @@ int rvti_sa_nla_put(struct sk_buff *skb, struct rvti_sa *sa)
 	     nla_put_u8(skb, RVTI_SA_A_ACTIVE,
 			rcu_access_pointer(sa->rvti->tx_sa) == sa)) ||
 	    nla_put_u8(skb, RVTI_SA_A_PARALLEL, !!sa->parallel) ||
-	    (rvti_sa_encap(sa) &&
-	     (nla_put_u16(skb, RVTI_SA_A_ENCAP_SPORT, ntohs(sa->encap_sport)) ||
-	      nla_put_u16(skb, RVTI_SA_A_ENCAP_DPORT, ntohs(sa->encap_dport)))) ||
+	    (ports.word &&
+	     (nla_put_u16(skb, RVTI_SA_A_ENCAP_SPORT, ntohs(ports.sport)) ||
+	      nla_put_u16(skb, RVTI_SA_A_ENCAP_DPORT, ntohs(ports.dport)))) ||
 	    rvti_sa_lifetime_nla_put(skb, sa) ||
 	    rvti_sa_nla_put_stats(skb, sa)) {
 		nla_nest_cancel(skb, nest);

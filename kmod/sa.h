@@ -34,6 +34,15 @@ struct rvti_sa_pcpu_stats {
 	struct u64_stats_sync syncp;
 };
 
+/* ESP in UDP's ports; @word 0: bare ESP. */
+union rvti_sa_ports {
+	struct {
+		__be16 sport;
+		__be16 dport;
+	};
+	u32 word;
+};
+
 /*
  * A security association. Every SA is in the table of the namespace where
  * its ESP arrives and leaves (the device's namespace of creation), keyed by
@@ -58,8 +67,14 @@ struct rvti_sa {
 	struct crypto_aead *aead;
 	/* Parallel crypto (parallel.c), or NULL: on the caller's CPU. */
 	struct rvti_parallel *parallel;
-	/* ESP in UDP (RFC 3948): the ports as the packets go, or both 0. */
-	__be16 encap_sport, encap_dport;
+	/*
+	 * ESP in UDP (RFC 3948): the ports as the packets go, or both 0;
+	 * one word, so that SET_SA changes both at once for the data path.
+	 */
+	union rvti_sa_ports encap;
+	/* A NAT's new mapping announced: the port and when (jiffies | 1). */
+	__be16 mapping_port;
+	unsigned long mapping_time;
 
 	atomic64_t tx_seq;		/* outbound: last sequence number used */
 	spinlock_t replay_lock;		/* inbound: protects replay */
@@ -125,6 +140,8 @@ void rvti_sa_destroy(struct rvti_sa *sa);
 int rvti_sa_insert(struct rvti_device *rvti, struct rvti_sa *sa,
 		   const struct nlattr *spi_attr,
 		   struct netlink_ext_ack *extack);
+int rvti_sa_set(struct rvti_device *rvti, struct nlattr **tb,
+		struct netlink_ext_ack *extack);
 int rvti_sa_del(struct rvti_device *rvti, struct nlattr **tb,
 		struct netlink_ext_ack *extack);
 void rvti_sa_flush(struct rvti_device *rvti, bool notify);
@@ -192,13 +209,21 @@ static inline unsigned long rvti_now_seconds(void)
 	return (unsigned long)ktime_get_real_seconds();
 }
 
-/* Expired SAs are not used in either direction. */
 /* Whether the SA's ESP travels in UDP (NAT traversal, RFC 3948). */
 static inline bool rvti_sa_encap(const struct rvti_sa *sa)
 {
-	return sa->encap_dport;
+	return READ_ONCE(sa->encap.word);
 }
 
+/* Both ports of one moment (SET_SA may change them). */
+static inline union rvti_sa_ports rvti_sa_ports(const struct rvti_sa *sa)
+{
+	union rvti_sa_ports p = { .word = READ_ONCE(sa->encap.word) };
+
+	return p;
+}
+
+/* Expired SAs are not used in either direction. */
 static inline bool rvti_sa_usable(const struct rvti_sa *sa)
 {
 	return !test_bit(RVTI_SA_S_HARD, &sa->state);

@@ -149,11 +149,12 @@ static void rvti_push_udp(struct sk_buff *skb, const struct rvti_sa *sa,
 			  const struct rvti_addr *saddr,
 			  const struct rvti_addr *daddr)
 {
+	union rvti_sa_ports ports = rvti_sa_ports(sa);
 	struct udphdr *uh = skb_push(skb, sizeof(*uh));
 
 	skb_reset_transport_header(skb);
-	uh->source = sa->encap_sport;
-	uh->dest = sa->encap_dport;
+	uh->source = ports.sport;
+	uh->dest = ports.dport;
 	uh->len = htons(skb->len);
 	uh->check = 0;
 	if (daddr->family == AF_INET6)

@@ -28,6 +28,7 @@ static const char *const event_names[] = {
 	[RVTI_EVENT_SA_SOFT_EXPIRE] = "sa-soft-expire",
 	[RVTI_EVENT_SA_HARD_EXPIRE] = "sa-hard-expire",
 	[RVTI_EVENT_ACQUIRE] = "acquire",
+	[RVTI_EVENT_NEW_MAPPING] = "new-mapping",
 };
 
 const char *event_str(uint8_t event)
@@ -63,6 +64,14 @@ static int event_sa(const struct nlattr *nest, struct rvti_event_info *ev,
 			return bad(why, "RVTI_SA_A_LIMIT is not a u8");
 		ev->limit = mnl_attr_get_u8(tb[RVTI_SA_A_LIMIT]);
 		ev->has_limit = true;
+	}
+	if (tb[RVTI_SA_A_ENCAP_SPORT] && tb[RVTI_SA_A_ENCAP_DPORT]) {
+		if (mnl_attr_validate(tb[RVTI_SA_A_ENCAP_SPORT], MNL_TYPE_U16) < 0 ||
+		    mnl_attr_validate(tb[RVTI_SA_A_ENCAP_DPORT], MNL_TYPE_U16) < 0)
+			return bad(why, "an SA's port is not a u16");
+		ev->sport = mnl_attr_get_u16(tb[RVTI_SA_A_ENCAP_SPORT]);
+		ev->dport = mnl_attr_get_u16(tb[RVTI_SA_A_ENCAP_DPORT]);
+		ev->has_ports = true;
 	}
 	return 0;
 }
@@ -123,11 +132,30 @@ static int event_print_text(FILE *fp, const struct rvti_event_info *ev)
 		fprintf(fp, " limit %s", limit);
 	else if (ev->has_limit)
 		fprintf(fp, " limit %u", (unsigned int)ev->limit);
+	if (ev->has_ports)
+		fprintf(fp, " encap espinudp %u %u", (unsigned int)ev->sport,
+			(unsigned int)ev->dport);
 	if (ev->has_state && tunnel_state_str(ev->state))
 		fprintf(fp, " state %s", tunnel_state_str(ev->state));
 	else if (ev->has_state)
 		fprintf(fp, " state %u", (unsigned int)ev->state);
 	return fprintf(fp, "\n") < 0 ? -EIO : 0;
+}
+
+/* "encap": {"type": "espinudp", "sport": N, "dport": N}, as in sa list -j */
+static int event_ports_json(json_object *obj, const struct rvti_event_info *ev)
+{
+	json_object *encap = json_object_new_object();
+
+	if (!encap)
+		return -ENOMEM;
+	if (json_put_str(encap, "type", "espinudp") ||
+	    json_put_u32(encap, "sport", ev->sport) ||
+	    json_put_u32(encap, "dport", ev->dport)) {
+		json_object_put(encap);
+		return -ENOMEM;
+	}
+	return json_put_obj(obj, "encap", encap);
 }
 
 static int event_print_json(FILE *fp, const struct rvti_event_info *ev)
@@ -152,6 +180,8 @@ static int event_print_json(FILE *fp, const struct rvti_event_info *ev)
 	if (!err && ev->has_limit)
 		err = limit ? json_put_str(obj, "limit", limit) :
 			      json_put_u32(obj, "limit", ev->limit);
+	if (!err && ev->has_ports)
+		err = event_ports_json(obj, ev);
 	if (!err && ev->has_state)
 		err = tunnel_state_str(ev->state) ?
 		      json_put_str(obj, "state", tunnel_state_str(ev->state)) :

@@ -31,6 +31,8 @@ struct rvti_event_info {
 	uint32_t spi;
 	bool has_limit;			/* expiries: which limit */
 	uint8_t limit;			/* enum rvti_limit, maybe unknown */
+	bool has_ports;			/* new-mapping: the ports */
+	uint16_t sport, dport;
 	bool has_state;			/* tunnel events: its state */
 	uint8_t state;			/* enum rvti_state, maybe unknown */
 };
@@ -47,13 +49,16 @@ const char *event_str(uint8_t event);
 
 /*
  * Print one event on one line. Text:
- *	EVENT[ dev NAME][ dir in|out spi 0xSPI][ limit LIMIT][ state STATE]
+ *	EVENT[ dev NAME][ dir in|out spi 0xSPI][ limit LIMIT]
+ *	     [ encap espinudp SPORT DPORT][ state STATE]
  * e.g. "sa-soft-expire dev rvti0 dir out spi 0x00001004 limit bytes",
- * "tunnel-change dev rvti0 state no-out-sa"; an event, limit or state
+ * "tunnel-change dev rvti0 state no-out-sa", "new-mapping dev rvti0 dir
+ * in spi 0x00004001 encap espinudp 4501 4500"; an event, limit or state
  * this tool does not know as "event N" / "limit N" / "state N".
  * JSON, one object a line:
  *	{"event": EVENT, "dev": NAME, "ifindex": N, "dir": DIR, "spi": N,
- *	 "limit": LIMIT, "state": STATE}
+ *	 "limit": LIMIT, "encap": {"type": "espinudp", "sport": N,
+ *	 "dport": N}, "state": STATE}
  * each member only when the message had it (unknown values as numbers).
  * Returns 0, or -EIO / -ENOMEM.
  */

@@ -342,9 +342,9 @@ static int add_kw_hint(int prev, int kw, const char *arg, char *err,
  * the ports follow it.
  */
 static int arg_encap(int argc, char **argv, int *i, const char *type,
-		     struct sa_add_req *req, char *err, size_t errlen)
+		     uint16_t *sport, uint16_t *dport, char *err, size_t errlen)
 {
-	uint16_t *port[] = { &req->encap_sport, &req->encap_dport };
+	uint16_t *port[] = { sport, dport };
 	const char *what[] = { "source", "destination" };
 	const char *val;
 	unsigned int n;
@@ -444,7 +444,8 @@ static int sa_add_parse_args(int argc, char **argv, struct sa_add_req *req,
 			req->has_seq = true;
 			break;
 		case ADD_ENCAP:
-			ret = arg_encap(argc, argv, &i, val, req, err, errlen);
+			ret = arg_encap(argc, argv, &i, val, &req->encap_sport,
+					&req->encap_dport, err, errlen);
 			break;
 		default:
 			ret = arg_limit(kw, val, req, err, errlen);
@@ -498,6 +499,46 @@ int sa_del_parse(int argc, char **argv, struct sa_del_req *req, char *err,
 			return ret;
 	}
 	return sa_id_check(seen, err, errlen);
+}
+
+enum {
+	SET_DEV = SA_KW_DEV, SET_DIR = SA_KW_DIR, SET_SPI = SA_KW_SPI,
+	SET_ENCAP, SET_HELP, SET_NKW
+};
+static const char *const set_kws[] = {
+	[SET_DEV] = "dev",
+	[SET_DIR] = "dir",
+	[SET_SPI] = "spi",
+	[SET_ENCAP] = "encap",
+	[SET_HELP] = "help",
+	NULL
+};
+
+int sa_set_parse(int argc, char **argv, struct sa_set_req *req, char *err,
+		 size_t errlen)
+{
+	bool seen[SET_NKW] = { false };
+	const char *val, *after = NULL;
+	int i, kw, ret;
+
+	memset(req, 0, sizeof(*req));
+	for (i = 0; i < argc; i++) {
+		ret = parse_kw_next(argc, argv, &i, &after, set_kws, seen, &kw,
+				    &val, err, errlen);
+		if (!ret && kw == SET_ENCAP)
+			ret = arg_encap(argc, argv, &i, val, &req->encap_sport,
+					&req->encap_dport, err, errlen);
+		else if (!ret)
+			ret = sa_id_arg(kw, val, req->ifname, &req->dir,
+					&req->spi, err, errlen);
+		if (ret)
+			return ret;
+	}
+	ret = sa_id_check(seen, err, errlen);
+	if (!ret && !seen[SET_ENCAP])
+		ret = parse_errf(err, errlen,
+				 "nothing to set: give \"encap espinudp SPORT DPORT\"");
+	return ret;
 }
 
 enum { ALLOC_DEV, ALLOC_MIN, ALLOC_MAX, ALLOC_HELP, ALLOC_NKW };
@@ -664,6 +705,23 @@ int sa_del_build(struct nlmsghdr *nlh, size_t buflen,
 	if (!nest)
 		return -EMSGSIZE;
 	return sa_nest_end(nlh, nest, true);
+}
+
+int sa_set_build(struct nlmsghdr *nlh, size_t buflen,
+		 const struct sa_set_req *req)
+{
+	struct nlattr *nest;
+
+	nest = sa_nest_start(nlh, buflen, req->ifname, req->dir, req->spi);
+	if (!nest)
+		return -EMSGSIZE;
+	return sa_nest_end(nlh, nest,
+			   mnl_attr_put_u16_check(nlh, buflen,
+						  RVTI_SA_A_ENCAP_SPORT,
+						  req->encap_sport) &&
+			   mnl_attr_put_u16_check(nlh, buflen,
+						  RVTI_SA_A_ENCAP_DPORT,
+						  req->encap_dport));
 }
 
 int sa_allocspi_build(struct nlmsghdr *nlh, size_t buflen,
@@ -1234,6 +1292,23 @@ static int sa_do_del(struct rvti_ctx *ctx, int argc, char **argv)
 	return rvti_talk(ctx, nlh, sa_del_build(nlh, NL_SEND_BUF_SIZE, &req));
 }
 
+static int sa_do_set(struct rvti_ctx *ctx, int argc, char **argv)
+{
+	struct sa_set_req req;
+	struct nlmsghdr *nlh;
+	char err[160];
+	int ret;
+
+	ret = sa_set_parse(argc, argv, &req, err, sizeof(err));
+	if (ret)
+		return rvti_parse_failed(ctx, ret, err);
+
+	nlh = rvti_req(ctx, RVTI_CMD_SET_SA, 0);
+	if (!nlh)
+		return RVTI_EXIT_ERROR;
+	return rvti_talk(ctx, nlh, sa_set_build(nlh, NL_SEND_BUF_SIZE, &req));
+}
+
 static int sa_do_list(struct rvti_ctx *ctx, int argc, char **argv)
 {
 	return tunnel_show_cmd(ctx, argc, argv, true);
@@ -1493,6 +1568,13 @@ const struct rvti_command sa_cmds[] = {
 		.name = "del",
 		.fn = sa_do_del,
 		.help = "dev NAME dir in|out spi SPI",
+	},
+	{
+		.name = "set",
+		.fn = sa_do_set,
+		.help = "dev NAME dir in|out spi SPI encap espinudp SPORT DPORT",
+		.notes = "set: an SA of ESP in UDP takes new ports (a NAT's new\n"
+			 "     mapping; rvti monitor shows it as new-mapping)",
 	},
 	{
 		.name = "list",

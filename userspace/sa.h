@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * rvti security association commands: "sa add", "sa del", "sa list"; and
- * the decoding and printing of the SAs that RVTI_CMD_GET_TUNNEL replies
+ * rvti security association commands: "sa add", "sa del", "sa set",
+ * "sa list"; and the decoding and printing of the SAs that RVTI_CMD_GET_TUNNEL replies
  * carry (used by "show" as well).
  *
  * As in tunnel.h, each command is a pure command-line parser that fills a
@@ -143,6 +143,20 @@ int sa_add_parse(int argc, char **argv, struct sa_add_req *req, char *err,
 		 size_t errlen);
 int sa_del_parse(int argc, char **argv, struct sa_del_req *req, char *err,
 		 size_t errlen);
+
+/* rvti sa set dev NAME dir in|out spi SPI encap espinudp SPORT DPORT */
+struct sa_set_req {
+	char ifname[IFNAMSIZ];
+	uint8_t dir;
+	uint32_t spi;
+	uint16_t encap_sport, encap_dport;
+};
+
+int sa_set_parse(int argc, char **argv, struct sa_set_req *req, char *err,
+		 size_t errlen);
+/* For RVTI_CMD_SET_SA. */
+int sa_set_build(struct nlmsghdr *nlh, size_t buflen,
+		 const struct sa_set_req *req);
 
 /* rvti sa allocspi dev NAME [min SPI] [max SPI] */
 struct sa_allocspi_req {

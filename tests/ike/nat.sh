@@ -33,12 +33,6 @@ for a; do
 	esac
 done
 
-# sa_encap NS DIR: the ports of NS's rvti SA of direction DIR, "SPORT DPORT".
-sa_encap() {
-	ip netns exec "$1" rvti -j sa list dev rvti$IFID |
-		jq -r --arg d "$2" '[.[] | (.sas // [.])[] | select(.dir == $d)][0].encap | "\(.sport) \(.dport)"'
-}
-
 # in_sa_received NS: "true 0" when NS's inbound rvti SA got packets and
 # dropped none for the wrong kind (bare ESP or ESP in UDP).
 in_sa_received() {
@@ -111,14 +105,14 @@ if check "charon on gw1 (kernel-rvti)" charon_start gw1 &&
 	# Without `encap = yes`: charon found the NAT.
 	check "the CHILD_SA is TUNNEL-in-UDP (NAT detected)" grep -q 'TUNNEL-in-UDP' <<<"$sas"
 	check_eq "gw1's rvti SAs: 4500 -> 4500 out, 4500 -> 4500 in" "4500 4500 | 4500 4500" \
-		"$(sa_encap gw1 out) | $(sa_encap gw1 in)"
+		"$(sa_encap gw1 rvti$IFID out) | $(sa_encap gw1 rvti$IFID in)"
 	# The NAT's port for gw1's port 4500, as gw4's charon sees it.
 	nport=$(swanctl_in gw4 --list-sas | sed -n "s/.*remote .*$NAT_OUT\[\([0-9]*\)\].*/\1/p" | head -1)
 	check "gw4 sees gw1 at the NAT's address and a port of its range ($nport)" \
 		test "${nport:-0}" -ge 31000 -a "${nport:-0}" -le 31099
 	if [ $peer = rvti ]; then
 		check_eq "gw4's rvti SAs: to and from the NAT's port" "4500 $nport | $nport 4500" \
-			"$(sa_encap gw4 out) | $(sa_encap gw4 in)"
+			"$(sa_encap gw4 rvti$IFID out) | $(sa_encap gw4 rvti$IFID in)"
 	else
 		check "gw4's XFRM states: ESP in UDP with the NAT's port" \
 			grep -q "encap type espinudp sport $nport dport 4500" <(ip -n gw4 xfrm state)

@@ -411,6 +411,13 @@ tunnel_down() {
 	return 0
 }
 
+# sa_encap NS DEV DIR: the ports of DEV's first SA of direction DIR (rvti),
+# "SPORT DPORT" ("null null" for bare ESP).
+sa_encap() {
+	ip netns exec "$1" rvti -j sa list dev "$2" |
+		jq -r --arg d "$3" '[.[] | (.sas // [.])[] | select(.dir == $d)][0].encap | "\(.sport) \(.dport)"'
+}
+
 # ---- event monitors --------------------------------------------------------
 
 # mon_start NS: `rvti monitor -j` of NS into $TOPO_TMP/mon-NS; mon_stop NS.

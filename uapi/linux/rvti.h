@@ -277,8 +277,25 @@
  * keepalives) before XFRM. An SA takes only its kind of packet: ESP in
  * UDP for an SA without ports, or bare ESP for one with them, is dropped
  * and counted (RVTI_SA_STAT_ENCAP_MISMATCH). An authentic packet from
- * another source port is accepted (a NAT may change the mapping); the
- * key manager sets the outbound SA's ports.
+ * another source port is accepted (a NAT may change the mapping) and
+ * announced: RVTI_EVENT_NEW_MAPPING, whose RVTI_A_SA holds RVTI_SA_A_DIR,
+ * RVTI_SA_A_SPI (the inbound SA), RVTI_SA_A_ENCAP_SPORT (the port the
+ * packet came from) and RVTI_SA_A_ENCAP_DPORT (the SA's local port); once
+ * per new port, then at most once a second while packets keep coming
+ * from a port that is not the SA's. The key manager then sets the SAs'
+ * ports (as XFRM_MSG_MAPPING and an SA update do for XFRM):
+ *
+ * RVTI_CMD_SET_SA
+ * ---------------
+ *
+ *    RVTI_A_IFINDEX / RVTI_A_IFNAME
+ *    RVTI_A_SA: NLA_NESTED, RVTI_SA_A_DIR, RVTI_SA_A_SPI (the SA), and
+ *               RVTI_SA_A_ENCAP_SPORT, RVTI_SA_A_ENCAP_DPORT: both, the
+ *               SA's new ports as its packets go
+ *
+ * Only an SA of ESP in UDP has ports to change, and nothing else of an SA
+ * changes: any other SA attribute is refused. The data path sees the old
+ * pair of ports or the new, never a mix.
  *
  * Without an IKE daemon (static keys), a tunnel may have rvti hold the
  * local port itself: RVTI_CMD_SET_TUNNEL takes
@@ -398,6 +415,7 @@ enum rvti_cmd {
 	RVTI_CMD_FLUSH_SAS,
 	RVTI_CMD_ALLOC_SPI,
 	RVTI_CMD_EVENT,
+	RVTI_CMD_SET_SA,
 	__RVTI_CMD_MAX
 };
 
@@ -617,6 +635,7 @@ enum rvti_event {
 	RVTI_EVENT_SA_SOFT_EXPIRE,
 	RVTI_EVENT_SA_HARD_EXPIRE,
 	RVTI_EVENT_ACQUIRE,
+	RVTI_EVENT_NEW_MAPPING,
 	__RVTI_EVENT_MAX
 };
 

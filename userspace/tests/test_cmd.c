@@ -358,6 +358,7 @@ static void sa_help(void)
 	CHECK_CONTAINS(r.out, "  rvti tunnel show [dev NAME]\n"
 		       "  " SA_ADD_USAGE "\n"
 		       "  rvti sa del dev NAME dir in|out spi SPI\n"
+		       "  rvti sa set dev NAME dir in|out spi SPI encap espinudp SPORT DPORT\n"
 		       "  rvti sa list [dev NAME]\n"
 		       "  rvti sa get dev NAME dir in|out spi SPI\n"
 		       "  rvti sa flush [dev NAME]\n"
@@ -372,6 +373,7 @@ static void sa_help(void)
 	CHECK_INT(r.ret, 0);
 	CHECK(r.out && !strncmp(r.out, "Usage: " SA_ADD_USAGE "\n"
 				"       rvti sa del dev NAME dir in|out spi SPI\n"
+				"       rvti sa set dev NAME dir in|out spi SPI encap espinudp SPORT DPORT\n"
 				"       rvti sa list [dev NAME]\n"
 				"       rvti sa get dev NAME dir in|out spi SPI\n"
 				"       rvti sa flush [dev NAME]\n"
@@ -410,7 +412,7 @@ static void sa_help(void)
 	run_cmdline(rvti_cmds, "sa", NULL, &r);
 	CHECK_INT(r.ret, RVTI_EXIT_USAGE);
 	CHECK_STR(r.err, "rvti: missing subcommand\n"
-		  "Usage: rvti sa { add | del | list | get | flush | allocspi | help } ...\n");
+		  "Usage: rvti sa { add | del | set | list | get | flush | allocspi | help } ...\n");
 	run_free(&r);
 }
 

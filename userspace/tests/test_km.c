@@ -777,6 +777,7 @@ static void events_decode_print(void)
 		{ RVTI_EVENT_SA_SOFT_EXPIRE, "sa-soft-expire" },
 		{ RVTI_EVENT_SA_HARD_EXPIRE, "sa-hard-expire" },
 		{ RVTI_EVENT_ACQUIRE, "acquire" },
+		{ RVTI_EVENT_NEW_MAPPING, "new-mapping" },
 	};
 	static const char *const limits[] = {
 		[RVTI_LIMIT_BYTES] = "bytes",
@@ -786,6 +787,7 @@ static void events_decode_print(void)
 		[RVTI_LIMIT_SEQ] = "seq",
 	};
 	struct nlmsghdr *nlh;
+	struct nlattr *nest;
 	char buf[512], text[128], json[256];
 	size_t i;
 
@@ -836,6 +838,18 @@ static void events_decode_print(void)
 	check_event(nlh, "tunnel-change dev rvti0 state 99\n",
 		    "{\"event\":\"tunnel-change\",\"dev\":\"rvti0\",\"ifindex\":3,"
 		    "\"state\":99}\n");
+
+	nlh = event_start(buf, RVTI_EVENT_NEW_MAPPING, "rvti0", 3);
+	nest = mnl_attr_nest_start(nlh, RVTI_A_SA);
+	mnl_attr_put_u8(nlh, RVTI_SA_A_DIR, RVTI_SA_DIR_IN);
+	mnl_attr_put_u32(nlh, RVTI_SA_A_SPI, 0x4001);
+	mnl_attr_put_u16(nlh, RVTI_SA_A_ENCAP_SPORT, 31007);
+	mnl_attr_put_u16(nlh, RVTI_SA_A_ENCAP_DPORT, 4500);
+	mnl_attr_nest_end(nlh, nest);
+	check_event(nlh, "new-mapping dev rvti0 dir in spi 0x00004001 encap espinudp 31007 4500\n",
+		    "{\"event\":\"new-mapping\",\"dev\":\"rvti0\",\"ifindex\":3,"
+		    "\"dir\":\"in\",\"spi\":16385,\"encap\":{\"type\":\"espinudp\","
+		    "\"sport\":31007,\"dport\":4500}}\n");
 
 	nlh = event_start(buf, RVTI_EVENT_ACQUIRE, "rvti0", 3);
 	mnl_attr_put_u32(nlh, RVTI_A_MAX + 1, 1);	/* newer: ignored */

@@ -41,6 +41,16 @@ static int del_parse(const char *line, struct sa_del_req *req, char *err,
 	return sa_del_parse(argc, argv, req, err, errlen);
 }
 
+static int set_parse(const char *line, struct sa_set_req *req, char *err,
+		     size_t errlen)
+{
+	char store[512], *argv[32];
+	int argc = split_line(line, store, sizeof(store), argv, 32);
+
+	err[0] = '\0';
+	return sa_set_parse(argc, argv, req, err, errlen);
+}
+
 static bool all_zero(const void *p, size_t n)
 {
 	const uint8_t *b = p;
@@ -920,6 +930,49 @@ static void sa_output_json(void)
 }
 
 /* ESP in UDP: "encap espinudp SPORT DPORT", as ip xfrm state takes it. */
+/* "sa set ... encap espinudp SPORT DPORT": the SA named, both ports sent. */
+static void sa_set_ports(void)
+{
+	const struct nlattr *tb[RVTI_A_MAX + 1], *sa[RVTI_SA_A_MAX + 1];
+	struct sa_set_req req;
+	struct nlmsghdr *nlh;
+	char buf[1024], err[256];
+
+	CHECK_INT(set_parse("dev rvti0 dir out spi 0x1004 encap espinudp 4500 31007",
+			    &req, err, sizeof(err)), 0);
+	CHECK_STR(req.ifname, "rvti0");
+	CHECK_INT(req.dir, RVTI_SA_DIR_OUT);
+	CHECK_INT(req.spi, 0x1004);
+	CHECK_INT(req.encap_sport, 4500);
+	CHECK_INT(req.encap_dport, 31007);
+	nlh = nl_put_genl_hdr(buf, FAMILY_ID, RVTI_CMD_SET_SA,
+			      RVTI_GENL_VERSION, NLM_F_REQUEST, 1);
+	CHECK_INT(sa_set_build(nlh, sizeof(buf), &req), 0);
+	CHECK_INT(index_req(nlh, tb, sa), 0);
+	CHECK(sa[RVTI_SA_A_DIR] && mnl_attr_get_u8(sa[RVTI_SA_A_DIR]) ==
+	      RVTI_SA_DIR_OUT);
+	CHECK(sa[RVTI_SA_A_SPI] && mnl_attr_get_u32(sa[RVTI_SA_A_SPI]) == 0x1004);
+	CHECK(sa[RVTI_SA_A_ENCAP_SPORT] &&
+	      mnl_attr_get_u16(sa[RVTI_SA_A_ENCAP_SPORT]) == 4500);
+	CHECK(sa[RVTI_SA_A_ENCAP_DPORT] &&
+	      mnl_attr_get_u16(sa[RVTI_SA_A_ENCAP_DPORT]) == 31007);
+	CHECK(!sa[RVTI_SA_A_AEAD_ALG] && !sa[RVTI_SA_A_ENC_KEY]);
+
+	CHECK_INT(set_parse("dev rvti0 dir in spi 0x4001", &req, err,
+			    sizeof(err)), -EINVAL);
+	CHECK_STR(err, "nothing to set: give \"encap espinudp SPORT DPORT\"");
+	CHECK_INT(set_parse("dev rvti0 spi 0x4001 encap espinudp 1 2", &req, err,
+			    sizeof(err)), -EINVAL);
+	CHECK_STR(err, "missing \"dir in|out\"");
+	CHECK_INT(set_parse("dev rvti0 dir in spi 0x4001 encap espinudp 0 2",
+			    &req, err, sizeof(err)), -EINVAL);
+	CHECK_STR(err, "invalid encap source port \"0\" (expected 1 to 65535)");
+	CHECK_INT(set_parse("dev rvti0 dir in spi 0x4001 encap esp 1 2",
+			    &req, err, sizeof(err)), -EINVAL);
+	CHECK_INT(set_parse("dev rvti0 dir in spi 0x4001 key 0x00", &req, err,
+			    sizeof(err)), -EINVAL);
+}
+
 static void sa_add_encap(void)
 {
 	const struct nlattr *tb[RVTI_A_MAX + 1], *sa[RVTI_SA_A_MAX + 1];
@@ -1010,5 +1063,6 @@ const struct test_case sa_tests[] = {
 	TEST_CASE(sa_output_text),
 	TEST_CASE(sa_output_json),
 	TEST_CASE(sa_add_encap),
+	TEST_CASE(sa_set_ports),
 	{ NULL, NULL }
 };
