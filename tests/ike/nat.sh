@@ -40,6 +40,11 @@ in_sa_received() {
 		jq -r '[.[] | (.sas // [.])[] | select(.dir == "in")][0] | "\(.stats.packets > 0) \(.stats.encap_mismatch)"'
 }
 
+# gw4_port: the port gw4's charon sees gw1 at (the NAT's).
+gw4_port() {
+	swanctl_in gw4 --list-sas | sed -n "s/.*remote .*$NAT_OUT\[\([0-9]*\)\].*/\1/p" | head -1
+}
+
 cleanup() {
 	charon_stop_all
 	topo_down
@@ -107,7 +112,7 @@ if check "charon on gw1 (kernel-rvti)" charon_start gw1 &&
 	check_eq "gw1's rvti SAs: 4500 -> 4500 out, 4500 -> 4500 in" "4500 4500 | 4500 4500" \
 		"$(sa_encap gw1 rvti$IFID out) | $(sa_encap gw1 rvti$IFID in)"
 	# The NAT's port for gw1's port 4500, as gw4's charon sees it.
-	nport=$(swanctl_in gw4 --list-sas | sed -n "s/.*remote .*$NAT_OUT\[\([0-9]*\)\].*/\1/p" | head -1)
+	nport=$(gw4_port)
 	check "gw4 sees gw1 at the NAT's address and a port of its range ($nport)" \
 		test "${nport:-0}" -ge 31000 -a "${nport:-0}" -le 31099
 	if [ $peer = rvti ]; then
@@ -126,6 +131,52 @@ if check "charon on gw1 (kernel-rvti)" charon_start gw1 &&
 	[ $peer = rvti ] &&
 		check_eq "gw4's inbound SA received, none of a wrong kind" "true 0" \
 			"$(in_sa_received gw4)"
+
+	# The NAT forgets gw1 and maps it anew, to other ports: gw4 sees
+	# ESP (and IKE) from a new port and follows (rvti: its new-mapping
+	# event, relayed by kernel-rvti; charon moves the SAs' ports). The
+	# NAT forgets a mapping after a second without packets; DPD may
+	# refresh it meanwhile (every 10 s), then the next round does it.
+	ct_timeouts=$(ip netns exec nat sysctl -n net.netfilter.nf_conntrack_udp_timeout \
+		net.netfilter.nf_conntrack_udp_timeout_stream | tr '\n' ' ')
+	check "nat: mappings forgotten after 1 s idle, new ones from ports 31100-31199" bash -ec "
+		ip netns exec nat sysctl -qw net.netfilter.nf_conntrack_udp_timeout=1
+		ip netns exec nat sysctl -qw net.netfilter.nf_conntrack_udp_timeout_stream=1
+		ip netns exec nat nft flush chain ip nat post
+		ip netns exec nat nft add rule ip nat post oifname out0 ip saddr $GW1_PRIV \\
+			meta l4proto udp snat to $NAT_OUT:31100-31199
+		ip netns exec nat nft add rule ip nat post oifname out0 ip saddr $GW1_PRIV \\
+			snat to $NAT_OUT"
+	for i in 1 2 3 4 5; do
+		sleep 2.5
+		ping_ok host1 $HOST4_V4 1 >/dev/null 2>&1
+		for j in $(seq 10); do [ "$(gw4_port)" -ge 31100 ] 2>/dev/null && break; sleep 0.2; done
+		[ "$(gw4_port)" -ge 31100 ] 2>/dev/null && break
+	done
+	# A NAT that keeps its new mappings again.
+	set -- $ct_timeouts
+	ip netns exec nat sysctl -qw net.netfilter.nf_conntrack_udp_timeout="$1" \
+		net.netfilter.nf_conntrack_udp_timeout_stream="$2"
+	for i in $(seq 20); do ping_ok host1 $HOST4_V4 2 >/dev/null 2>&1 && break; sleep 0.2; done
+	check "after the new mapping: ping host1 -> host4" ping_ok host1 $HOST4_V4 5
+	check "... ping host4 -> host1" ping_ok host4 $HOST1_V4 5
+	check "... TCP transfer host1 -> host4" tcp_xfer host1 $HOST4_V4
+	nport2=$(gw4_port)
+
+	check "gw4's charon follows gw1 to the new port ($nport2)" \
+		test "${nport2:-0}" -ge 31100 -a "${nport2:-0}" -le 31199
+	if [ $peer = rvti ]; then
+		check_eq "gw4's rvti SAs moved to the new port" "4500 $nport2 | $nport2 4500" \
+			"$(sa_encap gw4 rvti$IFID out) | $(sa_encap gw4 rvti$IFID in)"
+		# (gw1's charon may also have told gw4 over IKE, MOBIKE's
+		# UPDATE_SA_ADDRESSES, when its DPD saw its NAT change.)
+		check "kernel-rvti relayed rvti's new-mapping event" \
+			grep -q "kernel-rvti: NAT mapping of SA .* changed to $NAT_OUT\[311" \
+			"$(ss_dir gw4)/charon.log"
+	else
+		check "gw4's XFRM states moved to the new port" \
+			grep -q "encap type espinudp sport $nport2 dport 4500" <(ip -n gw4 xfrm state)
+	fi
 	check "gw1 terminates the IKE_SA" swanctl_in gw1 --terminate --ike vnet --timeout 10
 	check_eq "no SA left in gw1's rvti$IFID" 0 \
 		"$(ip netns exec gw1 rvti -j sa list dev rvti$IFID | jq '[.[] | (.sas // [.])[]] | length')"

@@ -44,6 +44,7 @@ typedef struct {
 	uint32_t spi;			/* host order */
 	uint8_t dir;			/* enum rvti_sa_dir */
 	char ifname[IFNAMSIZ];
+	host_t *src;			/* the peer's, for an inbound SA */
 	host_t *dst;
 } krvti_sa_t;
 
@@ -183,6 +184,7 @@ static krvti_sa_t *krvti_sa_find(private_kernel_rvti_ipsec_t *this,
 
 static void krvti_sa_destroy(krvti_sa_t *sa)
 {
+	sa->src->destroy(sa->src);
 	sa->dst->destroy(sa->dst);
 	free(sa);
 }
@@ -470,6 +472,7 @@ METHOD(kernel_ipsec_t, add_sa, status_t, private_kernel_rvti_ipsec_t *this,
 	INIT(sa,
 		.spi = spi,
 		.dir = dir,
+		.src = id->src->clone(id->src),
 		.dst = id->dst->clone(id->dst),
 	);
 	memcpy(sa->ifname, ifname, sizeof(sa->ifname));
@@ -482,13 +485,67 @@ METHOD(kernel_ipsec_t, add_sa, status_t, private_kernel_rvti_ipsec_t *this,
 	return SUCCESS;
 }
 
+/*
+ * A NAT's new mapping (charon learnt it from rvti's new-mapping event or
+ * from IKE): the SA of ESP in UDP takes the new ports. Addresses stay:
+ * rvti SAs follow their tunnel's endpoints, and moving those is MOBIKE's,
+ * which rvti does not do; nor does an SA switch between ESP and ESP in UDP
+ * (charon then sets up a new CHILD_SA).
+ */
 METHOD(kernel_ipsec_t, update_sa, status_t, private_kernel_rvti_ipsec_t *this,
        kernel_ipsec_sa_id_t *id, kernel_ipsec_update_sa_t *data)
 {
-	/* rvti SAs follow their tunnel's endpoints; moving them is MOBIKE */
-	DBG1(DBG_KNL, "kernel-rvti: SA %.8x: changing its addresses or "
-	     "encapsulation is not supported", ntohl(id->spi));
-	return NOT_SUPPORTED;
+	uint32_t spi = ntohl(id->spi);
+	char ifname[IFNAMSIZ];
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	krvti_sa_t *sa;
+	uint8_t dir;
+	int err;
+
+	if (!data->new_src->ip_equals(data->new_src, id->src) ||
+	    !data->new_dst->ip_equals(data->new_dst, id->dst)) {
+		DBG1(DBG_KNL, "kernel-rvti: SA %.8x: moving it from %H..%H to "
+		     "%H..%H is not supported (rvti SAs follow their tunnel's "
+		     "endpoints)", spi, id->src, id->dst, data->new_src,
+		     data->new_dst);
+		return NOT_SUPPORTED;
+	}
+	if (data->encap != data->new_encap) {
+		DBG1(DBG_KNL, "kernel-rvti: SA %.8x: switching %s UDP "
+		     "encapsulation is not supported", spi,
+		     data->new_encap ? "on" : "off");
+		return NOT_SUPPORTED;
+	}
+	if (!data->new_encap)
+		return SUCCESS;		/* bare ESP: no ports */
+	this->lock->lock(this->lock);
+	sa = krvti_sa_find(this, spi, id->dst);
+	if (sa) {
+		dir = sa->dir;
+		memcpy(ifname, sa->ifname, sizeof(ifname));
+	}
+	this->lock->unlock(this->lock);
+	if (!sa) {
+		DBG1(DBG_KNL, "kernel-rvti: SA %.8x to %H to update not found",
+		     spi, id->dst);
+		return NOT_FOUND;
+	}
+
+	this->req_lock->lock(this->req_lock);
+	nlh = krvti_sa_req(this, RVTI_CMD_SET_SA, ifname, dir, spi, &nest);
+	mnl_attr_put_u16(nlh, RVTI_SA_A_ENCAP_SPORT,
+			 data->new_src->get_port(data->new_src));
+	mnl_attr_put_u16(nlh, RVTI_SA_A_ENCAP_DPORT,
+			 data->new_dst->get_port(data->new_dst));
+	mnl_attr_nest_end(nlh, nest);
+	err = krvti_talk(this, nlh, NULL, NULL, "updating an SA's ports");
+	this->req_lock->unlock(this->req_lock);
+	if (err)
+		return FAILED;
+	DBG1(DBG_KNL, "kernel-rvti: SA %.8x on %s: ports %#H..%#H", spi, ifname,
+	     data->new_src, data->new_dst);
+	return SUCCESS;
 }
 
 /* ------------------------------------------------------------------ */
@@ -957,7 +1014,7 @@ METHOD(kernel_ipsec_t, get_features, kernel_feature_t,
 }
 
 /* ------------------------------------------------------------------ */
-/* Events: expiries and acquires, relayed to charon */
+/* Events: expiries, acquires and NAT mappings, relayed to charon */
 
 static void krvti_expire(private_kernel_rvti_ipsec_t *this, const char *ifname,
 			 const struct nlattr *sa_nest, bool hard)
@@ -1025,6 +1082,43 @@ static void krvti_acquire(private_kernel_rvti_ipsec_t *this, const char *ifname)
 	DESTROY_IF(data.dst);
 }
 
+/* The peer's NAT mapped it anew: charon updates the IKE_SA and its SAs. */
+static void krvti_mapping(private_kernel_rvti_ipsec_t *this,
+			  const char *ifname, const struct nlattr *sa_nest)
+{
+	const struct nlattr *a[RVTI_SA_A_MAX + 1];
+	host_t *dst = NULL, *remote = NULL;
+	enumerator_t *e;
+	krvti_sa_t *sa;
+	uint32_t spi;
+
+	if (!sa_nest || nl_parse_nested(sa_nest, a, RVTI_SA_A_MAX) ||
+	    !a[RVTI_SA_A_SPI] || !a[RVTI_SA_A_ENCAP_SPORT])
+		return;
+	spi = mnl_attr_get_u32(a[RVTI_SA_A_SPI]);
+	this->lock->lock(this->lock);
+	e = this->sas->create_enumerator(this->sas);
+	while (e->enumerate(e, &sa)) {
+		if (sa->spi == spi && sa->dir == RVTI_SA_DIR_IN &&
+		    streq(sa->ifname, ifname)) {
+			dst = sa->dst->clone(sa->dst);
+			remote = sa->src->clone(sa->src);
+			break;
+		}
+	}
+	e->destroy(e);
+	this->lock->unlock(this->lock);
+	if (!dst)
+		return;		/* not ours */
+	remote->set_port(remote, mnl_attr_get_u16(a[RVTI_SA_A_ENCAP_SPORT]));
+	DBG1(DBG_KNL, "kernel-rvti: NAT mapping of SA %.8x on %s changed to %#H",
+	     spi, ifname, remote);
+	charon->kernel->mapping(charon->kernel, IPPROTO_ESP, htonl(spi), dst,
+				remote);
+	dst->destroy(dst);
+	remote->destroy(remote);
+}
+
 static int krvti_event_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	private_kernel_rvti_ipsec_t *this = arg;
@@ -1045,6 +1139,9 @@ static int krvti_event_cb(const struct nlmsghdr *nlh, void *arg)
 		break;
 	case RVTI_EVENT_ACQUIRE:
 		krvti_acquire(this, ifname);
+		break;
+	case RVTI_EVENT_NEW_MAPPING:
+		krvti_mapping(this, ifname, tb[RVTI_A_SA]);
 		break;
 	default:
 		break;
