@@ -46,17 +46,22 @@ NESTED, BYTEORDER = 0x8000, 0x4000
 # enum rvti_cmd and the attributes the templates use.
 CMD_NAMES = ["unspec", "get_tunnel", "set_tunnel", "new_sa", "del_sa", "set_site",
              "new_prefix", "del_prefix", "get_prefix", "flush_prefixes", "get_sa",
-             "flush_sas", "alloc_spi", "event"]
+             "flush_sas", "alloc_spi", "event", "set_sa"]
 (A_IFINDEX, A_IFNAME, A_LOCAL, A_REMOTE, A_SA, A_SAS, A_STATS, A_PAD, A_TTL, A_DF,
  A_PREFIX, A_SITE, A_TRANSIT, A_PREFIX_COUNT, A_NO_SAS, A_SPI_MIN, A_SPI_MAX,
  A_SPI, A_EVENT, A_LAST_RX) = range(1, 21)
 (SA_DIR, SA_SPI, SA_AEAD, SA_ENC, SA_AUTH, SA_ENC_KEY, SA_AUTH_KEY, SA_ICV, SA_FLAGS,
  SA_WINDOW, SA_STATS, SA_PAD, SA_LIFETIME, SA_SEQ) = range(1, 15)
+SA_ENCAP_SPORT, SA_ENCAP_DPORT = 22, 23
 CMD_FLUSH_SAS = 11
 
 
 def u8(v):
     return struct.pack("B", v & 0xFF)
+
+
+def u16(v):
+    return struct.pack("H", v & 0xFFFF)
 
 
 def u32(v):
@@ -182,12 +187,21 @@ class Fuzzer:
             nest.append((SA_LIFETIME, lt))
         if rnd.randrange(5) == 0:
             nest.append((SA_SEQ, u64(rnd.choice((0, 1, 0xFFFFFFF0, 0xFFFFFFFF, 1 << 40)))))
+        if rnd.randrange(3) == 0:
+            nest += self.ports()
         return nest
+
+    def ports(self):
+        """ESP in UDP's ports, mostly both, sometimes one or bad ones."""
+        rnd = self.rnd
+        p = [(SA_ENCAP_SPORT, u16(rnd.choice((4500, 4500, 31007, 0, 65535)))),
+             (SA_ENCAP_DPORT, u16(rnd.choice((4500, 4500, 4501, 0))))]
+        return p if rnd.randrange(4) else p[:1]
 
     def template(self):
         """(cmd, attrs, flags) of a request that makes sense."""
         rnd = self.rnd
-        cmd = rnd.randrange(0, 15)
+        cmd = rnd.randrange(0, 16)
         flags = F_REQUEST | F_ACK
         attrs = []
         if cmd == 1:
@@ -239,6 +253,11 @@ class Fuzzer:
                 attrs = self.dev() + [(A_SA, self.sa_nest(False))]
         elif cmd == 11:
             attrs = self.dev()
+        elif cmd == 14:
+            nest = self.sa_nest(False) + self.ports()
+            if rnd.randrange(5) == 0:  # only ports may change
+                nest.append((SA_ICV, u32(128)))
+            attrs = self.dev() + [(A_SA, nest)]
         elif cmd == 12:
             attrs = self.dev()
             if rnd.randrange(2):
@@ -352,7 +371,7 @@ class Fuzzer:
             elif kind == "flags":
                 flags = rnd.getrandbits(16) | F_REQUEST if rnd.randrange(4) else rnd.getrandbits(16)
             elif kind == "cmd":
-                cmd = rnd.choice((0, 13, 14, 15, 255, rnd.randrange(256)))
+                cmd = rnd.choice((0, 13, 14, 15, 16, 255, rnd.randrange(256)))
         if body is None:
             body = encode(attrs)
             if kind == "badlen" and len(body) >= 4:
