@@ -251,40 +251,42 @@ done
 # it (new-mapping, once for a burst); until its key manager (here: the
 # operator) moves gw1's SAs, gw1's packets still go to 4500, where nobody
 # listens any more. `rvti sa set` moves them and traffic flows again.
-tag="mapping"
-if TUN_ENCAP1=1 TUN_ENCAP4=1 check "$tag: tunnel up (rvti <-> rvti, ESP in UDP 4500)" \
-	tunnel_up rvti rvti 4 gcm128; then
-	ip netns exec gw1 rvti tunnel set dev rvti0 encap-port 4500
-	ip netns exec gw4 rvti tunnel set dev rvti0 encap-port 4500
-	check "$tag: ping host1 -> host4" ping_ok host1 $HOST4_V4 2
-	mon_start gw1
-	check "$tag: gw4 moves to port 4501 (its socket and SAs)" bash -ec "
-		ip netns exec gw4 rvti tunnel set dev rvti0 encap-port 4501
-		ip netns exec gw4 rvti sa set dev rvti0 dir out spi $SPI_41 encap espinudp 4501 4500
-		ip netns exec gw4 rvti sa set dev rvti0 dir in spi $SPI_14 encap espinudp 4500 4501"
-	check_eq "$tag: gw4's SAs read back with the new ports" "4501 4500 | 4500 4501" \
-		"$(sa_encap gw4 rvti0 out) | $(sa_encap gw4 rvti0 in)"
-	check_fails "$tag: until gw1 follows, its packets go to the old port" \
-		'100% packet loss' ping_ok host4 $HOST1_V4 3
-	check "$tag: gw1 announced the new mapping" mon_wait gw1 \
-		".event == \"new-mapping\" and .dir == \"in\" and .spi == $((SPI_41)) and .encap.sport == 4501 and .encap.dport == 4500" 1
-	check_eq "$tag: once for the burst" 1 "$(mon_count gw1 '.event == "new-mapping"')"
-	check "$tag: gw1 follows (rvti sa set)" bash -ec "
-		ip netns exec gw1 rvti sa set dev rvti0 dir out spi $SPI_14 encap espinudp 4500 4501
-		ip netns exec gw1 rvti sa set dev rvti0 dir in spi $SPI_41 encap espinudp 4501 4500"
-	check "$tag: ping host4 -> host1" ping_ok host4 $HOST1_V4 3
-	check "$tag: ping host1 -> host4" ping_ok host1 $HOST4_V4 3
-	check "$tag: TCP transfer host1 -> host4" tcp_xfer host1 $HOST4_V4
-	check_eq "$tag: no further announcement" 1 "$(mon_count gw1 '.event == "new-mapping"')"
-	mon_stop gw1
-	check_fails "$tag: an SA that is not there" 'no SA with this direction and SPI' \
-		ip netns exec gw1 rvti sa set dev rvti0 dir out spi 0x12345 encap espinudp 1 2
-	ip netns exec gw1 rvti sa add dev rvti0 dir in spi 0x4242 \
-		$(rvti_alg_args gcm128 "$(suite_key gcm128)")
-	check_fails "$tag: bare ESP has no ports to set" 'does not travel in UDP' \
-		ip netns exec gw1 rvti sa set dev rvti0 dir in spi 0x4242 encap espinudp 1 2
-fi
-tunnel_down
+for fam in 4 6; do
+	tag="mapping, outer IPv$fam"
+	if TUN_ENCAP1=1 TUN_ENCAP4=1 check "$tag: tunnel up (rvti <-> rvti, ESP in UDP 4500)" \
+		tunnel_up rvti rvti $fam gcm128; then
+		ip netns exec gw1 rvti tunnel set dev rvti0 encap-port 4500
+		ip netns exec gw4 rvti tunnel set dev rvti0 encap-port 4500
+		check "$tag: ping host1 -> host4" ping_ok host1 $HOST4_V4 2
+		mon_start gw1
+		check "$tag: gw4 moves to port 4501 (its socket and SAs)" bash -ec "
+			ip netns exec gw4 rvti tunnel set dev rvti0 encap-port 4501
+			ip netns exec gw4 rvti sa set dev rvti0 dir out spi $SPI_41 encap espinudp 4501 4500
+			ip netns exec gw4 rvti sa set dev rvti0 dir in spi $SPI_14 encap espinudp 4500 4501"
+		check_eq "$tag: gw4's SAs read back with the new ports" "4501 4500 | 4500 4501" \
+			"$(sa_encap gw4 rvti0 out) | $(sa_encap gw4 rvti0 in)"
+		check_fails "$tag: until gw1 follows, its packets go to the old port" \
+			'100% packet loss' ping_ok host4 $HOST1_V4 3
+		check "$tag: gw1 announced the new mapping" mon_wait gw1 \
+			".event == \"new-mapping\" and .dir == \"in\" and .spi == $((SPI_41)) and .encap.sport == 4501 and .encap.dport == 4500" 1
+		check_eq "$tag: once for the burst" 1 "$(mon_count gw1 '.event == "new-mapping"')"
+		check "$tag: gw1 follows (rvti sa set)" bash -ec "
+			ip netns exec gw1 rvti sa set dev rvti0 dir out spi $SPI_14 encap espinudp 4500 4501
+			ip netns exec gw1 rvti sa set dev rvti0 dir in spi $SPI_41 encap espinudp 4501 4500"
+		check "$tag: ping host4 -> host1" ping_ok host4 $HOST1_V4 3
+		check "$tag: ping host1 -> host4" ping_ok host1 $HOST4_V4 3
+		check "$tag: TCP transfer host1 -> host4" tcp_xfer host1 $HOST4_V4
+		check_eq "$tag: no further announcement" 1 "$(mon_count gw1 '.event == "new-mapping"')"
+		mon_stop gw1
+		check_fails "$tag: an SA that is not there" 'no SA with this direction and SPI' \
+			ip netns exec gw1 rvti sa set dev rvti0 dir out spi 0x12345 encap espinudp 1 2
+		ip netns exec gw1 rvti sa add dev rvti0 dir in spi 0x4242 \
+			$(rvti_alg_args gcm128 "$(suite_key gcm128)")
+		check_fails "$tag: bare ESP has no ports to set" 'does not travel in UDP' \
+			ip netns exec gw1 rvti sa set dev rvti0 dir in spi 0x4242 encap espinudp 1 2
+	fi
+	tunnel_down
+done
 
 # Shared by two tunnels, closed with the last; a port someone else holds
 # is refused with the reason.
