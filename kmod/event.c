@@ -64,26 +64,40 @@ void rvti_event_tunnel(struct rvti_device *rvti, u8 event)
 	rvti_event_send(rvti, skb, hdr, GFP_KERNEL);
 }
 
-/* Process context, under RTNL: configuration and the expire work. */
-void rvti_event_sa(struct rvti_sa *sa, u8 event, u8 limit)
+/*
+ * An SA event: the SA's nest with its direction and SPI, and @limit, or
+ * the ports @sport (network order, not 0) and the SA's local one.
+ */
+static void rvti_event_sa_send(struct rvti_sa *sa, u8 event, u8 limit,
+			       __be16 sport, gfp_t gfp)
 {
 	struct nlattr *nest;
 	struct sk_buff *skb;
 	void *hdr;
 
-	skb = rvti_event_new(sa->rvti, event, GFP_KERNEL, &hdr);
+	skb = rvti_event_new(sa->rvti, event, gfp, &hdr);
 	if (!skb)
 		return;
 	nest = nla_nest_start(skb, RVTI_A_SA);
 	if (!nest ||
 	    nla_put_u8(skb, RVTI_SA_A_DIR, sa->dir) ||
 	    nla_put_u32(skb, RVTI_SA_A_SPI, ntohl(sa->spi)) ||
-	    (limit && nla_put_u8(skb, RVTI_SA_A_LIMIT, limit))) {
+	    (limit && nla_put_u8(skb, RVTI_SA_A_LIMIT, limit)) ||
+	    (sport &&
+	     (nla_put_u16(skb, RVTI_SA_A_ENCAP_SPORT, ntohs(sport)) ||
+	      nla_put_u16(skb, RVTI_SA_A_ENCAP_DPORT,
+			  ntohs(rvti_sa_ports(sa).dport))))) {
 		nlmsg_free(skb);
 		return;
 	}
 	nla_nest_end(skb, nest);
-	rvti_event_send(sa->rvti, skb, hdr, GFP_KERNEL);
+	rvti_event_send(sa->rvti, skb, hdr, gfp);
+}
+
+/* Process context, under RTNL: configuration and the expire work. */
+void rvti_event_sa(struct rvti_sa *sa, u8 event, u8 limit)
+{
+	rvti_event_sa_send(sa, event, limit, 0, GFP_KERNEL);
 }
 
 /*
@@ -96,9 +110,6 @@ void rvti_event_sa(struct rvti_sa *sa, u8 event, u8 limit)
 void rvti_event_mapping(struct rvti_sa *sa, __be16 sport)
 {
 	unsigned long last = READ_ONCE(sa->mapping_time);
-	struct nlattr *nest;
-	struct sk_buff *skb;
-	void *hdr;
 
 	if (last && READ_ONCE(sa->mapping_port) == sport &&
 	    time_before(jiffies, last + HZ))
@@ -106,21 +117,7 @@ void rvti_event_mapping(struct rvti_sa *sa, __be16 sport)
 	if (cmpxchg(&sa->mapping_time, last, jiffies | 1) != last)
 		return;
 	WRITE_ONCE(sa->mapping_port, sport);
-	skb = rvti_event_new(sa->rvti, RVTI_EVENT_NEW_MAPPING, GFP_ATOMIC, &hdr);
-	if (!skb)
-		return;
-	nest = nla_nest_start(skb, RVTI_A_SA);
-	if (!nest ||
-	    nla_put_u8(skb, RVTI_SA_A_DIR, sa->dir) ||
-	    nla_put_u32(skb, RVTI_SA_A_SPI, ntohl(sa->spi)) ||
-	    nla_put_u16(skb, RVTI_SA_A_ENCAP_SPORT, ntohs(sport)) ||
-	    nla_put_u16(skb, RVTI_SA_A_ENCAP_DPORT,
-			ntohs(rvti_sa_ports(sa).dport))) {
-		nlmsg_free(skb);
-		return;
-	}
-	nla_nest_end(skb, nest);
-	rvti_event_send(sa->rvti, skb, hdr, GFP_ATOMIC);
+	rvti_event_sa_send(sa, RVTI_EVENT_NEW_MAPPING, 0, sport, GFP_ATOMIC);
 }
 
 /*

@@ -585,23 +585,35 @@ int rvti_sa_check_endpoints(struct rvti_device *rvti,
 	return 0;
 }
 
-int rvti_sa_del(struct rvti_device *rvti, struct nlattr **tb,
-		struct netlink_ext_ack *extack)
+/* The SA a request names by direction and SPI, or an ERR_PTR with extack. */
+static struct rvti_sa *rvti_sa_named(struct rvti_device *rvti,
+				     struct nlattr **tb,
+				     struct netlink_ext_ack *extack)
 {
 	struct rvti_sa *sa;
 
 	lockdep_assert_held(&rvti->conf_lock);
 	if (!tb[RVTI_SA_A_DIR] || !tb[RVTI_SA_A_SPI]) {
 		NL_SET_ERR_MSG(extack, "an SA is named by its direction and SPI");
-		return -EINVAL;
+		return ERR_PTR(-EINVAL);
 	}
 	sa = rvti_sa_get(rvti, nla_get_u8(tb[RVTI_SA_A_DIR]),
 			 htonl(nla_get_u32(tb[RVTI_SA_A_SPI])));
 	if (!sa) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[RVTI_SA_A_SPI],
 				    "no SA with this direction and SPI on this device");
-		return -ENOENT;
+		return ERR_PTR(-ENOENT);
 	}
+	return sa;
+}
+
+int rvti_sa_del(struct rvti_device *rvti, struct nlattr **tb,
+		struct netlink_ext_ack *extack)
+{
+	struct rvti_sa *sa = rvti_sa_named(rvti, tb, extack);
+
+	if (IS_ERR(sa))
+		return PTR_ERR(sa);
 	rvti_sa_unlink(rvti, sa, true);
 	return 0;
 }
@@ -618,11 +630,6 @@ int rvti_sa_set(struct rvti_device *rvti, struct nlattr **tb,
 	struct rvti_sa *sa;
 	int i;
 
-	lockdep_assert_held(&rvti->conf_lock);
-	if (!tb[RVTI_SA_A_DIR] || !tb[RVTI_SA_A_SPI]) {
-		NL_SET_ERR_MSG(extack, "an SA is named by its direction and SPI");
-		return -EINVAL;
-	}
 	for (i = 1; i <= RVTI_SA_A_MAX; i++) {
 		if (!tb[i] || i == RVTI_SA_A_DIR || i == RVTI_SA_A_SPI ||
 		    i == RVTI_SA_A_ENCAP_SPORT || i == RVTI_SA_A_ENCAP_DPORT)
@@ -636,13 +643,9 @@ int rvti_sa_set(struct rvti_device *rvti, struct nlattr **tb,
 			       "give both ports (RVTI_SA_A_ENCAP_SPORT and RVTI_SA_A_ENCAP_DPORT)");
 		return -EINVAL;
 	}
-	sa = rvti_sa_get(rvti, nla_get_u8(tb[RVTI_SA_A_DIR]),
-			 htonl(nla_get_u32(tb[RVTI_SA_A_SPI])));
-	if (!sa) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[RVTI_SA_A_SPI],
-				    "no SA with this direction and SPI on this device");
-		return -ENOENT;
-	}
+	sa = rvti_sa_named(rvti, tb, extack);
+	if (IS_ERR(sa))
+		return PTR_ERR(sa);
 	/* Its outer header's size is part of the path MTU already told. */
 	if (!rvti_sa_encap(sa)) {
 		NL_SET_ERR_MSG(extack,

@@ -189,6 +189,34 @@ static void krvti_sa_destroy(krvti_sa_t *sa)
 	free(sa);
 }
 
+/*
+ * The device and direction of the SA with @spi (host order) to @dst that
+ * this backend installed, into @ifname and @dir; with @forget it leaves
+ * the table. FALSE (and a log line saying why @what failed) when none.
+ */
+static bool krvti_sa_where(private_kernel_rvti_ipsec_t *this, uint32_t spi,
+			   host_t *dst, char ifname[IFNAMSIZ], uint8_t *dir,
+			   bool forget, const char *what)
+{
+	krvti_sa_t *sa;
+
+	this->lock->lock(this->lock);
+	sa = krvti_sa_find(this, spi, dst);
+	if (sa) {
+		memcpy(ifname, sa->ifname, IFNAMSIZ);
+		*dir = sa->dir;
+		if (forget) {
+			this->sas->remove(this->sas, sa, NULL);
+			krvti_sa_destroy(sa);
+		}
+	}
+	this->lock->unlock(this->lock);
+	if (!sa)
+		DBG1(DBG_KNL, "kernel-rvti: cannot %s SA %.8x to %H: not "
+		     "installed by kernel-rvti", what, spi, dst);
+	return sa != NULL;
+}
+
 /* ------------------------------------------------------------------ */
 /* get_spi: reserve an inbound SPI on the device that leads to @src */
 
@@ -499,7 +527,6 @@ METHOD(kernel_ipsec_t, update_sa, status_t, private_kernel_rvti_ipsec_t *this,
 	char ifname[IFNAMSIZ];
 	struct nlmsghdr *nlh;
 	struct nlattr *nest;
-	krvti_sa_t *sa;
 	uint8_t dir;
 	int err;
 
@@ -519,18 +546,8 @@ METHOD(kernel_ipsec_t, update_sa, status_t, private_kernel_rvti_ipsec_t *this,
 	}
 	if (!data->new_encap)
 		return SUCCESS;		/* bare ESP: no ports */
-	this->lock->lock(this->lock);
-	sa = krvti_sa_find(this, spi, id->dst);
-	if (sa) {
-		dir = sa->dir;
-		memcpy(ifname, sa->ifname, sizeof(ifname));
-	}
-	this->lock->unlock(this->lock);
-	if (!sa) {
-		DBG1(DBG_KNL, "kernel-rvti: SA %.8x to %H to update not found",
-		     spi, id->dst);
+	if (!krvti_sa_where(this, spi, id->dst, ifname, &dir, FALSE, "update"))
 		return NOT_FOUND;
-	}
 
 	this->req_lock->lock(this->req_lock);
 	nlh = krvti_sa_req(this, RVTI_CMD_SET_SA, ifname, dir, spi, &nest);
@@ -604,22 +621,12 @@ METHOD(kernel_ipsec_t, query_sa, status_t, private_kernel_rvti_ipsec_t *this,
 	char ifname[IFNAMSIZ];
 	struct nlmsghdr *nlh;
 	struct nlattr *nest;
-	krvti_sa_t *sa;
 	uint8_t dir;
 	int err;
 
-	this->lock->lock(this->lock);
-	sa = krvti_sa_find(this, ntohl(id->spi), id->dst);
-	if (sa) {
-		memcpy(ifname, sa->ifname, sizeof(ifname));
-		dir = sa->dir;
-	}
-	this->lock->unlock(this->lock);
-	if (!sa) {
-		DBG1(DBG_KNL, "kernel-rvti: SA %.8x to %H is not one of ours",
-		     ntohl(id->spi), id->dst);
+	if (!krvti_sa_where(this, ntohl(id->spi), id->dst, ifname, &dir, FALSE,
+			    "query"))
 		return NOT_FOUND;
-	}
 	this->req_lock->lock(this->req_lock);
 	nlh = krvti_sa_req(this, RVTI_CMD_GET_SA, ifname, dir, ntohl(id->spi), &nest);
 	mnl_attr_nest_end(nlh, nest);
@@ -703,24 +710,11 @@ METHOD(kernel_ipsec_t, del_sa, status_t, private_kernel_rvti_ipsec_t *this,
 	char ifname[IFNAMSIZ];
 	struct nlmsghdr *nlh;
 	struct nlattr *nest;
-	krvti_sa_t *sa;
 	uint8_t dir;
 	int err;
 
-	this->lock->lock(this->lock);
-	sa = krvti_sa_find(this, spi, id->dst);
-	if (sa) {
-		this->sas->remove(this->sas, sa, NULL);
-		memcpy(ifname, sa->ifname, sizeof(ifname));
-		dir = sa->dir;
-		krvti_sa_destroy(sa);
-	}
-	this->lock->unlock(this->lock);
-	if (!sa) {
-		DBG1(DBG_KNL, "kernel-rvti: cannot delete SA %.8x to %H: not "
-		     "installed by kernel-rvti", spi, id->dst);
+	if (!krvti_sa_where(this, spi, id->dst, ifname, &dir, TRUE, "delete"))
 		return NOT_FOUND;
-	}
 	this->req_lock->lock(this->req_lock);
 	nlh = krvti_sa_req(this, RVTI_CMD_DEL_SA, ifname, dir, spi, &nest);
 	mnl_attr_nest_end(nlh, nest);
@@ -1016,38 +1010,55 @@ METHOD(kernel_ipsec_t, get_features, kernel_feature_t,
 /* ------------------------------------------------------------------ */
 /* Events: expiries, acquires and NAT mappings, relayed to charon */
 
-static void krvti_expire(private_kernel_rvti_ipsec_t *this, const char *ifname,
-			 const struct nlattr *sa_nest, bool hard)
+/*
+ * The SA an event names (its nest in @a, parsed), if this backend
+ * installed it: its SPI (host order) and copies of its addresses. FALSE
+ * for an SA keyed by hand or by another daemon, or a malformed event.
+ */
+static bool krvti_event_sa(private_kernel_rvti_ipsec_t *this,
+			   const char *ifname, const struct nlattr *sa_nest,
+			   const struct nlattr **a, uint32_t *spi, host_t **src,
+			   host_t **dst)
 {
-	const struct nlattr *a[RVTI_SA_A_MAX + 1];
 	enumerator_t *e;
 	krvti_sa_t *sa;
-	host_t *dst = NULL;
-	uint32_t spi;
 	uint8_t dir;
 
+	*dst = NULL;
 	if (!sa_nest || nl_parse_nested(sa_nest, a, RVTI_SA_A_MAX) ||
 	    !a[RVTI_SA_A_SPI] || !a[RVTI_SA_A_DIR])
-		return;
-	spi = mnl_attr_get_u32(a[RVTI_SA_A_SPI]);
+		return FALSE;
+	*spi = mnl_attr_get_u32(a[RVTI_SA_A_SPI]);
 	dir = mnl_attr_get_u8(a[RVTI_SA_A_DIR]);
 	this->lock->lock(this->lock);
 	e = this->sas->create_enumerator(this->sas);
 	while (e->enumerate(e, &sa)) {
-		if (sa->spi == spi && sa->dir == dir &&
+		if (sa->spi == *spi && sa->dir == dir &&
 		    streq(sa->ifname, ifname)) {
-			dst = sa->dst->clone(sa->dst);
+			*src = sa->src->clone(sa->src);
+			*dst = sa->dst->clone(sa->dst);
 			break;
 		}
 	}
 	e->destroy(e);
 	this->lock->unlock(this->lock);
-	if (!dst)
-		return;		/* not ours: keyed by hand or by another daemon */
+	return *dst != NULL;
+}
+
+static void krvti_expire(private_kernel_rvti_ipsec_t *this, const char *ifname,
+			 const struct nlattr *sa_nest, bool hard)
+{
+	const struct nlattr *a[RVTI_SA_A_MAX + 1];
+	host_t *src, *dst;
+	uint32_t spi;
+
+	if (!krvti_event_sa(this, ifname, sa_nest, a, &spi, &src, &dst))
+		return;
 	DBG1(DBG_KNL, "kernel-rvti: %s expiry of SA %.8x on %s",
 	     hard ? "hard" : "soft", spi, ifname);
 	charon->kernel->expire(charon->kernel, IPPROTO_ESP, htonl(spi), dst,
 			       hard);
+	src->destroy(src);
 	dst->destroy(dst);
 }
 
@@ -1087,36 +1098,22 @@ static void krvti_mapping(private_kernel_rvti_ipsec_t *this,
 			  const char *ifname, const struct nlattr *sa_nest)
 {
 	const struct nlattr *a[RVTI_SA_A_MAX + 1];
-	host_t *dst = NULL, *remote = NULL;
-	enumerator_t *e;
-	krvti_sa_t *sa;
+	host_t *remote, *dst;
 	uint32_t spi;
 
-	if (!sa_nest || nl_parse_nested(sa_nest, a, RVTI_SA_A_MAX) ||
-	    !a[RVTI_SA_A_SPI] || !a[RVTI_SA_A_ENCAP_SPORT])
+	if (!krvti_event_sa(this, ifname, sa_nest, a, &spi, &remote, &dst))
 		return;
-	spi = mnl_attr_get_u32(a[RVTI_SA_A_SPI]);
-	this->lock->lock(this->lock);
-	e = this->sas->create_enumerator(this->sas);
-	while (e->enumerate(e, &sa)) {
-		if (sa->spi == spi && sa->dir == RVTI_SA_DIR_IN &&
-		    streq(sa->ifname, ifname)) {
-			dst = sa->dst->clone(sa->dst);
-			remote = sa->src->clone(sa->src);
-			break;
-		}
+	if (a[RVTI_SA_A_ENCAP_SPORT] &&
+	    mnl_attr_get_u8(a[RVTI_SA_A_DIR]) == RVTI_SA_DIR_IN) {
+		remote->set_port(remote,
+				 mnl_attr_get_u16(a[RVTI_SA_A_ENCAP_SPORT]));
+		DBG1(DBG_KNL, "kernel-rvti: NAT mapping of SA %.8x on %s "
+		     "changed to %#H", spi, ifname, remote);
+		charon->kernel->mapping(charon->kernel, IPPROTO_ESP, htonl(spi),
+					dst, remote);
 	}
-	e->destroy(e);
-	this->lock->unlock(this->lock);
-	if (!dst)
-		return;		/* not ours */
-	remote->set_port(remote, mnl_attr_get_u16(a[RVTI_SA_A_ENCAP_SPORT]));
-	DBG1(DBG_KNL, "kernel-rvti: NAT mapping of SA %.8x on %s changed to %#H",
-	     spi, ifname, remote);
-	charon->kernel->mapping(charon->kernel, IPPROTO_ESP, htonl(spi), dst,
-				remote);
-	dst->destroy(dst);
 	remote->destroy(remote);
+	dst->destroy(dst);
 }
 
 static int krvti_event_cb(const struct nlmsghdr *nlh, void *arg)
