@@ -54,39 +54,6 @@ static bool rvti_link_local6(const struct in6_addr *addr)
 	return ipv6_addr_type(addr) & IPV6_ADDR_LINKLOCAL;
 }
 
-bool rvti_policy_xmit(struct rvti_device *rvti, struct sk_buff *skb)
-{
-	if (unlikely(skb->skb_iif) && !rvti_transit_ok(rvti, skb)) {
-		atomic64_inc(&rvti->transit_drops);
-		return false;
-	}
-	if (likely(rvti_prefix_table_empty(&rvti->prefixes)))
-		return true;
-
-	/* A packet without a full header is the transmit path's to drop. */
-	if (skb->protocol == htons(ETH_P_IP)) {
-		if (!pskb_network_may_pull(skb, sizeof(struct iphdr)) ||
-		    rvti_link_local4(ip_hdr(skb)->daddr) ||
-		    rvti_prefix_contains(&rvti->prefixes, AF_INET,
-					 &ip_hdr(skb)->daddr))
-			return true;
-		atomic64_inc(&rvti->selector_out);
-		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
-		return false;
-	}
-	if (skb->protocol == htons(ETH_P_IPV6)) {
-		if (!pskb_network_may_pull(skb, sizeof(struct ipv6hdr)) ||
-		    rvti_link_local6(&ipv6_hdr(skb)->daddr) ||
-		    rvti_prefix_contains(&rvti->prefixes, AF_INET6,
-					 &ipv6_hdr(skb)->daddr))
-			return true;
-		atomic64_inc(&rvti->selector_out);
-		icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH, 0);
-		return false;
-	}
-	return true;
-}
-
 /*
  * Whether @skb is for the tunnel link itself (or not a full IPv4 or IPv6
  * packet): what only its own tunnel may carry.
@@ -116,6 +83,24 @@ bool rvti_policy_holds(struct rvti_device *rvti, struct sk_buff *skb)
 					    &ip_hdr(skb)->daddr);
 	return rvti_prefix_contains(&rvti->prefixes, AF_INET6,
 				    &ipv6_hdr(skb)->daddr);
+}
+
+bool rvti_policy_xmit(struct rvti_device *rvti, struct sk_buff *skb)
+{
+	if (unlikely(skb->skb_iif) && !rvti_transit_ok(rvti, skb)) {
+		atomic64_inc(&rvti->transit_drops);
+		return false;
+	}
+	/* A packet without a full header is the transmit path's to drop. */
+	if (likely(rvti_prefix_table_empty(&rvti->prefixes)) ||
+	    rvti_policy_link_local(skb) || rvti_policy_holds(rvti, skb))
+		return true;
+	atomic64_inc(&rvti->selector_out);
+	if (skb->protocol == htons(ETH_P_IP))
+		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
+	else
+		icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH, 0);
+	return false;
 }
 
 bool rvti_policy_rx(struct rvti_device *rvti, struct sk_buff *skb,

@@ -340,7 +340,7 @@ static int rvti_xmit_one(struct sk_buff *skb, bool may_frag)
 	struct rvti_addr saddr;
 	struct rvti_sa *sa;
 	u8 next_hdr, dsfield;
-	bool df, failover = false;
+	bool df, no_ep, failover = false;
 	int nfrags, ret;
 	u64 seq;
 
@@ -348,9 +348,8 @@ static int rvti_xmit_one(struct sk_buff *skb, bool may_frag)
 again:
 	ep = rcu_dereference_bh(rvti->endpoints);
 	sa = rcu_dereference_bh(rvti->tx_sa);
-	if (unlikely(!ep || !rvti_addr_is_set(&ep->remote) ||
-		     !sa || !rvti_sa_usable(sa))) {
-		bool no_ep = !ep || !rvti_addr_is_set(&ep->remote);
+	no_ep = !ep || !rvti_addr_is_set(&ep->remote);
+	if (unlikely(no_ep || !sa || !rvti_sa_usable(sa))) {
 		struct rvti_device *other;
 
 		if (!no_ep)

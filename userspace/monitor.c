@@ -135,27 +135,9 @@ static int event_print_text(FILE *fp, const struct rvti_event_info *ev)
 	if (ev->has_ports)
 		fprintf(fp, " encap espinudp %u %u", (unsigned int)ev->sport,
 			(unsigned int)ev->dport);
-	if (ev->has_state && tunnel_state_str(ev->state))
-		fprintf(fp, " state %s", tunnel_state_str(ev->state));
-	else if (ev->has_state)
-		fprintf(fp, " state %u", (unsigned int)ev->state);
+	if (ev->has_state)
+		tunnel_state_print(fp, ev->state);
 	return fprintf(fp, "\n") < 0 ? -EIO : 0;
-}
-
-/* "encap": {"type": "espinudp", "sport": N, "dport": N}, as in sa list -j */
-static int event_ports_json(json_object *obj, const struct rvti_event_info *ev)
-{
-	json_object *encap = json_object_new_object();
-
-	if (!encap)
-		return -ENOMEM;
-	if (json_put_str(encap, "type", "espinudp") ||
-	    json_put_u32(encap, "sport", ev->sport) ||
-	    json_put_u32(encap, "dport", ev->dport)) {
-		json_object_put(encap);
-		return -ENOMEM;
-	}
-	return json_put_obj(obj, "encap", encap);
 }
 
 static int event_print_json(FILE *fp, const struct rvti_event_info *ev)
@@ -181,11 +163,9 @@ static int event_print_json(FILE *fp, const struct rvti_event_info *ev)
 		err = limit ? json_put_str(obj, "limit", limit) :
 			      json_put_u32(obj, "limit", ev->limit);
 	if (!err && ev->has_ports)
-		err = event_ports_json(obj, ev);
+		err = sa_encap_json(obj, ev->sport, ev->dport);
 	if (!err && ev->has_state)
-		err = tunnel_state_str(ev->state) ?
-		      json_put_str(obj, "state", tunnel_state_str(ev->state)) :
-		      json_put_u32(obj, "state", ev->state);
+		err = tunnel_state_json(obj, ev->state);
 	s = err ? NULL : json_object_to_json_string_ext(obj,
 			JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (!s)

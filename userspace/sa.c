@@ -1194,16 +1194,15 @@ static int sa_lifetime_json(json_object *obj, const struct rvti_sa_info *sa)
 	return err;
 }
 
-/* "encap": {"type": "espinudp", "sport": N, "dport": N} */
-static int sa_encap_json(json_object *obj, const struct rvti_sa_info *sa)
+int sa_encap_json(json_object *obj, uint16_t sport, uint16_t dport)
 {
 	json_object *encap = json_object_new_object();
 
 	if (!encap)
 		return -ENOMEM;
 	if (json_put_str(encap, "type", "espinudp") ||
-	    json_put_u32(encap, "sport", sa->encap_sport) ||
-	    json_put_u32(encap, "dport", sa->encap_dport)) {
+	    json_put_u32(encap, "sport", sport) ||
+	    json_put_u32(encap, "dport", dport)) {
 		json_object_put(encap);
 		return -ENOMEM;
 	}
@@ -1232,7 +1231,7 @@ json_object *sa_to_json(const struct rvti_sa_info *sa)
 	if (!err && sa->has_replay_window)
 		err = json_put_u32(obj, "replay_window", sa->replay_window);
 	if (!err && sa->encap_sport)
-		err = sa_encap_json(obj, sa);
+		err = sa_encap_json(obj, sa->encap_sport, sa->encap_dport);
 	if (!err && sa->has_stats) {
 		stats = sa_stats_json(&sa->stats);
 		err = stats ? json_put_obj(obj, "stats", stats) : -ENOMEM;

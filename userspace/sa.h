@@ -265,6 +265,12 @@ void sa_print_text(FILE *fp, const char *lead, const char *indent,
  */
 json_object *sa_to_json(const struct rvti_sa_info *sa);
 
+/*
+ * "encap": {"type": "espinudp", "sport": N, "dport": N} into @obj (SAs and
+ * new-mapping events). 0 or -ENOMEM.
+ */
+int sa_encap_json(json_object *obj, uint16_t sport, uint16_t dport);
+
 /* The name of a direction: "in", "out", or "?". */
 const char *sa_dir_str(uint8_t dir);
 

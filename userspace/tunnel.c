@@ -51,6 +51,21 @@ const char *tunnel_state_str(uint8_t state)
 	return state <= RVTI_STATE_MAX ? state_names[state] : NULL;
 }
 
+void tunnel_state_print(FILE *fp, uint8_t state)
+{
+	if (tunnel_state_str(state))
+		fprintf(fp, " state %s", tunnel_state_str(state));
+	else	/* a value of a newer kernel */
+		fprintf(fp, " state %u", (unsigned int)state);
+}
+
+int tunnel_state_json(json_object *obj, uint8_t state)
+{
+	return tunnel_state_str(state) ?
+	       json_put_str(obj, "state", tunnel_state_str(state)) :
+	       json_put_u32(obj, "state", state);
+}
+
 /* "ttl 1-255|inherit"; "inherit" is 0, the outer route's default. */
 static int arg_ttl(const char *val, uint8_t *ttl, char *err, size_t errlen)
 {
@@ -514,10 +529,7 @@ static int tunnel_json(struct rvti_out *o, const struct rvti_tunnel *t)
 		goto nomem;
 	if (t->encap_port && json_put_u32(obj, "encap_port", t->encap_port))
 		goto nomem;
-	if (t->has_state &&
-	    (tunnel_state_str(t->state) ?
-	     json_put_str(obj, "state", tunnel_state_str(t->state)) :
-	     json_put_u32(obj, "state", t->state)))
+	if (t->has_state && tunnel_state_json(obj, t->state))
 		goto nomem;
 	if (t->has_stats) {
 		val = tunnel_stats_json(&t->stats, t->has_policy);
@@ -579,10 +591,8 @@ int tunnel_print(struct rvti_out *o, const struct rvti_tunnel *t)
 	if (t->has_last_rx)
 		fprintf(o->fp, " last-rx %s",
 			sa_time_str(t->last_rx, last_rx, sizeof(last_rx)));
-	if (t->has_state && tunnel_state_str(t->state))
-		fprintf(o->fp, " state %s", tunnel_state_str(t->state));
-	else if (t->has_state)	/* a value of a newer kernel */
-		fprintf(o->fp, " state %u", (unsigned int)t->state);
+	if (t->has_state)
+		tunnel_state_print(o->fp, t->state);
 	fputc('\n', o->fp);
 	if (t->plist)
 		prefix_print_line(o->fp, t->plist, t->ifindex);

@@ -118,6 +118,9 @@ const char *tunnel_df_str(uint8_t df);
  * NULL for a value this tool does not know.
  */
 const char *tunnel_state_str(uint8_t state);
+/* " state NAME" (a state this tool does not know: its number); "state". */
+void tunnel_state_print(FILE *fp, uint8_t state);
+int tunnel_state_json(json_object *obj, uint8_t state);
 
 /* rvti tunnel show [dev NAME] */
 struct tunnel_show_req {
