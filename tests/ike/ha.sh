@@ -23,10 +23,6 @@
 PSK='Sh0rt-example-key'
 GW4_B=192.0.2.3
 
-# states NS: "rvti42=STATE rvti43=STATE".
-states() {
-	ip netns exec "$1" rvti -j show | jq -r '[.[] | "\(.ifname)=\(.state)"] | join(" ")'
-}
 # wait_state NS EXPECTED [SECONDS]: until states NS says EXPECTED.
 wait_state() {
 	local i
@@ -43,7 +39,6 @@ out_packets() {
 		jq '[.[] | (.sas // [.])[] | select(.dir == "out") | .stats.packets] | add // 0'
 }
 failover() { ip netns exec "$1" rvti -j show dev rvti42 | jq '.[0].stats.failover'; }
-logged() { dmesg | grep -c "$1"; }
 
 cleanup() {
 	charon_stop_all

@@ -158,9 +158,7 @@ if check "charon on gw1 (kernel-rvti)" charon_start gw1 &&
 	ip netns exec nat sysctl -qw net.netfilter.nf_conntrack_udp_timeout="$1" \
 		net.netfilter.nf_conntrack_udp_timeout_stream="$2"
 	for i in $(seq 20); do ping_ok host1 $HOST4_V4 2 >/dev/null 2>&1 && break; sleep 0.2; done
-	check "after the new mapping: ping host1 -> host4" ping_ok host1 $HOST4_V4 5
-	check "... ping host4 -> host1" ping_ok host4 $HOST1_V4 5
-	check "... TCP transfer host1 -> host4" tcp_xfer host1 $HOST4_V4
+	tunnel_traffic "after the new mapping" $HOST4_V4 $HOST1_V4
 	nport2=$(gw4_port)
 
 	check "gw4's charon follows gw1 to the new port ($nport2)" \

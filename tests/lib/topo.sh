@@ -418,6 +418,14 @@ sa_encap() {
 		jq -r --arg d "$3" '[.[] | (.sas // [.])[] | select(.dir == $d)][0].encap | "\(.sport) \(.dport)"'
 }
 
+# states NS: the state of each rvti device of NS, "rvti0=connected ...".
+states() {
+	ip netns exec "$1" rvti -j show | jq -r '[.[] | "\(.ifname)=\(.state)"] | join(" ")'
+}
+
+# logged PATTERN: how many kernel log lines match PATTERN.
+logged() { dmesg | grep -c "$1"; }
+
 # ---- event monitors --------------------------------------------------------
 
 # mon_start NS: `rvti monitor -j` of NS into $TOPO_TMP/mon-NS; mon_stop NS.

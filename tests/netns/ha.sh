@@ -73,8 +73,6 @@ check "the show of gw1 names the site and both tunnels' prefixes" \
 	bash -c "$G1 rvti show | grep -c 'site vnet4' | grep -qx 2"
 
 # ---- liveness and failover within the site --------------------------------
-logged() { dmesg | grep -c "$1"; }
-states() { ip netns exec "$1" rvti -j show | jq -r '[.[] | "\(.ifname)=\(.state)"] | join(" ")'; }
 check_eq "gw1: both tunnels connected" "rvti0=connected rvti2=connected" "$(states gw1)"
 check "-s show prints the state and the failover counter" \
 	bash -c "$G1 rvti -s show dev rvti0 | grep -q 'state connected' &&
