@@ -67,6 +67,9 @@ struct rvti_esp_scratch {
 
 static struct rvti_esp_scratch __percpu *rvti_esp_scratch;
 
+/* Where trailers go that do not fit at their packet's tail (rvti_esp_tail). */
+static DEFINE_PER_CPU(struct page_frag, rvti_esp_pfrag);
+
 /*
  * A parallel request (parallel.c) keeps what its crypto needs in its
  * block, after the saved bytes: a CPU's worker runs it later.
@@ -99,8 +102,18 @@ int __init rvti_esp_init(void)
 
 void rvti_esp_uninit(void)
 {
+	int cpu;
+
 	rvti_parallel_uninit();
 	free_percpu(rvti_esp_scratch);
+	/* Packets hold their own references to the pages they use. */
+	for_each_possible_cpu(cpu) {
+		struct page_frag *pfrag = per_cpu_ptr(&rvti_esp_pfrag, cpu);
+
+		if (pfrag->page)
+			put_page(pfrag->page);
+		pfrag->page = NULL;
+	}
 }
 
 static void *rvti_esp_get_tmp(struct rvti_sa *sa, unsigned int len,
@@ -165,6 +178,63 @@ static void *rvti_esp_alloc_tmp(struct rvti_sa *sa, int nfrags,
 	return tmp;
 }
 
+/*
+ * Room for the trailer without copying the packet, where it may be written
+ * in place: at its tail if it has the room, else in a page frag of its own
+ * appended as esp4's esp_output_head() does. A forwarded packet rarely has
+ * the tailroom (the device's needed_tailroom reaches only local sockets'
+ * allocations), and skb_cow_data() would copy all of it into a bigger
+ * buffer, and a NIC's paged packet too. Not for a packet someone else
+ * holds (a clone), with a frag list, or whose frags are not only its own
+ * (spliced, zerocopy): those are made private by skb_cow_data(). Returns
+ * where the trailer goes, and the scatterlist entries the packet takes, or
+ * NULL.
+ */
+VISIBLE_IF_KUNIT u8 *rvti_esp_tail(struct sk_buff *skb, unsigned int tail_len,
+				   int *nfrags)
+{
+	unsigned int size = ALIGN(tail_len, L1_CACHE_BYTES);
+	unsigned int nr = skb_shinfo(skb)->nr_frags;
+	struct page_frag *pfrag;
+	u8 *tail = NULL;
+
+	if (skb_cloned(skb) || skb_has_frag_list(skb) ||
+	    skb_has_shared_frag(skb) || skb_zcopy(skb))
+		return NULL;
+	if (skb_tailroom(skb) >= tail_len) {
+		*nfrags = 1;
+		return __skb_put(skb, tail_len);
+	}
+	if (nr >= MAX_SKB_FRAGS)
+		return NULL;
+
+	/*
+	 * One page frag per CPU, used with bottom halves disabled and
+	 * released before anything else can run here; a nested transmit
+	 * (a tunnel over a tunnel) comes after this one is done with it.
+	 */
+	local_bh_disable();
+	pfrag = this_cpu_ptr(&rvti_esp_pfrag);
+	if (likely(skb_page_frag_refill(size, pfrag, GFP_ATOMIC))) {
+		tail = page_address(pfrag->page) + pfrag->offset;
+		get_page(pfrag->page);
+		__skb_fill_page_desc(skb, nr, pfrag->page, pfrag->offset,
+				     tail_len);
+		skb_shinfo(skb)->nr_frags = nr + 1;
+		pfrag->offset += size;
+	}
+	local_bh_enable();
+	if (!tail)
+		return NULL;
+	skb_len_add(skb, tail_len);
+	/* The socket's send buffer pays for it, as for the rest. */
+	if (skb->sk && sk_fullsock(skb->sk))
+		refcount_add(tail_len, &skb->sk->sk_wmem_alloc);
+	*nfrags = nr + 2;
+	return tail;
+}
+EXPORT_SYMBOL_IF_KUNIT(rvti_esp_tail);
+
 struct ip_esp_hdr *rvti_esp_encap(struct rvti_sa *sa, struct sk_buff *skb,
 				  unsigned int hroom, u8 next_hdr, u64 seq,
 				  unsigned int *clen, int *nfrags)
@@ -173,15 +243,20 @@ struct ip_esp_hdr *rvti_esp_encap(struct rvti_sa *sa, struct sk_buff *skb,
 	unsigned int tail_len = pad_len + 2 + sa->icv_len;
 	struct sk_buff *trailer;
 	struct ip_esp_hdr *esph;
+	u8 *tail;
 
 	*clen = skb->len + pad_len + 2;
 	if (skb_cow_head(skb, hroom + sizeof(*esph) + sa->iv_len))
 		return ERR_PTR(-ENOMEM);
-	*nfrags = skb_cow_data(skb, tail_len, &trailer);
-	if (*nfrags < 0)
-		return ERR_PTR(*nfrags);
-	rvti_esp_fill_trailer(skb_tail_pointer(trailer), pad_len, next_hdr);
-	pskb_put(skb, trailer, tail_len);
+	tail = rvti_esp_tail(skb, tail_len, nfrags);
+	if (!tail) {
+		*nfrags = skb_cow_data(skb, tail_len, &trailer);
+		if (*nfrags < 0)
+			return ERR_PTR(*nfrags);
+		tail = skb_tail_pointer(trailer);
+		pskb_put(skb, trailer, tail_len);
+	}
+	rvti_esp_fill_trailer(tail, pad_len, next_hdr);
 
 	esph = skb_push(skb, sizeof(*esph) + sa->iv_len);
 	esph->spi = sa->spi;

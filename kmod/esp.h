@@ -77,7 +77,7 @@ struct ip_esp_hdr *rvti_esp_encap(struct rvti_sa *sa, struct sk_buff *skb,
 /*
  * Encrypts @skb in place: @esph is followed by room for the IV, @clen
  * bytes of payload and trailer, and room for the ICV; @nfrags is what
- * skb_cow_data() returned when the caller made room for the tail. @done
+ * rvti_esp_encap() set: the scatterlist entries the packet takes. @done
  * runs when encryption finished, maybe later on another CPU; the return
  * value is 0 if @done ran already, -EINPROGRESS if it will.
  */
@@ -93,6 +93,7 @@ int rvti_esp_decrypt(struct rvti_sa *sa, struct sk_buff *skb, u64 seq,
 		     void (*done)(struct sk_buff *skb, int err));
 #if IS_ENABLED(CONFIG_KUNIT)
 int rvti_esp_rx_nfrags(struct sk_buff *skb);
+u8 *rvti_esp_tail(struct sk_buff *skb, unsigned int tail_len, int *nfrags);
 #endif
 
 /* The part of skb->cb the ESP layer owns between the two phases. */

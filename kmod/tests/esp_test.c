@@ -107,32 +107,54 @@ static void rvti_esp_test_done(struct sk_buff *skb, int err)
 	rvti_esp_test_err = err;
 }
 
-/* An ESP packet (AES-GCM-128) of an inner IPv4 packet of @len bytes. */
-static struct sk_buff *rvti_esp_test_packet(struct kunit *test,
-					    struct rvti_sa *sa,
-					    unsigned int len)
+/*
+ * An inner IPv4 packet of @len bytes, with @tailroom bytes after it (at
+ * least: the allocator may round up; 0 means none at all).
+ */
+static struct sk_buff *rvti_esp_test_inner(struct kunit *test,
+					   unsigned int len,
+					   unsigned int tailroom)
 {
-	struct ip_esp_hdr *esph;
 	struct sk_buff *skb;
-	unsigned int clen;
 	struct iphdr *iph;
-	int nfrags, i;
+	int i;
 
-	skb = alloc_skb(RVTI_MAX_HEADROOM + len + RVTI_MAX_TAILROOM,
-			GFP_KERNEL);
+	skb = alloc_skb(RVTI_MAX_HEADROOM + len + tailroom, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, skb);
-	skb_reserve(skb, RVTI_MAX_HEADROOM);
+	/* None: the packet ends where the buffer does. */
+	skb_reserve(skb, tailroom ? RVTI_MAX_HEADROOM : skb_tailroom(skb) - len);
 	iph = skb_put(skb, len);
 	for (i = 0; i < len; i++)
 		((u8 *)iph)[i] = i;
 	iph->version = 4;
 	iph->ihl = 5;
 	iph->tot_len = htons(len);
-	esph = rvti_esp_encap(sa, skb, 0, IPPROTO_IPIP, 7, &clen, &nfrags);
+	return skb;
+}
+
+/* Encapsulates and encrypts @skb (sequence number 7); *@nfrags as used. */
+static void rvti_esp_test_seal(struct kunit *test, struct rvti_sa *sa,
+			       struct sk_buff *skb, int *nfrags)
+{
+	struct ip_esp_hdr *esph;
+	unsigned int clen;
+
+	esph = rvti_esp_encap(sa, skb, 0, IPPROTO_IPIP, 7, &clen, nfrags);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(esph));
 	rvti_esp_test_err = 1;
-	rvti_esp_encrypt(sa, skb, esph, 7, clen, nfrags, rvti_esp_test_done);
+	rvti_esp_encrypt(sa, skb, esph, 7, clen, *nfrags, rvti_esp_test_done);
 	KUNIT_ASSERT_EQ(test, rvti_esp_test_err, 0);
+}
+
+/* An ESP packet (AES-GCM-128) of an inner IPv4 packet of @len bytes. */
+static struct sk_buff *rvti_esp_test_packet(struct kunit *test,
+					    struct rvti_sa *sa,
+					    unsigned int len)
+{
+	struct sk_buff *skb = rvti_esp_test_inner(test, len, RVTI_MAX_TAILROOM);
+	int nfrags;
+
+	rvti_esp_test_seal(test, sa, skb, &nfrags);
 	return skb;
 }
 
@@ -241,6 +263,77 @@ static void rvti_esp_test_decrypt_paged(struct kunit *test)
 	kfree_skb(skb);
 
 	kfree_skb(esp);
+	crypto_free_aead(sa->aead);
+}
+
+/*
+ * Transmit: a packet without room for the trailer at its tail (forwarded,
+ * in a buffer sized for it alone) gets it in a page frag, not a copy of
+ * the whole packet; so does a NIC's paged packet. The bytes on the wire
+ * are those of the linear case. Packets that are not only ours are
+ * copied first and what the others see is unchanged.
+ */
+static void rvti_esp_test_encrypt_paged(struct kunit *test)
+{
+	struct rvti_sa *sa = rvti_esp_test_sa(test);
+	struct sk_buff *linear, *skb, *clone, *inner;
+	unsigned int len;
+	int nfrags;
+	u8 *wire;
+
+	linear = rvti_esp_test_packet(test, sa, 1000);
+	KUNIT_EXPECT_FALSE(test, skb_is_nonlinear(linear));
+	len = linear->len;
+	wire = kunit_kmalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, wire);
+
+	/* No tailroom: the trailer and ICV in a frag of their own. */
+	skb = rvti_esp_test_inner(test, 1000, 0);
+	KUNIT_ASSERT_EQ(test, skb_tailroom(skb), 0);
+	rvti_esp_test_seal(test, sa, skb, &nfrags);
+	KUNIT_EXPECT_EQ(test, nfrags, 2);
+	KUNIT_EXPECT_EQ(test, skb_shinfo(skb)->nr_frags, 1);
+	KUNIT_EXPECT_EQ(test, skb_headlen(skb), sizeof(struct ip_esp_hdr) +
+			sa->iv_len + 1000);
+	KUNIT_ASSERT_EQ(test, skb->len, len);
+	KUNIT_ASSERT_EQ(test, skb_copy_bits(skb, 0, wire, len), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(wire, linear->data, len), 0);
+	rvti_esp_test_open(test, sa, skb, 1000);
+	kfree_skb(skb);
+
+	/* A NIC's packet, 40 bytes linear and the rest in a page. */
+	inner = rvti_esp_test_inner(test, 1000, 0);
+	skb = rvti_esp_test_paged(test, inner, 40);
+	rvti_esp_test_seal(test, sa, skb, &nfrags);
+	KUNIT_EXPECT_EQ(test, nfrags, 3);
+	KUNIT_EXPECT_EQ(test, skb_shinfo(skb)->nr_frags, 2);
+	KUNIT_ASSERT_EQ(test, skb->len, len);
+	KUNIT_ASSERT_EQ(test, skb_copy_bits(skb, 0, wire, len), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(wire, linear->data, len), 0);
+	kfree_skb(skb);
+
+	/* Its frags a sender may still change: copied, not written. */
+	skb = rvti_esp_test_paged(test, inner, 40);
+	skb_shinfo(skb)->flags |= SKBFL_SHARED_FRAG;
+	rvti_esp_test_seal(test, sa, skb, &nfrags);
+	KUNIT_EXPECT_FALSE(test, skb_is_nonlinear(skb));
+	KUNIT_ASSERT_EQ(test, skb->len, len);
+	KUNIT_EXPECT_EQ(test, memcmp(skb->data, linear->data, len), 0);
+	kfree_skb(skb);
+
+	/* A clone (a capture has it too): copied, the clone unchanged. */
+	clone = skb_clone(inner, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, clone);
+	rvti_esp_test_seal(test, sa, inner, &nfrags);
+	KUNIT_ASSERT_EQ(test, inner->len, len);
+	KUNIT_ASSERT_EQ(test, skb_copy_bits(inner, 0, wire, len), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(wire, linear->data, len), 0);
+	KUNIT_EXPECT_EQ(test, clone->len, 1000);
+	KUNIT_EXPECT_EQ(test, clone->data[999], (u8)999);
+	kfree_skb(clone);
+	kfree_skb(inner);
+
+	kfree_skb(linear);
 	crypto_free_aead(sa->aead);
 }
 
@@ -573,6 +666,7 @@ static struct kunit_case rvti_esp_test_cases[] = {
 	KUNIT_CASE(rvti_esp_test_pad_check),
 	KUNIT_CASE(rvti_esp_test_seq_exhausted),
 	KUNIT_CASE(rvti_esp_test_decrypt_paged),
+	KUNIT_CASE(rvti_esp_test_encrypt_paged),
 	KUNIT_CASE(rvti_esp_test_parallel_order),
 	KUNIT_CASE(rvti_esp_test_parallel_chain),
 	KUNIT_CASE_PARAM(rvti_esp_test_parallel_napi,
