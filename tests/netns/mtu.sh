@@ -129,6 +129,49 @@ check "outer DSCP copied from the inner packet (EF), ECN ECT(0) kept" grep -q 't
 hdr=$(outer_hdr -Q 0xbb)
 echo "# $hdr"
 check "inner ECN CE becomes ECT(0) outside (RFC 6040)" grep -q 'tos 0xba,' <<<"$hdr"
+# ESP in UDP (RFC 3948): ICMP about the outer packets quotes UDP to port
+# 4500, not ESP, so it goes to the port's socket (rvti's own here, as an IKE
+# daemon's would be), whose PMTU update is that of the route to the peer,
+# which rvti reads. The hop shrinks to 1380; the inner MTU is 1380 - 20 -
+# 8 (UDP) - 8 - 8 - 16, to 4 bytes, - 2 = 1318 (over IPv6: 1298).
+ip -n r link set to4 mtu 1380
+ip -n gw4 link set wan mtu 1380
+espinudp() {
+	local gw spi_out spi_in
+	for gw in gw1 gw4; do
+		if [ $gw = gw1 ]; then spi_out=0x1000 spi_in=0x2000; else spi_out=0x2000 spi_in=0x1000; fi
+		ip netns exec $gw rvti tunnel set dev rvti0 encap-port 4500 || return
+		ip netns exec $gw rvti sa flush dev rvti0 || return
+		ip netns exec $gw rvti sa add dev rvti0 dir out spi $spi_out aead aes-gcm key $K \
+			encap espinudp 4500 4500 || return
+		ip netns exec $gw rvti sa add dev rvti0 dir in spi $spi_in aead aes-gcm key $K \
+			encap espinudp 4500 4500 || return
+	done
+}
+check "ESP in UDP: encap-port 4500 and SAs in UDP on both" espinudp
+check "ESP in UDP: outer DF copied from the inner packet again" \
+	$G1 rvti tunnel set dev rvti0 df copy
+check "ESP in UDP: small packets pass" $G1 ping -c 2 -W 2 -I 10.1.0.1 10.41.0.10
+# 1292 + 28 = 1320: below the 1326 the inner route learned over IPv6 outer.
+$G1 ping -c 4 -i 0.3 -W 1 -M do -s 1292 -I 10.1.0.1 10.41.0.10 >/tmp/ping.out 2>&1
+sed 's/^/# /' /tmp/ping.out
+check "ESP in UDP: the sender learns the inner MTU 1318 from ICMP about UDP" \
+	grep -Eq 'mtu ?= ?1318' /tmp/ping.out
+check "ESP in UDP: a packet of exactly that MTU passes" \
+	$G1 ping -c 2 -W 2 -M do -s $((1318 - 28)) -I 10.1.0.1 10.41.0.10
+check "ESP in UDP over IPv6 outer" bash -c "
+	$G1 rvti tunnel set dev rvti0 local 2001:db8:a::1 remote 2001:db8:b::1 &&
+	ip netns exec gw4 rvti tunnel set dev rvti0 local 2001:db8:b::1 remote 2001:db8:a::1"
+$G1 ping -c 4 -i 0.3 -W 1 -M do -s 1280 -I 10.1.0.1 10.41.0.10 >/tmp/ping.out 2>&1
+# (1308 bytes: between the 1318 just learned and the 1298 of IPv6 outer.)
+sed 's/^/# /' /tmp/ping.out
+check "ESP in UDP, IPv6 outer: the sender learns the inner MTU 1298 from ICMPv6" \
+	grep -Eq 'mtu ?= ?1298' /tmp/ping.out
+check "ESP in UDP, IPv6 outer: a packet of exactly that MTU passes" \
+	$G1 ping -c 2 -W 2 -M do -s $((1298 - 28)) -I 10.1.0.1 10.41.0.10
+check_eq "ESP in UDP: no packet was dropped for lack of an SA" 0 \
+	"$($G1 rvti -j show | jq '.[0].stats.no_tx_sa')"
+
 check_fails "df mode out of range (kernel policy)" 'maximum|range|Invalid|invalid' \
 	$G1 python3 "$RVTI_REPO/tests/lib/genl.py" set ifname=str:rvti0 10=hex:03
 
