@@ -3,7 +3,8 @@
 # link (as AWS/Azure paths do). ICMP from it shrinks the outer path MTU;
 # rvti then answers inner senders with fragmentation-needed / packet-too-big
 # carrying the inner MTU, and fragments IPv4 without DF before encryption,
-# so the far gateway never has to reassemble outer packets.
+# so the far gateway never has to reassemble outer packets. Then the same
+# for ESP in UDP, whose ICMP errors go to the UDP port's socket.
 #
 #   gw1 [rvti0 10.1.0.1] 192.0.2.1 -- r (mtu 1400 towards gw4) -- 198.51.100.1 gw4 [rvti0] -- h4 10.41.0.10
 . "$(dirname "$0")/../lib/guest.sh"
