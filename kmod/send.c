@@ -349,7 +349,7 @@ again:
 	ep = rcu_dereference_bh(rvti->endpoints);
 	sa = rcu_dereference_bh(rvti->tx_sa);
 	no_ep = !ep || !rvti_addr_is_set(&ep->remote);
-	if (unlikely(no_ep || !sa || !rvti_sa_usable(sa))) {
+	if (unlikely(no_ep || !sa || !rvti_sa_can_send(sa))) {
 		struct rvti_device *other;
 
 		if (!no_ep)

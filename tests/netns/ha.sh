@@ -113,6 +113,25 @@ rvti_snap gw1
 check_eq "... nothing more handed over" "$b0" "$(snap gw1 rvti0 tun failover)"
 check_inc "... both dropped and counted as no-tx-sa" "$bn" "$(snap gw1 rvti0 tun no_tx_sa)" 4
 
+# An outbound SA whose sequence numbers ran out is as good as none: the
+# packet that finds them spent is dropped (seq_exhausted), the next ones
+# are handed over.
+K0=$(suite_key gcm128)
+check "gw1: rvti0 gets an outbound SA with one sequence number left" \
+	$G1 rvti sa add dev rvti0 dir out spi 0x14000301 $(rvti_alg_args gcm128 "$K0") seq 0xfffffffe
+check_eq "gw1: rvti0 connected with it" "rvti0=connected rvti2=connected" "$(states gw1)"
+ping_fails host1 $HOST4_V4 2
+check_eq "gw1: after two packets (the last number, then none): rvti0 no-out-sa" \
+	"rvti0=no-out-sa rvti2=connected" "$(states gw1)"
+rvti_snap gw1
+b0=$(snap gw1 rvti0 tun failover)
+check "IPv4 into rvti0 crosses again (rvti2 carries it)" ping_ok host1 $HOST4_V4 5
+rvti_snap gw1
+check_eq "the spent SA numbered nothing more: seq_exhausted 1" 1 \
+	"$(snap gw1 rvti0 out 0x14000301 seq_exhausted)"
+check_inc "rvti0 handed the rest over" "$b0" "$(snap gw1 rvti0 tun failover)" 5
+check "gw1: the spent SA deleted" $G1 rvti sa del dev rvti0 dir out spi 0x14000301
+
 # Neither can send: dropped, counted, nothing leaves in the clear.
 check "gw1: rvti2 loses its outbound SA too" \
 	$G1 rvti sa del dev rvti2 dir out spi 0x14000102

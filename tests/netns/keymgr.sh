@@ -180,6 +180,11 @@ check "sa-hard-expire, limit seq" \
 	mon_wait gw1 '.event == "sa-hard-expire" and .spi == 20485 and .limit == "seq"' 1
 rvti_snap gw1
 check_eq "seq_exhausted counts it, the SA stays" 1 "$(snap gw1 rvti0 out 20485 seq_exhausted)"
+bn=$(snap gw1 rvti0 tun no_tx_sa)
+check "a fourth cannot either" ping_fails host1 $HOST4_V4 1
+rvti_snap gw1
+check_eq "... the spent SA numbers nothing more" 1 "$(snap gw1 rvti0 out 20485 seq_exhausted)"
+check_inc "... it is dropped as having no usable outbound SA" "$bn" "$(snap gw1 rvti0 tun no_tx_sa)" 1
 
 # ---- SPI allocation ------------------------------------------------------
 G1="ip netns exec gw1"
