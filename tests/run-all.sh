@@ -239,8 +239,9 @@ for s in $stages; do
 		# sources, the plugin and the ABI check now (tests/ike/check.sh),
 		# then psk.sh and nat.sh (gw1 behind a NAT router) against XFRM
 		# and with rvti on both sides, ha.sh (two tunnels to one site,
-		# dead peer detection and failover), and the payload of `make
-		# demo-ike`, in the queue.
+		# dead peer detection and failover), mobike.sh (gw1 moves to
+		# another address) and the payload of `make demo-ike`, in the
+		# queue.
 		uml_ready || continue
 		stage "IKEv2: strongSwan and the kernel-rvti plugin"
 		if "$here/ike/check.sh" 2>&1 | tap; then
@@ -249,6 +250,7 @@ for s in $stages; do
 			guest_job ike ike-nat-xfrm run_guest ike-nat-xfrm "$here/ike/nat.sh" peer=xfrm
 			guest_job ike ike-nat-rvti run_guest ike-nat-rvti "$here/ike/nat.sh" peer=rvti
 			guest_job ike ike-ha run_guest ike-ha "$here/ike/ha.sh"
+			guest_job ike ike-mobike run_guest ike-mobike "$here/ike/mobike.sh"
 			guest_job ike demo-ike run_guest demo-ike "$here/demo-ike-guest.sh"
 		fi
 		;;

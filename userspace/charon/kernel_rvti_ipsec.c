@@ -514,15 +514,54 @@ METHOD(kernel_ipsec_t, add_sa, status_t, private_kernel_rvti_ipsec_t *this,
 }
 
 /*
- * A NAT's new mapping (charon learnt it from rvti's new-mapping event or
- * from IKE): the SA of ESP in UDP takes the new ports. Addresses stay:
- * rvti SAs follow their tunnel's endpoints, and moving those is MOBIKE's,
- * which rvti does not do; nor does an SA switch between ESP and ESP in UDP
- * (charon then sets up a new CHILD_SA).
+ * MOBIKE (RFC 4555) moved the IKE_SA and its CHILD_SAs to new addresses.
+ * rvti's SAs have none of their own: their tunnel's endpoints are the
+ * outer addresses, so the tunnel follows. charon updates every SA in turn;
+ * after the first, the tunnel already has them and nothing changes. @local
+ * and @remote as this host sees them. req_lock held.
+ */
+static int krvti_move_tunnel(private_kernel_rvti_ipsec_t *this,
+			     const char *ifname, host_t *local, host_t *remote)
+{
+	struct nlmsghdr *nlh = nl_req(this->req, RVTI_CMD_SET_TUNNEL, 0);
+	chunk_t l = local->get_address(local);
+	chunk_t r = remote->get_address(remote);
+
+	mnl_attr_put_strz(nlh, RVTI_A_IFNAME, ifname);
+	mnl_attr_put(nlh, RVTI_A_LOCAL, l.len, l.ptr);
+	mnl_attr_put(nlh, RVTI_A_REMOTE, r.len, r.ptr);
+	return krvti_talk(this, nlh, NULL, NULL, "moving a tunnel");
+}
+
+/* The SA (@spi, @dst) is now between @new_src and @new_dst, in the table. */
+static void krvti_sa_moved(private_kernel_rvti_ipsec_t *this, uint32_t spi,
+			   host_t *dst, host_t *new_src, host_t *new_dst)
+{
+	krvti_sa_t *sa;
+
+	this->lock->lock(this->lock);
+	sa = krvti_sa_find(this, spi, dst);
+	if (sa) {
+		sa->src->destroy(sa->src);
+		sa->dst->destroy(sa->dst);
+		sa->src = new_src->clone(new_src);
+		sa->dst = new_dst->clone(new_dst);
+	}
+	this->lock->unlock(this->lock);
+}
+
+/*
+ * charon moves an SA: to new addresses (MOBIKE), which its tunnel takes
+ * as its endpoints, and/or, for ESP in UDP, to new ports (a NAT's new
+ * mapping, learnt from rvti's new-mapping event or from IKE), which the
+ * SA takes. An SA does not switch between ESP and ESP in UDP (NOT_SUPPORTED:
+ * charon then sets up a new CHILD_SA, on the tunnel already moved).
  */
 METHOD(kernel_ipsec_t, update_sa, status_t, private_kernel_rvti_ipsec_t *this,
        kernel_ipsec_sa_id_t *id, kernel_ipsec_update_sa_t *data)
 {
+	bool moved = !data->new_src->ip_equals(data->new_src, id->src) ||
+		     !data->new_dst->ip_equals(data->new_dst, id->dst);
 	uint32_t spi = ntohl(id->spi);
 	char ifname[IFNAMSIZ];
 	struct nlmsghdr *nlh;
@@ -530,13 +569,24 @@ METHOD(kernel_ipsec_t, update_sa, status_t, private_kernel_rvti_ipsec_t *this,
 	uint8_t dir;
 	int err;
 
-	if (!data->new_src->ip_equals(data->new_src, id->src) ||
-	    !data->new_dst->ip_equals(data->new_dst, id->dst)) {
-		DBG1(DBG_KNL, "kernel-rvti: SA %.8x: moving it from %H..%H to "
-		     "%H..%H is not supported (rvti SAs follow their tunnel's "
-		     "endpoints)", spi, id->src, id->dst, data->new_src,
-		     data->new_dst);
-		return NOT_SUPPORTED;
+	if (!moved && !data->encap && !data->new_encap)
+		return SUCCESS;		/* bare ESP, same addresses: nothing */
+	if (!krvti_sa_where(this, spi, id->dst, ifname, &dir, FALSE, "update"))
+		return NOT_FOUND;
+	if (moved) {
+		bool out = dir == RVTI_SA_DIR_OUT;
+
+		this->req_lock->lock(this->req_lock);
+		err = krvti_move_tunnel(this, ifname,
+					out ? data->new_src : data->new_dst,
+					out ? data->new_dst : data->new_src);
+		this->req_lock->unlock(this->req_lock);
+		if (err)
+			return FAILED;
+		krvti_sa_moved(this, spi, id->dst, data->new_src, data->new_dst);
+		DBG1(DBG_KNL, "kernel-rvti: SA %.8x moved from %H..%H to %H..%H: "
+		     "%s's endpoints follow", spi, id->src, id->dst,
+		     data->new_src, data->new_dst, ifname);
 	}
 	if (data->encap != data->new_encap) {
 		DBG1(DBG_KNL, "kernel-rvti: SA %.8x: switching %s UDP "
@@ -546,8 +596,6 @@ METHOD(kernel_ipsec_t, update_sa, status_t, private_kernel_rvti_ipsec_t *this,
 	}
 	if (!data->new_encap)
 		return SUCCESS;		/* bare ESP: no ports */
-	if (!krvti_sa_where(this, spi, id->dst, ifname, &dir, FALSE, "update"))
-		return NOT_FOUND;
 
 	this->req_lock->lock(this->req_lock);
 	nlh = krvti_sa_req(this, RVTI_CMD_SET_SA, ifname, dir, spi, &nest);
