@@ -24,20 +24,7 @@ PSK='Sh0rt-example-key'
 GW4_B=192.0.2.3
 
 # wait_state NS EXPECTED [SECONDS]: until states NS says EXPECTED.
-wait_state() {
-	local i
-	for i in $(seq $((${3:-60} * 5))); do
-		[ "$(states "$1")" = "$2" ] && return 0
-		nap 0.2
-	done
-	echo "after ${3:-60} s: $(states "$1")"
-	return 1
-}
-# out_packets NS DEV: packets of DEV's outbound SAs, summed.
-out_packets() {
-	ip netns exec "$1" rvti -j sa list dev "$2" |
-		jq '[.[] | (.sas // [.])[] | select(.dir == "out") | .stats.packets] | add // 0'
-}
+wait_state() { wait_eq "$2" "${3:-60}" states "$1"; }
 failover() { ip netns exec "$1" rvti -j show dev rvti42 | jq '.[0].stats.failover'; }
 
 cleanup() {

@@ -21,23 +21,11 @@ endpoints() {
 	ip netns exec "$1" rvti -j show dev rvti42 | jq -r '.[0] | "\(.local) \(.remote)"'
 }
 # wait_endpoints NS EXPECTED: until endpoints NS says EXPECTED (30 s).
-wait_endpoints() {
-	local i
-	for i in $(seq 150); do
-		[ "$(endpoints "$1")" = "$2" ] && return 0
-		nap 0.2
-	done
-	echo "#   after 30 s: $(endpoints "$1")"
-	return 1
-}
+wait_endpoints() { wait_eq "$2" 30 endpoints "$1"; }
 # spis NS: NS's rvti42 SAs, "dir:spi" sorted.
 spis() {
 	ip netns exec "$1" rvti -j sa list dev rvti42 |
 		jq -r '[.[] | (.sas // [.])[] | "\(.dir):\(.spi)"] | sort | join(" ")'
-}
-out_packets() {
-	ip netns exec "$1" rvti -j sa list dev rvti42 |
-		jq '[.[] | (.sas // [.])[] | select(.dir == "out") | .stats.packets] | add // 0'
 }
 
 cleanup() {
@@ -91,12 +79,12 @@ check "gw4: charon moved the SAs by an address update (MOBIKE)" \
 	"$(ss_dir gw4)/charon.log"
 check_eq "gw1: the same SAs, not new ones" "$s1" "$(spis gw1)"
 check_eq "gw4: the same SAs, not new ones" "$s4" "$(spis gw4)"
-a1=$(out_packets gw1) a4=$(out_packets gw4)
+a1=$(out_packets gw1 rvti42) a4=$(out_packets gw4 rvti42)
 check "ping host1 -> host4 again" ping_ok host1 $HOST4_V4 5
 check "... IPv6 inside" ping_ok host1 $HOST4_V6 3
 check "... TCP host1 -> host4" tcp_xfer host1 $HOST4_V4
-check_inc "gw1: its outbound SA carried it" "$a1" "$(out_packets gw1)" 5
-check_inc "gw4: its outbound SA carried the replies" "$a4" "$(out_packets gw4)" 5
+check_inc "gw1: its outbound SA carried it" "$a1" "$(out_packets gw1 rvti42)" 5
+check_inc "gw4: its outbound SA carried the replies" "$a4" "$(out_packets gw4 rvti42)" 5
 check "gw4: the replies go to $GW1_NEW" bash -c "
 	ip netns exec gw1 timeout 5 tcpdump -c 1 -ni wan0 'esp and src $GW4_OUT4 and dst $GW1_NEW' \
 		>/dev/null 2>&1 &

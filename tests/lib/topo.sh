@@ -426,6 +426,26 @@ states() {
 # logged PATTERN: how many kernel log lines match PATTERN.
 logged() { dmesg | grep -c "$1"; }
 
+# wait_eq EXPECTED SECONDS CMD...: until CMD prints EXPECTED (every 0.2 s);
+# else says what it printed last.
+wait_eq() {
+	local want=$1 secs=$2 i got
+	shift 2
+	for i in $(seq $((secs * 5))); do
+		got=$("$@")
+		[ "$got" = "$want" ] && return 0
+		nap 0.2
+	done
+	echo "#   after $secs s: $got"
+	return 1
+}
+
+# out_packets NS DEV: packets of DEV's outbound SAs, summed.
+out_packets() {
+	ip netns exec "$1" rvti -j sa list dev "$2" |
+		jq '[.[] | (.sas // [.])[] | select(.dir == "out") | .stats.packets] | add // 0'
+}
+
 # ---- event monitors --------------------------------------------------------
 
 # mon_start NS: `rvti monitor -j` of NS into $TOPO_TMP/mon-NS; mon_stop NS.

@@ -92,11 +92,11 @@ counters() {
 # Fuzzed inner packets that are delivered may make gw1 answer through the
 # tunnels (an ICMP error for an inner address it cannot reach): gw4 must
 # count those too, as many as gw1's outbound SAs sent.
-out_packets() {
+out_sa_packets() {
 	ip netns exec gw1 rvti -j show | jq -r '.[].sas[] | select(.dir == "out") | "\(.spi) \(.stats.packets)"'
 }
 counters gw4 >"$TOPO_TMP/before"
-out_packets gw1 >"$TOPO_TMP/out_before"
+out_sa_packets gw1 >"$TOPO_TMP/out_before"
 top() { sed -n "s/^$(($1))\.seq //p" "$TOPO_TMP/before"; }
 cat >"$TOPO_TMP/fuzz.json" <<EOF
 {"tunnels": [
@@ -147,7 +147,7 @@ done
 prev=""
 for _ in $(seq 20); do
 	counters gw4 >"$TOPO_TMP/after"
-	out_packets gw1 >"$TOPO_TMP/out_after"
+	out_sa_packets gw1 >"$TOPO_TMP/out_after"
 	cur=$(cat "$TOPO_TMP/after" "$TOPO_TMP/out_after" | md5sum)
 	[ "$cur" = "$prev" ] && break
 	prev=$cur

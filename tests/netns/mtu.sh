@@ -55,16 +55,24 @@ ip -n gw4 route add 10.1.0.0/16 dev rvti0
 ip -n gw4 route add 2001:db8:1::/48 dev rvti0
 G1="ip netns exec gw1"
 
+# learns_mtu TAG SIZE MTU: a ping with DF and SIZE bytes of payload from
+# 10.1.0.1 to h4 is answered with "fragmentation needed" and the inner MTU
+# MTU (the first probe may be lost at the router, whose ICMP teaches gw1
+# the path MTU; later ones are answered by rvti), and a packet of exactly
+# MTU bytes then passes.
+learns_mtu() {
+	$G1 ping -c 4 -i 0.3 -W 1 -M do -s "$2" -I 10.1.0.1 10.41.0.10 >/tmp/ping.out 2>&1
+	sed 's/^/# /' /tmp/ping.out
+	check "$1: the sender learns the inner MTU $3" grep -Eq "mtu ?= ?$3" /tmp/ping.out
+	check "$1: a packet of exactly that MTU passes" \
+		$G1 ping -c 2 -W 2 -M do -s $(($3 - 28)) -I 10.1.0.1 10.41.0.10
+}
+
 check "small packets pass" $G1 ping -c 2 -W 2 -I 10.1.0.1 10.41.0.10
 # 1350 bytes of ICMP payload: 1378 inner bytes fit the device MTU (1379) but
-# not the 1400-byte hop after ESP. The first probe is lost at the router,
-# whose ICMP teaches gw1 the path MTU; later probes are answered by rvti.
-$G1 ping -c 4 -i 0.3 -W 1 -M do -s 1350 -I 10.1.0.1 10.41.0.10 >/tmp/ping.out 2>&1
-sed 's/^/# /' /tmp/ping.out
-check "IPv4 with DF: the sender learns the inner MTU (1400 - 20 - 8 - 8 - 16, to 4 bytes, - 2 = 1346)" \
-	grep -Eq 'mtu ?= ?1346' /tmp/ping.out
-check "IPv4 with DF: a packet of exactly that MTU passes" \
-	$G1 ping -c 2 -W 2 -M do -s $((1346 - 28)) -I 10.1.0.1 10.41.0.10
+# not the 1400-byte hop after ESP. The inner MTU: 1400 - 20 - 8 - 8 - 16, to
+# 4 bytes, - 2 = 1346.
+learns_mtu "IPv4 with DF" 1350 1346
 check_eq "the inner route learned the MTU" 1346 \
 	"$($G1 ip route get 10.41.0.10 from 10.1.0.1 | grep -o 'mtu [0-9]*' | cut -d' ' -f2)"
 
@@ -93,11 +101,7 @@ check "switch the tunnel to IPv6 outer" bash -c "
 	ip netns exec gw4 rvti tunnel set dev rvti0 local 2001:db8:b::1 remote 2001:db8:a::1"
 check "IPv6 outer: small packets pass" $G1 ping -c 2 -W 2 -I 10.1.0.1 10.41.0.10
 # 1310 + 28 = 1338 bytes: below the MTU learned over IPv4, above the new one.
-$G1 ping -c 4 -i 0.3 -W 1 -M do -s 1310 -I 10.1.0.1 10.41.0.10 >/tmp/ping.out 2>&1
-sed 's/^/# /' /tmp/ping.out
-check "IPv6 outer: the sender learns the inner MTU 1326" grep -Eq 'mtu ?= ?1326' /tmp/ping.out
-check "IPv6 outer: a packet of exactly that MTU passes" \
-	$G1 ping -c 2 -W 2 -M do -s $((1326 - 28)) -I 10.1.0.1 10.41.0.10
+learns_mtu "IPv6 outer" 1310 1326
 check "back to IPv4 outer" bash -c "
 	$G1 rvti tunnel set dev rvti0 local 192.0.2.1 remote 198.51.100.1 &&
 	ip netns exec gw4 rvti tunnel set dev rvti0 local 198.51.100.1 remote 192.0.2.1"
@@ -154,22 +158,12 @@ check "ESP in UDP: outer DF copied from the inner packet again" \
 	$G1 rvti tunnel set dev rvti0 df copy
 check "ESP in UDP: small packets pass" $G1 ping -c 2 -W 2 -I 10.1.0.1 10.41.0.10
 # 1292 + 28 = 1320: below the 1326 the inner route learned over IPv6 outer.
-$G1 ping -c 4 -i 0.3 -W 1 -M do -s 1292 -I 10.1.0.1 10.41.0.10 >/tmp/ping.out 2>&1
-sed 's/^/# /' /tmp/ping.out
-check "ESP in UDP: the sender learns the inner MTU 1318 from ICMP about UDP" \
-	grep -Eq 'mtu ?= ?1318' /tmp/ping.out
-check "ESP in UDP: a packet of exactly that MTU passes" \
-	$G1 ping -c 2 -W 2 -M do -s $((1318 - 28)) -I 10.1.0.1 10.41.0.10
+learns_mtu "ESP in UDP (ICMP about UDP)" 1292 1318
 check "ESP in UDP over IPv6 outer" bash -c "
 	$G1 rvti tunnel set dev rvti0 local 2001:db8:a::1 remote 2001:db8:b::1 &&
 	ip netns exec gw4 rvti tunnel set dev rvti0 local 2001:db8:b::1 remote 2001:db8:a::1"
-$G1 ping -c 4 -i 0.3 -W 1 -M do -s 1280 -I 10.1.0.1 10.41.0.10 >/tmp/ping.out 2>&1
-# (1308 bytes: between the 1318 just learned and the 1298 of IPv6 outer.)
-sed 's/^/# /' /tmp/ping.out
-check "ESP in UDP, IPv6 outer: the sender learns the inner MTU 1298 from ICMPv6" \
-	grep -Eq 'mtu ?= ?1298' /tmp/ping.out
-check "ESP in UDP, IPv6 outer: a packet of exactly that MTU passes" \
-	$G1 ping -c 2 -W 2 -M do -s $((1298 - 28)) -I 10.1.0.1 10.41.0.10
+# 1280 + 28 = 1308: between the 1318 just learned and IPv6 outer's 1298.
+learns_mtu "ESP in UDP, IPv6 outer (ICMPv6 about UDP)" 1280 1298
 check_eq "ESP in UDP: no packet was dropped for lack of an SA" 0 \
 	"$($G1 rvti -j show | jq '.[0].stats.no_tx_sa')"
 
