@@ -179,34 +179,30 @@ static void *rvti_esp_alloc_tmp(struct rvti_sa *sa, int nfrags,
 }
 
 /*
- * Room for the trailer without copying the packet, where it may be written
- * in place: at its tail if it has the room, else in a page frag of its own
- * appended as esp4's esp_output_head() does. A forwarded packet rarely has
- * the tailroom (the device's needed_tailroom reaches only local sockets'
- * allocations), and skb_cow_data() would copy all of it into a bigger
- * buffer, and a NIC's paged packet too. Not for a packet someone else
- * holds (a clone), with a frag list, or whose frags are not only its own
- * (spliced, zerocopy): those are made private by skb_cow_data(). Returns
- * where the trailer goes, and the scatterlist entries the packet takes, or
- * NULL.
+ * Room for the trailer without copying the packet: at its tail if it has
+ * the room, else in a page frag of its own appended as esp4's
+ * esp_output_head() does. A forwarded packet rarely has the tailroom (the
+ * device's needed_tailroom reaches only local sockets' allocations), and
+ * skb_cow_data() would copy all of it into a bigger buffer. Only for a
+ * linear packet no one else holds: encryption is in place, and frags may
+ * not be only the packet's own (a sender's ring or page cache; esp4 never
+ * writes them either), so a paged packet, a clone or a zerocopy one is
+ * made private by skb_cow_data(). Returns where the trailer goes, and the
+ * scatterlist entries the packet takes, or NULL.
  */
 VISIBLE_IF_KUNIT u8 *rvti_esp_tail(struct sk_buff *skb, unsigned int tail_len,
 				   int *nfrags)
 {
 	unsigned int size = ALIGN(tail_len, L1_CACHE_BYTES);
-	unsigned int nr = skb_shinfo(skb)->nr_frags;
 	struct page_frag *pfrag;
 	u8 *tail = NULL;
 
-	if (skb_cloned(skb) || skb_has_frag_list(skb) ||
-	    skb_has_shared_frag(skb) || skb_zcopy(skb))
+	if (skb_cloned(skb) || skb_is_nonlinear(skb) || skb_zcopy(skb))
 		return NULL;
 	if (skb_tailroom(skb) >= tail_len) {
 		*nfrags = 1;
 		return __skb_put(skb, tail_len);
 	}
-	if (nr >= MAX_SKB_FRAGS)
-		return NULL;
 
 	/*
 	 * One page frag per CPU, used with bottom halves disabled and
@@ -218,9 +214,9 @@ VISIBLE_IF_KUNIT u8 *rvti_esp_tail(struct sk_buff *skb, unsigned int tail_len,
 	if (likely(skb_page_frag_refill(size, pfrag, GFP_ATOMIC))) {
 		tail = page_address(pfrag->page) + pfrag->offset;
 		get_page(pfrag->page);
-		__skb_fill_page_desc(skb, nr, pfrag->page, pfrag->offset,
+		__skb_fill_page_desc(skb, 0, pfrag->page, pfrag->offset,
 				     tail_len);
-		skb_shinfo(skb)->nr_frags = nr + 1;
+		skb_shinfo(skb)->nr_frags = 1;
 		pfrag->offset += size;
 	}
 	local_bh_enable();
@@ -230,7 +226,7 @@ VISIBLE_IF_KUNIT u8 *rvti_esp_tail(struct sk_buff *skb, unsigned int tail_len,
 	/* The socket's send buffer pays for it, as for the rest. */
 	if (skb->sk && sk_fullsock(skb->sk))
 		refcount_add(tail_len, &skb->sk->sk_wmem_alloc);
-	*nfrags = nr + 2;
+	*nfrags = 2;
 	return tail;
 }
 EXPORT_SYMBOL_IF_KUNIT(rvti_esp_tail);
