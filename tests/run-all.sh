@@ -250,7 +250,8 @@ for s in $stages; do
 			guest_job ike ike-nat-xfrm run_guest ike-nat-xfrm "$here/ike/nat.sh" peer=xfrm
 			guest_job ike ike-nat-rvti run_guest ike-nat-rvti "$here/ike/nat.sh" peer=rvti
 			guest_job ike ike-ha run_guest ike-ha "$here/ike/ha.sh"
-			guest_job ike ike-mobike run_guest ike-mobike "$here/ike/mobike.sh"
+			guest_job ike ike-mobike-xfrm run_guest ike-mobike-xfrm "$here/ike/mobike.sh" peer=xfrm
+			guest_job ike ike-mobike-rvti run_guest ike-mobike-rvti "$here/ike/mobike.sh" peer=rvti
 			guest_job ike demo-ike run_guest demo-ike "$here/demo-ike-guest.sh"
 		fi
 		;;

@@ -427,7 +427,7 @@ states() {
 logged() { dmesg | grep -c "$1"; }
 
 # wait_eq EXPECTED SECONDS CMD...: until CMD prints EXPECTED (every 0.2 s);
-# else says what it printed last.
+# else says what it printed last (check prefixes it).
 wait_eq() {
 	local want=$1 secs=$2 i got
 	shift 2
@@ -436,7 +436,7 @@ wait_eq() {
 		[ "$got" = "$want" ] && return 0
 		nap 0.2
 	done
-	echo "#   after $secs s: $got"
+	echo "after $secs s: $got"
 	return 1
 }
 
