@@ -17,13 +17,7 @@
 
 PSK='Sh0rt-example-key'
 GW1_NEW=192.0.2.11
-peer=xfrm
-for a; do
-	case $a in
-	peer=xfrm | peer=rvti) peer=${a#peer=} ;;
-	*) fail "unknown argument $a"; finish ;;
-	esac
-done
+ike_peer_arg "$@"
 
 # endpoints NS: "LOCAL REMOTE" of NS's rvti42.
 endpoints() {

@@ -25,13 +25,7 @@ GW1_PRIV=198.51.100.1
 NAT_IN=198.51.100.254
 NAT_OUT=192.0.2.254
 
-peer=xfrm
-for a; do
-	case $a in
-	peer=xfrm | peer=rvti) peer=${a#peer=} ;;
-	*) fail "unknown argument $a"; finish ;;
-	esac
-done
+ike_peer_arg "$@"
 
 # in_sa_received NS: "true 0" when NS's inbound rvti SA got packets and
 # dropped none for the wrong kind (bare ESP or ESP in UDP).

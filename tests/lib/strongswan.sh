@@ -204,3 +204,17 @@ swanctl_conf() {
 	}
 	EOF
 }
+
+# ike_peer_arg ARG...: the test's peer, $peer: xfrm (stock charon with an
+# XFRM interface, the default) or rvti (kernel-rvti), from peer=xfrm|rvti;
+# any other argument ends the test as failed.
+ike_peer_arg() {
+	local a
+	peer=xfrm
+	for a; do
+		case $a in
+		peer=xfrm | peer=rvti) peer=${a#peer=} ;;
+		*) fail "unknown argument $a"; finish ;;
+		esac
+	done
+}
